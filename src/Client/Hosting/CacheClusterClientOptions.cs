@@ -1,0 +1,43 @@
+namespace CacheCluster.Hosting;
+
+/// <summary>How an application server reaches the cluster, and how it serializes values.</summary>
+public sealed class CacheClusterClientOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "CacheCluster";
+
+    /// <summary>Gets the gateways to connect to, as <c>host:port</c>; used when <see cref="Redis"/> is not set.</summary>
+    /// <value>Default: <c>127.0.0.1:30000</c> when left empty.</value>
+    public IList<string> Gateways { get; } = [];
+
+    /// <summary>
+    /// Gets or sets a StackExchange.Redis connection string. When set, gateways are discovered from the cluster's
+    /// Redis membership instead of <see cref="Gateways"/>.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public string? Redis { get; set; }
+
+    /// <summary>Gets or sets the cluster id; must match the silos'.</summary>
+    /// <value>Default: <c>cachecluster</c>.</value>
+    public string ClusterId { get; set; } = "cachecluster";
+
+    /// <summary>Gets or sets the service id; must match the silos'.</summary>
+    /// <value>Default: <c>cachecluster</c>.</value>
+    public string ServiceId { get; set; } = "cachecluster";
+
+    /// <summary>Gets or sets how long the client keeps trying to connect before start-up fails.</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the longest key the client sends, in UTF-8 bytes; longer keys fail before any call.</summary>
+    /// <value>Default: 1024, as on the silo.</value>
+    public int MaxKeyBytes { get; set; } = CacheKey.DefaultMaxKeyBytes;
+
+    /// <summary>Gets or sets the serializer for typed values.</summary>
+    /// <value>Default: <see cref="Serialization.CacheSerializer.Default"/> (System.Text.Json; strings and byte arrays raw).</value>
+    public Serialization.ICacheSerializer Serializer { get; set; } = Serialization.CacheSerializer.Default;
+
+    /// <summary>Gets or sets the options used when a write passes none.</summary>
+    /// <value>Default: <see langword="null"/> (no expiry, no tags).</value>
+    public CacheEntryOptions? DefaultEntryOptions { get; set; }
+}

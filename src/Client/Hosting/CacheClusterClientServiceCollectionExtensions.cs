@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+using CacheCluster;
+using CacheCluster.Hosting;
+using CacheCluster.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the CacheCluster client in an application's services.</summary>
+public static class CacheClusterClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Orleans client and <see cref="IClusterCache"/>, with options bound from the <c>CacheCluster</c> section.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root.</param>
+    /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddCacheClusterClient(this IServiceCollection services, IConfiguration configuration, Action<CacheClusterClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddCacheClusterClient(options =>
+        {
+            configuration.GetSection(CacheClusterClientOptions.SectionName).Bind(options);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Adds the Orleans client and <see cref="IClusterCache"/>: the localhost gateway by default, Redis membership when
+    /// <see cref="CacheClusterClientOptions.Redis"/> is set.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid.</exception>
+    public static IServiceCollection AddCacheClusterClient(this IServiceCollection services, Action<CacheClusterClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new CacheClusterClientOptions();
+        configure?.Invoke(options);
+        var failures = Validate(options);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterClientOptions), failures);
+        }
+
+        services.AddSingleton<IOptions<CacheClusterClientOptions>>(Options.Options.Create(options));
+        services.AddSingleton<IClusterCache, ClusterCache>();
+        services.AddOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+
+            if (options.Redis is { } redis)
+            {
+                var configuration = ConfigurationOptions.Parse(redis);
+                configuration.AbortOnConnectFail = false;
+                client.UseRedisClustering(clustering => clustering.ConfigurationOptions = configuration);
+            }
+            else
+            {
+                client.UseStaticClustering([.. (options.Gateways.Count == 0 ? ["127.0.0.1:30000"] : options.Gateways).SelectMany(Resolve)]);
+            }
+
+            var giveUpAfter = options.ConnectTimeout;
+            var started = TimeProvider.System.GetTimestamp();
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (TimeProvider.System.GetElapsedTime(started) >= giveUpAfter)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                return true;
+            });
+        });
+
+        return services;
+    }
+
+    private static List<string> Validate(CacheClusterClientOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var gateway in options.Gateways)
+        {
+            if (!TryParseEndpoint(gateway, out _, out _))
+            {
+                failures.Add($"Gateway '{gateway}' is not HOST:PORT with a port from 1 to 65535.");
+            }
+        }
+
+        if (options.Redis is not null)
+        {
+            try
+            {
+                ConfigurationOptions.Parse(options.Redis);
+            }
+            catch (ArgumentException)
+            {
+                failures.Add("Redis is not a valid StackExchange.Redis connection string.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            failures.Add("ClusterId and ServiceId must not be empty.");
+        }
+
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"ConnectTimeout must be greater than zero (was {options.ConnectTimeout}).");
+        }
+
+        if (options.MaxKeyBytes < 1)
+        {
+            failures.Add($"MaxKeyBytes must be at least 1 (was {options.MaxKeyBytes}).");
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Serializer);
+        options.DefaultEntryOptions?.Validate();
+        return failures;
+    }
+
+    private static IEnumerable<IPEndPoint> Resolve(string gateway)
+    {
+        _ = TryParseEndpoint(gateway, out var host, out var port);
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return [new IPEndPoint(address, port)];
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port)).Take(1);
+        }
+        catch (SocketException ex)
+        {
+            throw new CacheClusterUnavailableException($"Gateway host '{host}' could not be resolved: {ex.Message}", ex);
+        }
+    }
+
+    private static bool TryParseEndpoint(string value, out string host, out int port)
+    {
+        host = string.Empty;
+        port = 0;
+        var colon = value?.LastIndexOf(':') ?? -1;
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), out port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        host = value![..colon].Trim('[', ']');
+        return host.Length > 0;
+    }
+}

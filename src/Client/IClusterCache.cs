@@ -1,0 +1,122 @@
+namespace CacheCluster;
+
+/// <summary>
+/// The cache as application code sees it: typed values over the cluster's per-key entries.
+/// </summary>
+/// <remarks>
+/// Errors are exceptions, never silent defaults: <see cref="InvalidCacheKeyException"/>,
+/// <see cref="CacheValueTooLargeException"/>, <see cref="InvalidCacheOptionsException"/>,
+/// <see cref="CacheVersionConflictException"/>, <see cref="CacheStorageException"/> (the write was not acknowledged) and
+/// <see cref="CacheClusterUnavailableException"/> (the cluster did not answer; the outcome is unknown).
+/// Cancelling a call stops the wait for its answer; a write already sent may still be applied.
+/// </remarks>
+public interface IClusterCache
+{
+    /// <summary>Reads and deserializes a value.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The value and its state; <see cref="CacheResult{T}.Found"/> is false when the key is missing.</returns>
+    Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the stored bytes as they are.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The bytes with their state and version, or <see cref="CacheReadResult.Missing"/>.</returns>
+    Task<CacheReadResult> TryGetBytesAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Serializes and writes a value if <paramref name="condition"/> holds.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="options">Expiry and tags; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="condition">NX, XX or compare-and-set; default is unconditional.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What was done and the new version. NX and XX misses are results, not errors.</returns>
+    /// <exception cref="CacheVersionConflictException">A compare-and-set found another version, or no entry.</exception>
+    Task<CacheWriteResult> SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CacheWriteCondition condition = default, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes bytes as they are if <paramref name="condition"/> holds.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The bytes and their content type.</param>
+    /// <param name="options">Expiry and tags; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="condition">NX, XX or compare-and-set; default is unconditional.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>What was done and the new version.</returns>
+    /// <exception cref="CacheVersionConflictException">A compare-and-set found another version, or no entry.</exception>
+    Task<CacheWriteResult> SetBytesAsync(string key, CacheValue value, CacheEntryOptions? options = null, CacheWriteCondition condition = default, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns><see langword="true"/> if it existed.</returns>
+    Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether a key exists.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns><see langword="true"/> if it exists, fresh or stale.</returns>
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds to the integer at a key, creating it at 0 (Redis <c>INCRBY</c>).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="by">The amount, which may be negative.</param>
+    /// <param name="options">Expiry and tags if the key is created.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The new value.</returns>
+    Task<long> IncrementAsync(string key, long by = 1, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the remaining soft and hard lifetime of a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The remaining lifetime.</returns>
+    Task<CacheTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a key's metadata.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The metadata, or <see langword="null"/> when the key is missing.</returns>
+    Task<CacheEntryInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Pushes values onto a list, creating it when missing.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="end">Head (LPUSH) or tail (RPUSH).</param>
+    /// <param name="values">The values, at least one.</param>
+    /// <param name="options">Expiry and tags if the list is created.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The new length.</returns>
+    Task<long> ListPushAsync<T>(string key, ListEnd end, IEnumerable<T> values, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads list elements <paramref name="start"/> to <paramref name="stop"/> inclusive; negative indexes count from the end.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="start">The first index.</param>
+    /// <param name="stop">The last index, inclusive; -1 is the last element.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The elements.</returns>
+    Task<IReadOnlyList<T>> ListRangeAsync<T>(string key, long start = 0, long stop = -1, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a list's length.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The length, 0 when missing.</returns>
+    Task<long> ListLengthAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes elements equal to <paramref name="value"/> (Redis <c>LREM</c>).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value to remove, compared by its serialized bytes.</param>
+    /// <param name="count">Positive: that many from the head; negative: from the tail; 0: all.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>How many were removed.</returns>
+    Task<long> ListRemoveAsync<T>(string key, T value, long count = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps only elements <paramref name="start"/> to <paramref name="stop"/> inclusive (Redis <c>LTRIM</c>).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="start">The first index kept.</param>
+    /// <param name="stop">The last index kept.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The new length.</returns>
+    Task<long> ListTrimAsync(string key, long start, long stop, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,123 @@
+using CacheCluster.Hosting;
+using CacheCluster.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Internal;
+
+/// <summary>The <see cref="IClusterCache"/> over an Orleans cluster client.</summary>
+internal sealed class ClusterCache(IClusterClient client, IOptions<CacheClusterClientOptions> options) : IClusterCache
+{
+    private readonly CacheClusterClientOptions _options = options.Value;
+
+    private ICacheSerializer Serializer => _options.Serializer;
+
+    public async Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        var read = await TryGetBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        return read.Value is null
+            ? default
+            : new CacheResult<T>
+            {
+                State = read.State,
+                Value = Serializer.Deserialize<T>(read.Value),
+                Version = read.Version,
+                LastModified = read.LastModified,
+                FreshUntil = read.FreshUntil,
+                ExpiresAt = read.ExpiresAt,
+            };
+    }
+
+    public Task<CacheReadResult> TryGetBytesAsync(string key, CancellationToken cancellationToken = default) =>
+        CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken);
+
+    public Task<CacheWriteResult> SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CacheWriteCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        CacheKey.Validate(key, _options.MaxKeyBytes);
+        return SetBytesAsync(key, Serializer.Serialize(value), options, condition, cancellationToken);
+    }
+
+    public async Task<CacheWriteResult> SetBytesAsync(string key, CacheValue value, CacheEntryOptions? options = null, CacheWriteCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var entryOptions = options ?? _options.DefaultEntryOptions;
+        entryOptions?.Validate();
+        var result = await CallAsync(key, "Set", g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
+        if (condition.Mode == CacheWriteMode.IfVersion && !result.Written)
+        {
+            throw new CacheVersionConflictException(condition.ExpectedVersion, result.Version) { Key = CacheKey.Describe(key), Operation = "Set" };
+        }
+
+        return result;
+    }
+
+    public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
+        CallAsync(key, "Delete", static g => g.DeleteAsync(), cancellationToken);
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
+        CallAsync(key, "Exists", static g => g.ExistsAsync(), cancellationToken);
+
+    public async Task<long> IncrementAsync(string key, long by = 1, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var entryOptions = options ?? _options.DefaultEntryOptions;
+        entryOptions?.Validate();
+        var result = await CallAsync(key, "Increment", g => g.IncrementAsync(by, entryOptions), cancellationToken).ConfigureAwait(false);
+        return result.Value;
+    }
+
+    public Task<CacheTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default) =>
+        CallAsync(key, "TimeToLive", static g => g.GetTimeToLiveAsync(), cancellationToken);
+
+    public Task<CacheEntryInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default) =>
+        CallAsync(key, "Info", static g => g.GetInfoAsync(), cancellationToken);
+
+    public async Task<long> ListPushAsync<T>(string key, ListEnd end, IEnumerable<T> values, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var serialized = values.Select(Serializer.Serialize).ToArray();
+        if (serialized.Length == 0)
+        {
+            throw new InvalidCacheRequestException("A push needs at least one value.") { Key = CacheKey.Describe(key), Operation = "ListPush" };
+        }
+
+        var entryOptions = options ?? _options.DefaultEntryOptions;
+        entryOptions?.Validate();
+        var result = await CallAsync(key, "ListPush", g => g.ListPushAsync(end, serialized, entryOptions), cancellationToken).ConfigureAwait(false);
+        return result.Value;
+    }
+
+    public async Task<IReadOnlyList<T>> ListRangeAsync<T>(string key, long start = 0, long stop = -1, CancellationToken cancellationToken = default)
+    {
+        var values = await CallAsync(key, "ListRange", g => g.ListRangeAsync(start, stop), cancellationToken).ConfigureAwait(false);
+        return [.. values.Select(Serializer.Deserialize<T>)];
+    }
+
+    public Task<long> ListLengthAsync(string key, CancellationToken cancellationToken = default) =>
+        CallAsync(key, "ListLength", static g => g.ListLengthAsync(), cancellationToken);
+
+    public async Task<long> ListRemoveAsync<T>(string key, T value, long count = 0, CancellationToken cancellationToken = default)
+    {
+        var serialized = Serializer.Serialize(value);
+        var result = await CallAsync(key, "ListRemove", g => g.ListRemoveAsync(serialized, count), cancellationToken).ConfigureAwait(false);
+        return result.Value;
+    }
+
+    public async Task<long> ListTrimAsync(string key, long start, long stop, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync(key, "ListTrim", g => g.ListTrimAsync(start, stop), cancellationToken).ConfigureAwait(false);
+        return result.Value;
+    }
+
+    private async Task<T> CallAsync<T>(string key, string operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken)
+    {
+        CacheKey.Validate(key, _options.MaxKeyBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await call(client.GetGrain<ICacheEntryGrain>(key)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
+        {
+            throw ClusterErrors.Unavailable(ex, key, operation);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text;
+
+namespace CacheCluster;
+
+/// <summary>Validation of cache keys and tags, shared by the client, the HTTP API and the grains.</summary>
+public static class CacheKey
+{
+    /// <summary>The default limit on a key's length, in UTF-8 bytes.</summary>
+    public const int DefaultMaxKeyBytes = 1024;
+
+    /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless <paramref name="key"/> is usable as a cache key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="maxKeyBytes">The longest allowed key, in UTF-8 bytes.</param>
+    /// <exception cref="InvalidCacheKeyException">The key is null, empty, too long, not valid UTF-16, or holds a control character.</exception>
+    public static void Validate(string? key, int maxKeyBytes = DefaultMaxKeyBytes)
+    {
+        if (Check(key, maxKeyBytes, "key") is { } problem)
+        {
+            throw new InvalidCacheKeyException(problem) { Key = Describe(key) };
+        }
+    }
+
+    /// <summary>Throws <see cref="InvalidCacheOptionsException"/> unless <paramref name="tag"/> is usable as a tag.</summary>
+    /// <param name="tag">The tag.</param>
+    /// <exception cref="InvalidCacheOptionsException">The tag is null, empty, too long, or holds a control character or a comma.</exception>
+    public static void ValidateTag(string? tag)
+    {
+        if (Check(tag, CacheEntryOptions.MaxTagBytes, "tag") is { } problem)
+        {
+            throw new InvalidCacheOptionsException(problem);
+        }
+
+        if (tag!.Contains(',', StringComparison.Ordinal))
+        {
+            throw new InvalidCacheOptionsException($"A tag must not contain a comma (tag {Describe(tag)}).");
+        }
+    }
+
+    /// <summary>Returns a short, log-safe rendering of a possibly huge or hostile key.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>At most 64 characters, with control characters escaped.</returns>
+    public static string Describe(string? key)
+    {
+        if (key is null)
+        {
+            return "(null)";
+        }
+
+        var builder = new StringBuilder(Math.Min(key.Length, 64) + 16);
+        builder.Append('"');
+        foreach (var c in key.AsSpan(0, Math.Min(key.Length, 64)))
+        {
+            if (char.IsControl(c) || char.IsSurrogate(c))
+            {
+                builder.Append($"\\u{(int)c:x4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        builder.Append('"');
+        if (key.Length > 64)
+        {
+            builder.Append($"… ({key.Length} chars)");
+        }
+
+        return builder.ToString();
+    }
+
+    private static string? Check(string? value, int maxBytes, string what)
+    {
+        if (value is null)
+        {
+            return $"The {what} must not be null.";
+        }
+
+        if (value.Length == 0)
+        {
+            return $"The {what} must not be empty.";
+        }
+
+        // A UTF-8 byte count is at least the char count: reject huge inputs before scanning them.
+        if (value.Length > maxBytes)
+        {
+            return $"The {what} is {value.Length} characters long; the limit is {maxBytes} bytes of UTF-8.";
+        }
+
+        var bytes = 0;
+        for (var i = 0; i < value.Length;)
+        {
+            if (Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return $"The {what} is not valid UTF-16: unpaired surrogate at index {i}.";
+            }
+
+            if (Rune.IsControl(rune))
+            {
+                return $"The {what} contains a control character (U+{rune.Value:X4}) at index {i}.";
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            i += consumed;
+        }
+
+        return bytes > maxBytes ? $"The {what} is {bytes} bytes of UTF-8; the limit is {maxBytes}." : null;
+    }
+}

@@ -1,0 +1,84 @@
+using Orleans.Concurrency;
+
+namespace CacheCluster;
+
+/// <summary>
+/// One cache entry, addressed by its key: a value or a list, with a version, soft and hard expiry, and tags.
+/// </summary>
+/// <remarks>
+/// Every write increments the entry's version and is acknowledged only once the entry store holds it.
+/// Invalid input throws an <see cref="InvalidCacheRequestException"/> and leaves the entry untouched.
+/// </remarks>
+public interface ICacheEntryGrain : IGrainWithStringKey
+{
+    /// <summary>Reads the value.</summary>
+    /// <returns>The value with its state, or <see cref="CacheReadResult.Missing"/>.</returns>
+    /// <exception cref="CacheWrongTypeException">The key holds a list.</exception>
+    [ReadOnly]
+    Task<CacheReadResult> GetAsync();
+
+    /// <summary>Writes the value if <paramref name="condition"/> holds.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="options">Expiry and tags; <see langword="null"/> for no expiry and no tags.</param>
+    /// <param name="condition">The precondition.</param>
+    /// <returns>What was done and the resulting version.</returns>
+    Task<CacheWriteResult> SetAsync(CacheValue value, CacheEntryOptions? options, CacheWriteCondition condition);
+
+    /// <summary>Removes the key.</summary>
+    /// <returns><see langword="true"/> if it existed.</returns>
+    Task<bool> DeleteAsync();
+
+    /// <summary>Tells whether the key exists.</summary>
+    /// <returns><see langword="true"/> if the key exists, fresh or stale.</returns>
+    [ReadOnly]
+    Task<bool> ExistsAsync();
+
+    /// <summary>Adds <paramref name="by"/> to the integer stored at the key, creating it at 0 when missing (Redis <c>INCRBY</c>).</summary>
+    /// <param name="by">The amount to add; may be negative.</param>
+    /// <param name="options">Expiry and tags applied when the key is created; an existing entry keeps its own.</param>
+    /// <returns>The new value and version.</returns>
+    /// <exception cref="CacheValueNotIntegerException">The stored value is not a 64-bit decimal integer.</exception>
+    /// <exception cref="CacheIntegerOverflowException">The result does not fit in 64 bits.</exception>
+    Task<CacheMutationResult> IncrementAsync(long by, CacheEntryOptions? options);
+
+    /// <summary>Reads the remaining soft and hard lifetime.</summary>
+    /// <returns>The remaining lifetime.</returns>
+    [ReadOnly]
+    Task<CacheTimeToLive> GetTimeToLiveAsync();
+
+    /// <summary>Reads the entry's metadata.</summary>
+    /// <returns>The metadata, or <see langword="null"/> when the key does not exist.</returns>
+    [ReadOnly]
+    Task<CacheEntryInfo?> GetInfoAsync();
+
+    /// <summary>Pushes values to one end of the list at the key, creating it when missing.</summary>
+    /// <param name="end">Which end; values pushed to the head end up in reverse order, as with Redis <c>LPUSH</c>.</param>
+    /// <param name="values">The values, at least one.</param>
+    /// <param name="options">Expiry and tags applied when the list is created.</param>
+    /// <returns>The new length and version.</returns>
+    Task<CacheMutationResult> ListPushAsync(ListEnd end, IReadOnlyList<CacheValue> values, CacheEntryOptions? options);
+
+    /// <summary>Reads elements <paramref name="start"/> to <paramref name="stop"/> inclusive; negative indexes count from the end (Redis <c>LRANGE</c>).</summary>
+    /// <param name="start">The first index.</param>
+    /// <param name="stop">The last index, inclusive.</param>
+    /// <returns>The elements; empty when the key is missing or the range is empty.</returns>
+    [ReadOnly]
+    Task<IReadOnlyList<CacheValue>> ListRangeAsync(long start, long stop);
+
+    /// <summary>Reads the list's length.</summary>
+    /// <returns>The length, or 0 when the key is missing.</returns>
+    [ReadOnly]
+    Task<long> ListLengthAsync();
+
+    /// <summary>Removes elements equal to <paramref name="value"/> (Redis <c>LREM</c>).</summary>
+    /// <param name="value">The bytes to match.</param>
+    /// <param name="count">Positive: the first <paramref name="count"/> from the head; negative: from the tail; 0: all.</param>
+    /// <returns>The number removed and the resulting version.</returns>
+    Task<CacheMutationResult> ListRemoveAsync(CacheValue value, long count);
+
+    /// <summary>Keeps only elements <paramref name="start"/> to <paramref name="stop"/> inclusive (Redis <c>LTRIM</c>).</summary>
+    /// <param name="start">The first index kept.</param>
+    /// <param name="stop">The last index kept, inclusive.</param>
+    /// <returns>The new length and version.</returns>
+    Task<CacheMutationResult> ListTrimAsync(long start, long stop);
+}

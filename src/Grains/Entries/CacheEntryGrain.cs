@@ -1,0 +1,408 @@
+using CacheCluster.Diagnostics;
+using CacheCluster.Expiry;
+using CacheCluster.Hosting;
+using CacheCluster.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Entries;
+
+/// <summary>
+/// The grain for one key. It keeps the key's record in memory, reads expiry from the cache clock on every call, and
+/// writes through to the entry store before it acknowledges anything.
+/// </summary>
+internal sealed partial class CacheEntryGrain(
+    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
+    IEntryStore store,
+    EntryExpiryScheduler expiryScheduler,
+    CacheClusterMetrics metrics,
+    IOptions<CacheClusterOptions> options,
+    ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation
+{
+    private const int MaxStoreAttempts = 3;
+    private const int MaxContentTypeLength = 256;
+
+    private readonly CacheClusterOptions _options = options.Value;
+
+    // The record as last stored (possibly past its hard expiry): its version is the fence for the next write.
+    // Volatile because the expiry scheduler reads it off the grain's scheduler.
+    private volatile EntryRecord? _record;
+    private long _lastVersion;
+    private string _key = string.Empty;
+    private InvalidCacheKeyException? _keyError;
+
+    long IExpiringActivation.ScheduledExpiryTicks { get; set; }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = this.GetPrimaryKeyString();
+        try
+        {
+            CacheKey.Validate(_key, _options.MaxKeyBytes);
+        }
+        catch (InvalidCacheKeyException ex)
+        {
+            // Reject every call instead of failing activation, so callers get the typed error.
+            _keyError = ex;
+            return;
+        }
+
+        try
+        {
+            SetRecord(await store.ReadAsync(_key, cancellationToken));
+        }
+        catch (CacheStorageException ex)
+        {
+            LogWarningLoadFailed(ex, KeyHash);
+            throw;
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _record = null;
+        return Task.CompletedTask;
+    }
+
+    public Task<CacheReadResult> GetAsync()
+    {
+        ThrowIfKeyInvalid("Get");
+        var now = clock.GetUtcNow();
+        var record = Live(now);
+        if (record is null)
+        {
+            metrics.Miss();
+            return Task.FromResult(CacheReadResult.Missing);
+        }
+
+        RequireKind(record, CacheEntryKind.Value, "Get");
+        var state = record.StateAt(now);
+        metrics.Hit(state);
+        return Task.FromResult(new CacheReadResult
+        {
+            State = state,
+            Value = new CacheValue(record.Value!, record.ContentType),
+            Version = record.Version,
+            LastModified = record.LastModified,
+            FreshUntil = record.FreshUntil,
+            ExpiresAt = record.ExpiresAt,
+        });
+    }
+
+    public Task<CacheWriteResult> SetAsync(CacheValue value, CacheEntryOptions? options, CacheWriteCondition condition)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        CheckValue(value.Data.Length, value.ContentType);
+        options?.Validate();
+        if (!Enum.IsDefined(condition.Mode) || (condition.Mode == CacheWriteMode.IfVersion && condition.ExpectedVersion <= 0))
+        {
+            throw new InvalidCacheOptionsException($"The write condition {condition} is not valid.") { Key = CacheKey.Describe(_key), Operation = "Set" };
+        }
+
+        return WriteAsync("Set", (current, now) =>
+        {
+            var currentVersion = current?.Version ?? 0;
+            switch (condition.Mode)
+            {
+                case CacheWriteMode.IfNotExists when current is not null:
+                    return (current, new CacheWriteResult(CacheWriteOutcome.KeyExists, currentVersion));
+                case CacheWriteMode.IfExists or CacheWriteMode.IfVersion when current is null:
+                    return (current, new CacheWriteResult(CacheWriteOutcome.KeyMissing, 0));
+                case CacheWriteMode.IfVersion when currentVersion != condition.ExpectedVersion:
+                    return (current, new CacheWriteResult(CacheWriteOutcome.VersionMismatch, currentVersion));
+            }
+
+            var next = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: options?.KeepTimeToLive == true);
+            return (next, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, next.Version));
+        });
+    }
+
+    public Task<bool> DeleteAsync()
+    {
+        ThrowIfKeyInvalid("Delete");
+        return WriteAsync("Delete", static (current, _) => ((EntryRecord?)null, current is not null));
+    }
+
+    public Task<bool> ExistsAsync()
+    {
+        ThrowIfKeyInvalid("Exists");
+        return Task.FromResult(Live(clock.GetUtcNow()) is not null);
+    }
+
+    public Task<CacheTimeToLive> GetTimeToLiveAsync()
+    {
+        ThrowIfKeyInvalid("TimeToLive");
+        var now = clock.GetUtcNow();
+        var record = Live(now);
+        return Task.FromResult(record is null
+            ? default
+            : new CacheTimeToLive
+            {
+                Exists = true,
+                TimeToLive = record.ExpiresAt - now,
+                FreshFor = record.FreshUntil is { } freshUntil ? (freshUntil > now ? freshUntil - now : TimeSpan.Zero) : null,
+            });
+    }
+
+    public Task<CacheEntryInfo?> GetInfoAsync()
+    {
+        ThrowIfKeyInvalid("Info");
+        var now = clock.GetUtcNow();
+        var record = Live(now);
+        return Task.FromResult(record is null
+            ? null
+            : new CacheEntryInfo
+            {
+                Kind = record.Kind,
+                State = record.StateAt(now),
+                Version = record.Version,
+                ContentType = record.ContentType,
+                SizeBytes = record.SizeBytes,
+                Length = record.Kind == CacheEntryKind.List ? record.List!.Length : 1,
+                LastModified = record.LastModified,
+                FreshUntil = record.FreshUntil,
+                ExpiresAt = record.ExpiresAt,
+                Tags = record.Tags,
+            });
+    }
+
+    public Task<CacheMutationResult> IncrementAsync(long by, CacheEntryOptions? options)
+    {
+        ThrowIfKeyInvalid("Increment");
+        options?.Validate();
+        return WriteAsync("Increment", (current, now) =>
+        {
+            long value = 0;
+            if (current is not null)
+            {
+                RequireKind(current, CacheEntryKind.Value, "Increment");
+                if (!Int64Text.TryParse(current.Value!, out value))
+                {
+                    throw new CacheValueNotIntegerException("The value is not a 64-bit decimal integer, so it cannot be incremented.")
+                    {
+                        Key = CacheKey.Describe(_key),
+                        Operation = "Increment",
+                    };
+                }
+            }
+
+            long result;
+            try
+            {
+                result = checked(value + by);
+            }
+            catch (OverflowException)
+            {
+                throw new CacheIntegerOverflowException($"Incrementing {value} by {by} overflows a 64-bit integer.")
+                {
+                    Key = CacheKey.Describe(_key),
+                    Operation = "Increment",
+                };
+            }
+
+            var next = NewRecord(
+                current,
+                now,
+                CacheEntryKind.Value,
+                Int64Text.Format(result),
+                list: null,
+                current?.ContentType ?? "text/plain; charset=utf-8",
+                current is null ? options : null,
+                keepExpiry: current is not null);
+            return (next, new CacheMutationResult(result, next.Version));
+        });
+    }
+
+    void IExpiringActivation.OnExpiryDue(DateTimeOffset now)
+    {
+        var record = _record;
+        if (record is null)
+        {
+            return;
+        }
+
+        if (record.IsExpiredAt(now))
+        {
+            metrics.Expired();
+            GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "The entry passed its hard expiry."));
+        }
+        else if (record.ExpiresAt is { } expiresAt)
+        {
+            expiryScheduler.Schedule(this, expiresAt);
+        }
+    }
+
+    private string KeyHash => CacheKeyHash.Of(_key);
+
+    /// <summary>Returns the record if it exists by the cache clock; an expired one makes the activation go away.</summary>
+    private EntryRecord? Live(DateTimeOffset now)
+    {
+        var record = _record;
+        if (record is null || !record.IsExpiredAt(now))
+        {
+            return record;
+        }
+
+        // Keep _record: its version still fences the next write against the store. Release the memory soon.
+        this.DeactivateOnIdle();
+        return null;
+    }
+
+    private void SetRecord(EntryRecord? record)
+    {
+        _record = record;
+        if (record is null)
+        {
+            return;
+        }
+
+        _lastVersion = Math.Max(_lastVersion, record.Version);
+        if (record.ExpiresAt is { } expiresAt)
+        {
+            expiryScheduler.Schedule(this, expiresAt);
+        }
+    }
+
+    /// <summary>
+    /// Runs a read-decide-write cycle: <paramref name="decide"/> sees the live record and returns the next one (the same
+    /// instance for "no change", <see langword="null"/> for "remove") with the caller's result. The store is fenced on
+    /// the stored version; when another activation got there first, the record is reloaded and the decision re-made.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide)
+    {
+        ThrowIfKeyInvalid(operation);
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var stored = _record;
+            var current = Live(now);
+            var (next, result) = decide(current, now);
+            if (ReferenceEquals(next, current))
+            {
+                return result;
+            }
+
+            bool written;
+            try
+            {
+                written = next is null
+                    ? await store.DeleteAsync(_key, stored!.Version)
+                    : await store.WriteAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now);
+            }
+            catch (CacheStorageException ex)
+            {
+                LogWarningWriteFailed(ex, operation, KeyHash);
+                throw new CacheStorageException(ex.Message, ex) { Key = CacheKey.Describe(_key), Operation = operation };
+            }
+
+            if (written)
+            {
+                SetRecord(next);
+                metrics.Write(operation);
+                return result;
+            }
+
+            // Another activation of this key wrote meanwhile (possible while membership changes): catch up and retry.
+            LogInformationFenceConflict(operation, KeyHash, attempt);
+            SetRecord(await store.ReadAsync(_key));
+            if (attempt == MaxStoreAttempts)
+            {
+                throw new CacheStorageException($"The entry kept changing under concurrent writers; {operation} was not applied after {attempt} attempts.")
+                {
+                    Key = CacheKey.Describe(_key),
+                    Operation = operation,
+                };
+            }
+        }
+    }
+
+    /// <summary>Builds the next record; versions keep increasing even across a delete and re-create.</summary>
+    private EntryRecord NewRecord(
+        EntryRecord? current,
+        DateTimeOffset now,
+        CacheEntryKind kind,
+        byte[]? value,
+        byte[][]? list,
+        string? contentType,
+        CacheEntryOptions? entryOptions,
+        bool keepExpiry)
+    {
+        var version = current is not null
+            ? current.Version + 1
+            : Math.Max(_lastVersion + 1, now.ToUnixTimeMilliseconds() * 1000);
+
+        DateTimeOffset? freshUntil, expiresAt;
+        if (keepExpiry && current is not null)
+        {
+            (freshUntil, expiresAt) = (current.FreshUntil, current.ExpiresAt);
+        }
+        else
+        {
+            var ttl = entryOptions?.TimeToLive;
+            var fresh = entryOptions?.FreshFor ?? ttl / 2;
+            expiresAt = now + ttl;
+            freshUntil = now + fresh;
+        }
+
+        return new EntryRecord
+        {
+            Version = version,
+            Kind = kind,
+            Value = value,
+            List = list,
+            ContentType = contentType,
+            LastModified = now,
+            FreshUntil = freshUntil,
+            ExpiresAt = expiresAt,
+            Tags = entryOptions?.Tags is { Count: > 0 } tags ? [.. tags.Distinct(StringComparer.Ordinal)] : keepExpiry && current is not null ? current.Tags : [],
+        };
+    }
+
+    private void CheckValue(long size, string? contentType)
+    {
+        ThrowIfKeyInvalid("Set");
+        if (size > _options.MaxValueBytes)
+        {
+            throw new CacheValueTooLargeException(size, _options.MaxValueBytes) { Key = CacheKey.Describe(_key), Operation = "Set" };
+        }
+
+        if (contentType is not null && (contentType.Length is 0 or > MaxContentTypeLength || contentType.Any(char.IsControl)))
+        {
+            throw new InvalidCacheRequestException($"The content type must be 1 to {MaxContentTypeLength} characters without control characters.")
+            {
+                Key = CacheKey.Describe(_key),
+                Operation = "Set",
+            };
+        }
+    }
+
+    private void RequireKind(EntryRecord record, CacheEntryKind kind, string operation)
+    {
+        if (record.Kind != kind)
+        {
+            throw new CacheWrongTypeException($"{operation} needs a {kind.ToString().ToLowerInvariant()}, but the key holds a {record.Kind.ToString().ToLowerInvariant()}.")
+            {
+                Key = CacheKey.Describe(_key),
+                Operation = operation,
+            };
+        }
+    }
+
+    private void ThrowIfKeyInvalid(string operation)
+    {
+        if (_keyError is { } error)
+        {
+            throw new InvalidCacheKeyException(error.Message) { Key = error.Key, Operation = operation };
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Loading entry {KeyHash} from the store failed.")]
+    private partial void LogWarningLoadFailed(Exception exception, string keyHash);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Operation} on entry {KeyHash} was not acknowledged by the store.")]
+    private partial void LogWarningWriteFailed(Exception exception, string operation, string keyHash);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Operation} on entry {KeyHash} lost a version fence to another activation (attempt {Attempt}); reloading.")]
+    private partial void LogInformationFenceConflict(string operation, string keyHash, int attempt);
+}

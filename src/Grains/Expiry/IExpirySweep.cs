@@ -1,0 +1,7 @@
+namespace CacheCluster.Expiry;
+
+/// <summary>Housekeeping that the silo's expiry loop runs once per <see cref="Hosting.CacheClusterOptions.ExpirySweepInterval"/>.</summary>
+internal interface IExpirySweep
+{
+    Task SweepAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,70 @@
+namespace CacheCluster.Hosting;
+
+/// <summary>
+/// Silo options, bound from the <c>CacheCluster</c> configuration section.
+/// </summary>
+public sealed class CacheClusterOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "CacheCluster";
+
+    /// <summary>The largest value size that may be configured: 64 MiB.</summary>
+    public const int MaxValueBytesLimit = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the StackExchange.Redis connection string. When set, the silo uses Redis for cluster membership and
+    /// durable entries; when not, localhost clustering and in-memory entries.
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (embedded mode).</value>
+    public string? Redis { get; set; }
+
+    /// <summary>Gets or sets the silo-to-silo port.</summary>
+    /// <value>Default: 11111.</value>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Gets or sets the port clients connect to.</summary>
+    /// <value>Default: 30000.</value>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Gets or sets the cluster id: silos with the same id and service id form one cluster.</summary>
+    /// <value>Default: <c>cachecluster</c>.</value>
+    public string ClusterId { get; set; } = "cachecluster";
+
+    /// <summary>Gets or sets the service id, which also namespaces the entries stored in Redis.</summary>
+    /// <value>Default: <c>cachecluster</c>.</value>
+    public string ServiceId { get; set; } = "cachecluster";
+
+    /// <summary>Gets or sets the IP address this silo advertises to others and listens on.</summary>
+    /// <value>Default: <see langword="null"/>, meaning 127.0.0.1.</value>
+    public string? AdvertisedIP { get; set; }
+
+    /// <summary>Gets or sets the longest key, in UTF-8 bytes.</summary>
+    /// <value>Default: 1024.</value>
+    public int MaxKeyBytes { get; set; } = CacheKey.DefaultMaxKeyBytes;
+
+    /// <summary>Gets or sets the largest value (or whole list), in bytes; at most 64 MiB.</summary>
+    /// <value>Default: 1 MiB.</value>
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how membership is configured. <see cref="ClusteringMode.Auto"/> picks Redis when <see cref="Redis"/>
+    /// is set, otherwise localhost clustering; <see cref="ClusteringMode.External"/> leaves membership and endpoints to
+    /// the host (a test cluster, for instance).
+    /// </summary>
+    /// <value>Default: <see cref="ClusteringMode.Auto"/>.</value>
+    public ClusteringMode Clustering { get; set; } = ClusteringMode.Auto;
+
+    /// <summary>Gets or sets how often expired entries are swept from memory.</summary>
+    /// <value>Default: 1 second.</value>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How a silo's membership is configured.</summary>
+public enum ClusteringMode
+{
+    /// <summary>Redis clustering when a Redis connection string is set, otherwise localhost clustering.</summary>
+    Auto = 0,
+
+    /// <summary>The host configures membership and endpoints itself.</summary>
+    External = 1,
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using CacheCluster;
+using CacheCluster.Diagnostics;
+using CacheCluster.Expiry;
+using CacheCluster.Hosting;
+using CacheCluster.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Orleans.Hosting;
+
+/// <summary>Wires CacheCluster into an Orleans silo.</summary>
+public static class CacheClusterSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds CacheCluster to the silo with options bound from the <c>CacheCluster</c> section of
+    /// <paramref name="configuration"/>: grains, entry store (Redis or memory), clustering and endpoints.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="configuration">The configuration root.</param>
+    /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names the configuration key.</exception>
+    public static ISiloBuilder AddCacheCluster(this ISiloBuilder builder, IConfiguration configuration, Action<CacheClusterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return builder.AddCacheCluster(options =>
+        {
+            configuration.GetSection(CacheClusterOptions.SectionName).Bind(options);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Adds CacheCluster to the silo: grains, entry store (Redis when <see cref="CacheClusterOptions.Redis"/> is set,
+    /// memory otherwise), and, unless <see cref="CacheClusterOptions.Clustering"/> is
+    /// <see cref="ClusteringMode.External"/>, clustering and endpoints.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="configure">Sets the options, or <see langword="null"/> for the embedded defaults.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names the configuration key.</exception>
+    public static ISiloBuilder AddCacheCluster(this ISiloBuilder builder, Action<CacheClusterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new CacheClusterOptions();
+        configure?.Invoke(options);
+
+        // Ports and clustering are chosen now, so the options are checked now: a bad value stops the host before it starts.
+        var validation = new CacheClusterOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(CacheClusterOptions), validation.Failures);
+        }
+
+        var redis = options.Redis is null ? null : new RedisConnection(options.Redis);
+        builder.Services.AddCacheClusterServices(options, redis);
+
+        if (options.Clustering == ClusteringMode.Auto)
+        {
+            builder.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+
+            if (redis is null)
+            {
+                builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+            else
+            {
+                var address = options.AdvertisedIP is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
+                builder.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort);
+                builder.UseRedisClustering(clustering =>
+                {
+                    clustering.ConfigurationOptions = redis.Configuration;
+                    clustering.CreateMultiplexer = async _ => (await redis.GetMultiplexerAsync().ConfigureAwait(false), IsShared: true);
+                });
+            }
+        }
+
+        return builder;
+    }
+
+    private static void AddCacheClusterServices(this IServiceCollection services, CacheClusterOptions options, RedisConnection? redis)
+    {
+        services.AddSingleton<IOptions<CacheClusterOptions>>(Options.Create(options));
+        services.AddSingleton<IValidateOptions<CacheClusterOptions>, CacheClusterOptionsValidator>();
+        services.TryAddKeyedSingleton(CacheClusterClock.ServiceKey, TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<CacheClusterMetrics>();
+
+        services.TryAddSingleton<EntryExpiryScheduler>();
+        services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<EntryExpiryScheduler>());
+        services.AddHostedService<ExpiryService>();
+
+        if (redis is not null)
+        {
+            services.AddSingleton(_ => redis);
+            services.TryAddSingleton<IEntryStore, RedisEntryStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<MemoryEntryStore>();
+            services.TryAddSingleton<IEntryStore>(sp => sp.GetRequiredService<MemoryEntryStore>());
+            services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryEntryStore>());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using CacheCluster.Entries;
+
+namespace CacheCluster.Storage;
+
+/// <summary>
+/// Where entries live beyond an activation: Redis in Redis mode, process memory in embedded mode.
+/// </summary>
+/// <remarks>
+/// Writes are fenced on the version the writer last saw, so that a stale duplicate activation (possible while
+/// membership changes) can never overwrite a newer write. <c>expectedVersion</c> 0 means "the key must be absent".
+/// </remarks>
+internal interface IEntryStore
+{
+    /// <summary>Reads the stored record, which may be past its hard expiry by the cache clock.</summary>
+    Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores <paramref name="record"/> if the stored version is <paramref name="expectedVersion"/>.</summary>
+    /// <param name="key">The cache key.</param>
+    /// <param name="record">The new record.</param>
+    /// <param name="expectedVersion">The version the writer last saw, or 0 for "absent".</param>
+    /// <param name="timeToLive">The time until the record's hard expiry, or <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the wait, not necessarily the write.</param>
+    /// <returns><see langword="false"/> if the fence failed and nothing was written.</returns>
+    Task<bool> WriteAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the record if the stored version is <paramref name="expectedVersion"/>.</summary>
+    /// <returns><see langword="false"/> if the fence failed and nothing was removed.</returns>
+    Task<bool> DeleteAsync(string key, long expectedVersion, CancellationToken cancellationToken = default);
+}

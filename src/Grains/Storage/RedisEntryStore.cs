@@ -1,0 +1,77 @@
+using System.Text;
+using CacheCluster.Entries;
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CacheCluster.Storage;
+
+/// <summary>
+/// Entries in Redis: one string per key under <c>{ServiceId}/e/</c>, holding the compact record, with a Redis TTL equal
+/// to the entry's hard expiry. Writes and deletes run as Lua scripts fenced on the record's leading version bytes.
+/// </summary>
+internal sealed class RedisEntryStore(RedisConnection connection, IOptions<CacheClusterOptions> options) : IEntryStore
+{
+    // GETRANGE of a missing key is "", which is what a writer that expects the key absent passes.
+    private const string WriteScript = """
+        if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
+        if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+        return 1
+        """;
+
+    private const string DeleteScript = """
+        if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        return 1
+        """;
+
+    private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"{options.Value.ServiceId}/e/");
+
+    public async Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        using var lease = await Run(() => database.StringGetLeaseAsync(RedisKeyFor(key))).ConfigureAwait(false);
+        return lease is null ? null : EntryRecordFormat.Deserialize(lease.Span);
+    }
+
+    public async Task<bool> WriteAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, CancellationToken cancellationToken = default)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
+        var result = await Run(() => database.ScriptEvaluateAsync(
+            WriteScript,
+            [RedisKeyFor(key)],
+            [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl])).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string key, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        var result = await Run(() => database.ScriptEvaluateAsync(DeleteScript, [RedisKeyFor(key)], [Fence(expectedVersion)])).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    internal RedisKey RedisKeyFor(string key)
+    {
+        var keyBytes = new byte[_prefix.Length + Encoding.UTF8.GetByteCount(key)];
+        _prefix.CopyTo(keyBytes, 0);
+        Encoding.UTF8.GetBytes(key, keyBytes.AsSpan(_prefix.Length));
+        return keyBytes;
+    }
+
+    private static RedisValue Fence(long expectedVersion) =>
+        expectedVersion == 0 ? RedisValue.EmptyString : EntryRecordFormat.EncodeVersion(expectedVersion);
+
+    private static async Task<T> Run<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new CacheStorageException($"Redis did not complete the operation: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}", ex);
+        }
+    }
+}

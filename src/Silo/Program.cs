@@ -1,0 +1,48 @@
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+
+// Configuration: appsettings.json, then CacheCluster__X environment variables, then --CacheCluster:X=value arguments.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+try
+{
+    builder.UseOrleans(silo => silo.AddCacheCluster(builder.Configuration));
+}
+catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
+{
+    // Binding and validation errors name the configuration key; say it plainly and stop.
+    var lines = ex is OptionsValidationException validation ? validation.Failures : [ex.Message];
+    foreach (var line in lines)
+    {
+        Console.Error.WriteLine($"cachecluster-silo: invalid configuration: {line}");
+    }
+
+    return 2;
+}
+
+using var host = builder.Build();
+var options = host.Services.GetRequiredService<IOptions<CacheClusterOptions>>().Value;
+var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+    $"CacheCluster silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, " +
+    $"cluster '{options.ClusterId}', service '{options.ServiceId}', " +
+    (options.Redis is null ? "embedded mode (localhost clustering, in-memory entries)" : "Redis mode (Redis clustering, Redis entries)")));
+
+try
+{
+    await host.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    Console.Error.WriteLine($"cachecluster-silo: stopped on an error: {ex.GetType().Name}: {ex.Message}");
+    return 1;
+}
