@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace CacheCluster.Cli.Commands;
+
+/// <summary>Options that take a duration in seconds, decimals allowed (<c>--ttl 1.5</c>).</summary>
+internal static class Seconds
+{
+    public static Option<TimeSpan?> Option(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "SECONDS",
+        CustomParser = result => Parse(name, result),
+    };
+
+    private static TimeSpan? Parse(string name, ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds))
+        {
+            result.AddError($"{name} must be a number of seconds, such as 30 or 1.5 (was '{text}').");
+            return null;
+        }
+
+        if (seconds >= TimeSpan.MaxValue.TotalSeconds)
+        {
+            result.AddError($"{name} is too large (was '{text}').");
+            return null;
+        }
+
+        var duration = TimeSpan.FromSeconds(seconds);
+        if (duration <= TimeSpan.Zero)
+        {
+            result.AddError($"{name} must be greater than zero (was '{text}').");
+            return null;
+        }
+
+        return duration;
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using CacheCluster.Cli.Connection;
+
+namespace CacheCluster.Cli.Commands;
+
+/// <summary><c>set KEY VALUE [--ttl S] [--fresh S] [--nx|--xx|--version-match N] [--tags a,b]</c>.</summary>
+internal static class SetCommand
+{
+    public static Command Create(ClusterConnection connection)
+    {
+        var key = KeyArgument.Create();
+        var value = new Argument<string>("VALUE") { Description = "The value, stored as UTF-8 text" };
+        var ttl = Seconds.Option("--ttl", "Hard expiry: the key is gone after this many seconds");
+        var fresh = Seconds.Option("--fresh", "Soft expiry: the value is fresh for this many seconds, stale after (default: half of --ttl)");
+        var ifNotExists = new Option<bool>("--nx") { Description = "Only set if KEY does not exist" };
+        var ifExists = new Option<bool>("--xx") { Description = "Only set if KEY exists" };
+        var versionMatch = new Option<long?>("--version-match")
+        {
+            Description = "Compare-and-set: only set if KEY is at version N (exit 1 on a conflict)",
+            HelpName = "N",
+            CustomParser = result => Numbers.AtLeast(result, "--version-match", 1L),
+        };
+        var tags = new Option<string?>("--tags") { Description = "Comma-separated tags for invalidation", HelpName = "a,b" };
+
+        var command = new Command("set", "Store VALUE at KEY and print 'OK version=N'; exit 1 when --nx/--xx is not met")
+        {
+            key, value, ttl, fresh, ifNotExists, ifExists, versionMatch, tags,
+        };
+
+        // Contradictions are usage errors (exit 2), found before connecting.
+        command.Validators.Add(result =>
+        {
+            if (new Option[] { ifNotExists, ifExists, versionMatch }.Count(option => result.GetResult(option) is not null) > 1)
+            {
+                result.AddError("--nx, --xx and --version-match cannot be combined.");
+            }
+
+            try
+            {
+                Options(result).Validate();
+            }
+            catch (InvalidCacheOptionsException ex)
+            {
+                result.AddError(ex.Message);
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that does not parse (--ttl abc) reports its own error; System.CommandLine throws here.
+            }
+        });
+
+        command.SetAction((parse, cancellationToken) => connection.RunAsync(parse, async (cache, ct) =>
+        {
+            var condition = parse.GetValue(versionMatch) is { } version ? CacheWriteCondition.IfVersion(version)
+                : parse.GetValue(ifNotExists) ? CacheWriteCondition.IfNotExists
+                : parse.GetValue(ifExists) ? CacheWriteCondition.IfExists
+                : CacheWriteCondition.Always;
+            var result = await cache.SetAsync(parse.GetRequiredValue(key), parse.GetRequiredValue(value), Options(parse.CommandResult), condition, ct);
+            if (!result.Written)
+            {
+                Console.Error.WriteLine(result.Outcome == CacheWriteOutcome.KeyExists ? "not set: the key exists (--nx)" : "not set: the key does not exist (--xx)");
+                return ExitCodes.No;
+            }
+
+            Console.WriteLine($"OK version={result.Version}");
+            return ExitCodes.Success;
+        }, cancellationToken));
+
+        return command;
+
+        CacheEntryOptions Options(SymbolResult result) => new()
+        {
+            TimeToLive = result.GetValue(ttl),
+            FreshFor = result.GetValue(fresh),
+            Tags = result.GetValue(tags)?.Split(',', StringSplitOptions.TrimEntries),
+        };
+    }
+}

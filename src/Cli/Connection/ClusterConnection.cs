@@ -1,0 +1,126 @@
+using System.CommandLine;
+using CacheCluster.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Cli.Connection;
+
+/// <summary>
+/// Runs one command against the cluster: connects, calls, disconnects, and turns every expected failure into an
+/// exit code and a one-line message on stderr.
+/// </summary>
+internal sealed class ClusterConnection(ConnectionOptions options)
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<int> RunAsync(ParseResult parse, Func<IClusterCache, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    {
+        if (options.Check(parse) is { } usage)
+        {
+            return Fail(ExitCodes.Usage, usage);
+        }
+
+        try
+        {
+            using var host = Build(parse);
+            await StartAsync(host, parse, cancellationToken);
+            try
+            {
+                return await command(host.Services.GetRequiredService<IClusterCache>(), cancellationToken);
+            }
+            finally
+            {
+                await StopAsync(host);
+            }
+        }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(ExitCodes.Usage, string.Join(" ", ex.Failures));
+        }
+        catch (InvalidCacheRequestException ex)
+        {
+            return Fail(ExitCodes.Usage, ex.Message);
+        }
+        catch (CacheVersionConflictException ex)
+        {
+            return Fail(ExitCodes.No, ex.Message);
+        }
+        catch (CacheSerializationException ex)
+        {
+            return Fail(ExitCodes.Usage, ex.Message);
+        }
+        catch (CacheClusterException ex)
+        {
+            // CacheClusterUnavailableException, CacheStorageException: the cluster could not complete the operation.
+            return Fail(ExitCodes.Unavailable, ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Fail(ExitCodes.Cancelled, "cancelled; a write already sent may still be applied.");
+        }
+    }
+
+    private static int Fail(int exitCode, string message)
+    {
+        Console.Error.WriteLine($"cachecluster: {message}");
+        return exitCode;
+    }
+
+    private IHost Build(ParseResult parse)
+    {
+        // No default configuration sources or logging providers: stdout carries only the command's answer.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (parse.GetValue(options.Verbose))
+        {
+            builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+        }
+
+        builder.Services.AddCacheClusterClient(client => options.Apply(parse, client));
+        return builder.Build();
+    }
+
+    private async Task StartAsync(IHost host, ParseResult parse, CancellationToken cancellationToken)
+    {
+        // The client gives up by itself after the connect timeout; the token is a backstop for a hung attempt.
+        var timeout = options.GetConnectTimeout(parse);
+        using var backstop = new CancellationTokenSource(timeout + TimeSpan.FromSeconds(2), TimeProvider.System);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, backstop.Token);
+        try
+        {
+            await host.StartAsync(giveUp.Token);
+        }
+        catch (Exception ex) when (ex is not OptionsValidationException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ex is OperationCanceledException ? "timed out" : $"{ex.GetType().Name}: {ex.Message}";
+            throw new CacheClusterUnavailableException(
+                $"could not connect to the cluster ({Describe(parse)}) within {timeout.TotalSeconds:0.###} s: {reason}", ex);
+        }
+    }
+
+    private static async Task StopAsync(IHost host)
+    {
+        // Best effort: the answer is already written, and a lost connection must not change the exit code.
+        using var stopping = new CancellationTokenSource(StopTimeout, TimeProvider.System);
+        try
+        {
+            await host.StopAsync(stopping.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or OrleansException or TimeoutException)
+        {
+        }
+    }
+
+    private string Describe(ParseResult parse)
+    {
+        if (parse.GetValue(options.Redis) is not null)
+        {
+            return $"Redis membership, cluster '{parse.GetValue(options.ClusterId)}'";
+        }
+
+        var gateways = parse.GetValue(options.Gateway) ?? [];
+        return gateways.Length == 0 ? $"gateway {ConnectionOptions.DefaultGateway}" : $"gateway {string.Join(", ", gateways)}";
+    }
+}
