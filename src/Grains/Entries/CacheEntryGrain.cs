@@ -55,7 +55,9 @@ internal sealed partial class CacheEntryGrain(
         catch (CacheStorageException ex)
         {
             LogWarningLoadFailed(ex, KeyHash);
-            throw;
+
+            // The Redis exception stays in the silo's log: callers get a serializable error without it.
+            throw new CacheStorageException(ex.Message) { Key = CacheKey.Describe(_key), Operation = "Load" };
         }
     }
 
@@ -293,7 +295,7 @@ internal sealed partial class CacheEntryGrain(
             catch (CacheStorageException ex)
             {
                 LogWarningWriteFailed(ex, operation, KeyHash);
-                throw new CacheStorageException(ex.Message, ex) { Key = CacheKey.Describe(_key), Operation = operation };
+                throw new CacheStorageException(ex.Message) { Key = CacheKey.Describe(_key), Operation = operation };
             }
 
             if (written)

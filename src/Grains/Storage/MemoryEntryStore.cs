@@ -14,6 +14,7 @@ internal sealed class MemoryEntryStore : IEntryStore, IExpirySweep
     private const int SweepBudget = 20_000;
 
     private readonly ConcurrentDictionary<string, EntryRecord> _records = new(StringComparer.Ordinal);
+    private readonly Lock _sweepLock = new();
     private IEnumerator<KeyValuePair<string, EntryRecord>>? _sweepCursor;
 
     public int Count => _records.Count;
@@ -65,6 +66,24 @@ internal sealed class MemoryEntryStore : IEntryStore, IExpirySweep
 
     /// <summary>Removes expired records, examining at most <see cref="SweepBudget"/> per call and resuming where it stopped.</summary>
     public void Sweep(DateTimeOffset now)
+    {
+        // Several silos of one process may share the store (tests); one sweep at a time is enough.
+        if (!_sweepLock.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            SweepSome(now);
+        }
+        finally
+        {
+            _sweepLock.Exit();
+        }
+    }
+
+    private void SweepSome(DateTimeOffset now)
     {
         _sweepCursor ??= _records.GetEnumerator();
         for (var examined = 0; examined < SweepBudget; examined++)

@@ -1,0 +1,126 @@
+using CacheCluster.Hosting;
+using CacheCluster.Internal;
+using CacheCluster.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace CacheCluster.Tests.Fixtures;
+
+/// <summary>
+/// An in-process cluster of several silos running CacheCluster, with a fake cache clock shared by all silos and either
+/// one shared in-memory entry store (as the embedded mode would be on one machine) or a real Redis.
+/// </summary>
+public sealed class CacheTestCluster : IAsyncDisposable
+{
+    private CacheTestCluster(InProcessTestCluster cluster, FakeTimeProvider clock, MemoryEntryStore? memoryStore, string serviceId)
+    {
+        Cluster = cluster;
+        Clock = clock;
+        MemoryStore = memoryStore;
+        ServiceId = serviceId;
+        Cache = NewCache(cluster.Client);
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    internal MemoryEntryStore? MemoryStore { get; }
+
+    public string ServiceId { get; }
+
+    public IClusterCache Cache { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The value-size limit every test cluster uses, small enough to test cheaply.</summary>
+    public const int MaxValueBytes = 256 * 1024;
+
+    public static async Task<CacheTestCluster> StartAsync(
+        short silos = 3,
+        string? redis = null,
+        string? serviceId = null,
+        FakeTimeProvider? clock = null,
+        Action<CacheClusterOptions>? configure = null)
+    {
+        clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        serviceId ??= "test-" + Guid.NewGuid().ToString("N")[..12];
+        var memoryStore = redis is null ? new MemoryEntryStore() : null;
+
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ServiceId = serviceId;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, clock);
+            if (memoryStore is not null)
+            {
+                silo.Services.AddSingleton(memoryStore);
+            }
+
+            silo.AddCacheCluster(options =>
+            {
+                options.Clustering = ClusteringMode.External;
+                options.Redis = redis;
+                options.ServiceId = serviceId;
+                options.MaxValueBytes = MaxValueBytes;
+                configure?.Invoke(options);
+            });
+        });
+
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new CacheTestCluster(cluster, clock, memoryStore, serviceId);
+    }
+
+    public ICacheEntryGrain Grain(string key) => Client.GetGrain<ICacheEntryGrain>(key);
+
+    public static IClusterCache NewCache(IClusterClient client, Action<CacheClusterClientOptions>? configure = null)
+    {
+        var options = new CacheClusterClientOptions();
+        configure?.Invoke(options);
+        return new ClusterCache(client, Options.Create(options));
+    }
+
+    public static string NewKey(string prefix = "k") => $"{prefix}:{Guid.NewGuid():N}";
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+/// <summary>The shared three-silo in-memory cluster for tests that leave it usable.</summary>
+public sealed class MemoryClusterFixture : IAsyncLifetime
+{
+    public CacheTestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await CacheTestCluster.StartAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class MemoryClusterCollection : ICollectionFixture<MemoryClusterFixture>
+{
+    public const string Name = "memory cluster";
+}
+
+/// <summary>A real redis-server shared by the Redis-backed tests; each test uses its own service id.</summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public RedisServer Redis { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync() => await Redis.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>
+{
+    public const string Name = "redis";
+}
