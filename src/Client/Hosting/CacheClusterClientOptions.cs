@@ -29,6 +29,13 @@ public sealed class CacheClusterClientOptions
     /// <value>Default: 30 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how long a call waits for its answer before it fails with
+    /// <see cref="CacheClusterUnavailableException"/> (for instance when the silo holding the key dies mid-call).
+    /// </summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets the longest key the client sends, in UTF-8 bytes; longer keys fail before any call.</summary>
     /// <value>Default: 1024, as on the silo.</value>
     public int MaxKeyBytes { get; set; } = CacheKey.DefaultMaxKeyBytes;

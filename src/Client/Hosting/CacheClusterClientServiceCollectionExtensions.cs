@@ -64,6 +64,7 @@ public static class CacheClusterClientServiceCollectionExtensions
             {
                 var configuration = ConfigurationOptions.Parse(redis);
                 configuration.AbortOnConnectFail = false;
+                configuration.ConnectTimeout = (int)Math.Min(configuration.ConnectTimeout, options.ConnectTimeout.TotalMilliseconds);
                 client.UseRedisClustering(clustering => clustering.ConfigurationOptions = configuration);
             }
             else
@@ -71,18 +72,8 @@ public static class CacheClusterClientServiceCollectionExtensions
                 client.UseStaticClustering([.. (options.Gateways.Count == 0 ? ["127.0.0.1:30000"] : options.Gateways).SelectMany(Resolve)]);
             }
 
-            var giveUpAfter = options.ConnectTimeout;
-            var started = TimeProvider.System.GetTimestamp();
-            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
-            {
-                if (TimeProvider.System.GetElapsedTime(started) >= giveUpAfter)
-                {
-                    return false;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                return true;
-            });
+            client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+            client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectTimeout, TimeProvider.System));
         });
 
         return services;
@@ -121,13 +112,30 @@ public static class CacheClusterClientServiceCollectionExtensions
             failures.Add($"ConnectTimeout must be greater than zero (was {options.ConnectTimeout}).");
         }
 
+        if (options.ResponseTimeout <= TimeSpan.Zero || options.ResponseTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"ResponseTimeout must be greater than zero and at most 10 minutes (was {options.ResponseTimeout}).");
+        }
+
         if (options.MaxKeyBytes < 1)
         {
             failures.Add($"MaxKeyBytes must be at least 1 (was {options.MaxKeyBytes}).");
         }
 
-        ArgumentNullException.ThrowIfNull(options.Serializer);
-        options.DefaultEntryOptions?.Validate();
+        if (options.Serializer is null)
+        {
+            failures.Add("Serializer must not be null.");
+        }
+
+        try
+        {
+            options.DefaultEntryOptions?.Validate();
+        }
+        catch (InvalidCacheOptionsException ex)
+        {
+            failures.Add($"DefaultEntryOptions: {ex.Message}");
+        }
+
         return failures;
     }
 
@@ -141,7 +149,8 @@ public static class CacheClusterClientServiceCollectionExtensions
 
         try
         {
-            return Dns.GetHostAddresses(host).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port)).Take(1);
+            // Resolved once, at registration: a gateway list is static by definition. Use Redis membership for discovery.
+            return Dns.GetHostAddresses(host).Select(a => new IPEndPoint(a, port));
         }
         catch (SocketException ex)
         {

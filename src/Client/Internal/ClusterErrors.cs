@@ -8,7 +8,7 @@ internal static class ClusterErrors
         || (exception is InvalidOperationException && exception.Source?.StartsWith("Orleans", StringComparison.Ordinal) == true);
 
     public static CacheClusterUnavailableException Unavailable(Exception exception, string key, string operation) =>
-        new($"The cluster did not complete {operation}: {exception.GetType().Name}: {exception.Message} The outcome is unknown.", exception)
+        new($"The cluster did not complete {operation}: {exception.GetType().Name}: {exception.Message.TrimEnd()} The outcome is unknown.", exception)
         {
             Key = CacheKey.Describe(key),
             Operation = operation,

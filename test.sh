@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every test of CacheCluster.
+#
+# Installs what the tests need when it is missing (redis-server, through apt-get), builds the solution and runs
+# `dotnet test CacheCluster.sln`. The Redis-backed tests start their own redis-server on free loopback ports and stop
+# it themselves; they are never skipped. With CI=true a Redis that cannot be installed or started fails the run.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "test.sh: installing $* with apt-get" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_install redis-server || true
+fi
+
+# Redis must be able to start here: check once, loudly, before spending minutes on the build.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: redis-server is not installed and could not be installed; the Redis-backed tests cannot run." >&2
+  exit 1
+fi
+probe_dir=$(mktemp -d)
+probe_port=$(( 20000 + RANDOM % 20000 ))
+redis-server --port "$probe_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$probe_dir" --daemonize no >/dev/null 2>&1 &
+probe_pid=$!
+probe_ok=0
+for _ in $(seq 1 50); do
+  if redis-cli -p "$probe_port" ping >/dev/null 2>&1; then probe_ok=1; break; fi
+  sleep 0.1
+done
+kill "$probe_pid" 2>/dev/null || true
+wait "$probe_pid" 2>/dev/null || true
+rm -rf "$probe_dir"
+if [ "$probe_ok" != 1 ]; then
+  echo "test.sh: redis-server is installed but did not start on 127.0.0.1:$probe_port; the Redis-backed tests cannot run." >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test CacheCluster.sln "$@" 2>&1 | tee "$log" || status=$?
+
+# One plain closing line, summed over every test assembly. A skipped test fails the run: none may be skipped.
+summary=$(grep -E '^ *(Passed|Failed)! ' "$log" \
+  | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
+  | awk '{ f += $1; p += $2; s += $3; n++ } END { printf "%d %d %d %d", p, f, s, n }')
+read -r passed failed skipped assemblies <<<"$summary"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$assemblies" = 0 ] || [ "$passed" = 0 ]; then
+  echo "test.sh: no test ran." >&2
+  status=1
+fi
+if [ "$skipped" != 0 ]; then
+  echo "test.sh: $skipped test(s) were skipped; tests must never be skipped." >&2
+  status=1
+fi
+exit "$status"
