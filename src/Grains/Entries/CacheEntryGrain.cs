@@ -32,7 +32,7 @@ internal sealed partial class CacheEntryGrain(
     private string _key = string.Empty;
     private InvalidCacheKeyException? _keyError;
 
-    long IExpiringActivation.ScheduledExpiryTicks { get; set; }
+    private ExpiryTicket? _expiryTicket;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +64,11 @@ internal sealed partial class CacheEntryGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _record = null;
+        if (_expiryTicket is not null)
+        {
+            expiryScheduler.Release(_expiryTicket);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -231,7 +236,7 @@ internal sealed partial class CacheEntryGrain(
         }
         else if (record.ExpiresAt is { } expiresAt)
         {
-            expiryScheduler.Schedule(this, expiresAt);
+            expiryScheduler.Schedule(_expiryTicket!, expiresAt);
         }
     }
 
@@ -262,7 +267,7 @@ internal sealed partial class CacheEntryGrain(
         _lastVersion = Math.Max(_lastVersion, record.Version);
         if (record.ExpiresAt is { } expiresAt)
         {
-            expiryScheduler.Schedule(this, expiresAt);
+            expiryScheduler.Schedule(_expiryTicket ??= new ExpiryTicket(this), expiresAt);
         }
     }
 

@@ -4,12 +4,13 @@ namespace CacheCluster.Expiry;
 /// One queue of hard-expiry due times for all active entries of a silo, instead of a timer per entry.
 /// </summary>
 /// <remarks>
-/// An activation is queued at most once for its earliest due time; when that passes and its entry has been given a
-/// later expiry meanwhile, it queues itself again. So the queue holds about one item per active entry.
+/// A ticket is queued at most once for its earliest due time; when that passes and its entry has been given a later
+/// expiry meanwhile, the activation queues itself again. So the queue holds about one item per active entry, plus a
+/// small released ticket for each entry deactivated before its due time.
 /// </remarks>
 internal sealed class EntryExpiryScheduler : IExpirySweep
 {
-    private readonly PriorityQueue<IExpiringActivation, long> _queue = new();
+    private readonly PriorityQueue<ExpiryTicket, long> _queue = new();
     private readonly Lock _lock = new();
 
     public int Count
@@ -23,19 +24,26 @@ internal sealed class EntryExpiryScheduler : IExpirySweep
         }
     }
 
-    public void Schedule(IExpiringActivation activation, DateTimeOffset expiresAt)
+    public void Schedule(ExpiryTicket ticket, DateTimeOffset expiresAt)
     {
         var due = expiresAt.UtcTicks;
         lock (_lock)
         {
-            var scheduled = activation.ScheduledExpiryTicks;
-            if (scheduled != 0 && scheduled <= due)
+            if (ticket.Activation is null || (ticket.DueTicks != 0 && ticket.DueTicks <= due))
             {
                 return;
             }
 
-            activation.ScheduledExpiryTicks = due;
-            _queue.Enqueue(activation, due);
+            ticket.DueTicks = due;
+            _queue.Enqueue(ticket, due);
+        }
+    }
+
+    public void Release(ExpiryTicket ticket)
+    {
+        lock (_lock)
+        {
+            ticket.Activation = null;
         }
     }
 
@@ -44,12 +52,12 @@ internal sealed class EntryExpiryScheduler : IExpirySweep
         List<IExpiringActivation>? due = null;
         lock (_lock)
         {
-            while (_queue.TryPeek(out var activation, out var ticks) && ticks <= now.UtcTicks)
+            while (_queue.TryPeek(out var ticket, out var ticks) && ticks <= now.UtcTicks)
             {
                 _queue.Dequeue();
-                if (activation.ScheduledExpiryTicks == ticks)
+                if (ticket.DueTicks == ticks && ticket.Activation is { } activation)
                 {
-                    activation.ScheduledExpiryTicks = 0;
+                    ticket.DueTicks = 0;
                     (due ??= []).Add(activation);
                 }
             }

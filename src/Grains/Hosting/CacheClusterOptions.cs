@@ -54,6 +54,13 @@ public sealed class CacheClusterOptions
     /// <value>Default: <see cref="ClusteringMode.Auto"/>.</value>
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Auto;
 
+    /// <summary>
+    /// Gets or sets how long an entry's grain stays active without calls. After that its activation is collected and
+    /// only the compact stored record remains (in Redis, or in the embedded store); the next call reloads it.
+    /// </summary>
+    /// <value>Default: 2 minutes.</value>
+    public TimeSpan EntryIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Gets or sets how often expired entries are swept from memory.</summary>
     /// <value>Default: 1 second.</value>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -69,6 +69,11 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
             failures.Add($"{Prefix}{nameof(options.ExpirySweepInterval)} must be greater than zero and at most 10 minutes (was {options.ExpirySweepInterval}).");
         }
 
+        if (options.EntryIdleTimeout < TimeSpan.FromSeconds(10) || options.EntryIdleTimeout > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{Prefix}{nameof(options.EntryIdleTimeout)} must be between 10 seconds and 1 day (was {options.EntryIdleTimeout}).");
+        }
+
         if (!Enum.IsDefined(options.Clustering))
         {
             failures.Add($"{Prefix}{nameof(options.Clustering)} must be Auto or External (was {options.Clustering}).");

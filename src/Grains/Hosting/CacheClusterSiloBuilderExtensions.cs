@@ -59,6 +59,16 @@ public static class CacheClusterSiloBuilderExtensions
 
         var redis = options.Redis is null ? null : new RedisConnection(options.Redis);
         builder.Services.AddCacheClusterServices(options, redis);
+        builder.Configure<GrainCollectionOptions>(collection =>
+        {
+            // Idle entries give their activation back and live on as compact records in the store.
+            collection.ClassSpecificCollectionAge[typeof(CacheCluster.Entries.CacheEntryGrain).FullName!] = options.EntryIdleTimeout;
+            var quantum = options.EntryIdleTimeout / 2;
+            if (quantum < collection.CollectionQuantum)
+            {
+                collection.CollectionQuantum = quantum;
+            }
+        });
 
         if (options.Clustering == ClusteringMode.Auto)
         {
