@@ -19,6 +19,23 @@ public interface IClusterCache
     /// <returns>The value and its state; <see cref="CacheResult{T}.Found"/> is false when the key is missing.</returns>
     Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Returns the cached value, or computes it with <paramref name="factory"/> once for the whole cluster: when many
+    /// callers on many servers miss the key at once, exactly one is granted the key's lease and runs the factory, and
+    /// the key's grain hands the value to all the others. A stale value is returned at once while one caller refreshes
+    /// it; a failing source is answered with the stale value (fail-safe); a value computed under a lease that a
+    /// delete or invalidation voided is returned to its caller but not stored.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="factory">Computes the value; <see langword="null"/> means "no value". Its token is cancelled by the hard timeout, never by one caller's cancellation.</param>
+    /// <param name="options">Expiry, stale, fail-safe, timeout and lease rules; <see langword="null"/> for <see cref="GetOrSetOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Stops this caller's wait; the shared computation goes on for the others.</param>
+    /// <returns>The value, or <see langword="default"/> when the factory found none.</returns>
+    /// <exception cref="CacheFactoryException">The factory failed and no stale value could stand in.</exception>
+    /// <exception cref="CacheLeaseWaitTimeoutException">Another caller's fill did not arrive within the wait timeout.</exception>
+    Task<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the stored bytes as they are.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

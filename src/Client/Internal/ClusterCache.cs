@@ -1,20 +1,32 @@
+using System.Diagnostics.Metrics;
 using CacheCluster.Hosting;
 using CacheCluster.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CacheCluster.Internal;
 
 /// <summary>The <see cref="IClusterCache"/> over an Orleans cluster client.</summary>
-internal sealed class ClusterCache(IClusterClient client, IOptions<CacheClusterClientOptions> options) : IClusterCache
+internal sealed partial class ClusterCache(
+    IClusterClient client,
+    IOptions<CacheClusterClientOptions> options,
+    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null,
+    ILogger<ClusterCache>? logger = null,
+    IMeterFactory? meterFactory = null) : IClusterCache
 {
     private readonly CacheClusterClientOptions _options = options.Value;
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
+    private readonly ClientMetrics _metrics = new(meterFactory);
 
     private ICacheSerializer Serializer => _options.Serializer;
 
     public async Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
     {
         var read = await TryGetBytesAsync(key, cancellationToken).ConfigureAwait(false);
-        return read.Value is null
+        return read.Value is null || read.Value.IsAbsent
             ? default
             : new CacheResult<T>
             {

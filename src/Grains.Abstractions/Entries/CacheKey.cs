@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.IO.Hashing;
 using System.Text;
 
 namespace CacheCluster;
@@ -34,6 +36,15 @@ public static class CacheKey
         {
             throw new InvalidCacheOptionsException($"A tag must not contain a comma (tag {Describe(tag)}).");
         }
+    }
+
+    /// <summary>Returns a stable 64-bit hash of the key in hex, for logs: keys may hold personal data and are never logged.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>16 hex digits.</returns>
+    public static string Hash(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Returns a short, log-safe rendering of a possibly huge or hostile key.</summary>

@@ -17,6 +17,9 @@ public enum CacheWriteOutcome : byte
 
     /// <summary>Nothing was written: the entry's version differs from the expected one.</summary>
     VersionMismatch = 4,
+
+    /// <summary>Nothing was written: the lease the fill carried was voided by a delete, overwrite or invalidation, or has passed to another caller.</summary>
+    LeaseVoided = 5,
 }
 
 /// <summary>The answer to a write.</summary>

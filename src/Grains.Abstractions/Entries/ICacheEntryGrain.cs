@@ -58,6 +58,30 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// <returns>The new length and version.</returns>
     Task<CacheMutationResult> ListPushAsync(ListEnd end, IReadOnlyList<CacheValue> values, CacheEntryOptions? options);
 
+    /// <summary>
+    /// Reads for fill: returns the value when there is one (fresh, or stale when allowed), or grants this caller the
+    /// key's one lease, or waits inside the grain (without blocking it) for the current holder's fill.
+    /// </summary>
+    /// <param name="request">How long to wait, the lease timeout, stale and eager-refresh rules.</param>
+    /// <returns>A hit (perhaps with a refresh lease), a granted fill lease, or a reason to ask again.</returns>
+    [AlwaysInterleave]
+    Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request);
+
+    /// <summary>Writes the value computed under a lease and completes every waiter with it.</summary>
+    /// <param name="leaseToken">The token of the lease this caller was granted.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="options">Expiry and tags.</param>
+    /// <returns>The write's result; <see cref="CacheWriteOutcome.LeaseVoided"/> (nothing stored) when the lease no longer stands.</returns>
+    Task<CacheWriteResult> FillAsync(long leaseToken, CacheValue value, CacheEntryOptions? options);
+
+    /// <summary>Gives a lease back without a value.</summary>
+    /// <param name="leaseToken">The token of the lease.</param>
+    /// <param name="release">Abandoned, failed (fail-safe applies), or no value.</param>
+    /// <param name="error">The source's error message for <see cref="CacheLeaseRelease.Failed"/>; never a value.</param>
+    /// <param name="failSafeThrottle">How long refreshes of a stale value are held back after a failure.</param>
+    /// <returns>A task that completes when the lease is released.</returns>
+    Task ReleaseLeaseAsync(long leaseToken, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle);
+
     /// <summary>Reads elements <paramref name="start"/> to <paramref name="stop"/> inclusive; negative indexes count from the end (Redis <c>LRANGE</c>).</summary>
     /// <param name="start">The first index.</param>
     /// <param name="stop">The last index, inclusive.</param>

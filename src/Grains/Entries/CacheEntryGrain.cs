@@ -86,16 +86,18 @@ internal sealed partial class CacheEntryGrain(
         RequireKind(record, CacheEntryKind.Value, "Get");
         var state = record.StateAt(now);
         metrics.Hit(state);
-        return Task.FromResult(new CacheReadResult
-        {
-            State = state,
-            Value = new CacheValue(record.Value!, record.ContentType),
-            Version = record.Version,
-            LastModified = record.LastModified,
-            FreshUntil = record.FreshUntil,
-            ExpiresAt = record.ExpiresAt,
-        });
+        return Task.FromResult(ReadResult(record, state));
     }
+
+    private static CacheReadResult ReadResult(EntryRecord record, CacheEntryState state) => new()
+    {
+        State = state,
+        Value = new CacheValue(record.Value!, record.ContentType),
+        Version = record.Version,
+        LastModified = record.LastModified,
+        FreshUntil = record.FreshUntil,
+        ExpiresAt = record.ExpiresAt,
+    };
 
     public Task<CacheWriteResult> SetAsync(CacheValue value, CacheEntryOptions? options, CacheWriteCondition condition)
     {
@@ -125,10 +127,19 @@ internal sealed partial class CacheEntryGrain(
         });
     }
 
-    public Task<bool> DeleteAsync()
+    public async Task<bool> DeleteAsync()
     {
         ThrowIfKeyInvalid("Delete");
-        return WriteAsync("Delete", static (current, _) => ((EntryRecord?)null, current is not null));
+        var removed = await WriteAsync("Delete", static (current, _) => ((EntryRecord?)null, current is not null));
+
+        // Deleting a missing key still voids an outstanding fill lease: its value may predate the change the
+        // delete stands for (stale-set protection).
+        if (_lease is not null)
+        {
+            OnEntryWritten(fillToken: 0);
+        }
+
+        return removed;
     }
 
     public Task<bool> ExistsAsync()
@@ -232,6 +243,7 @@ internal sealed partial class CacheEntryGrain(
         if (record.IsExpiredAt(now))
         {
             metrics.Expired();
+            CacheClusterEvents.Write(CacheClusterEvents.EntryExpired, _key);
             GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "The entry passed its hard expiry."));
         }
         else if (record.ExpiresAt is { } expiresAt)
@@ -240,7 +252,7 @@ internal sealed partial class CacheEntryGrain(
         }
     }
 
-    private string KeyHash => CacheKeyHash.Of(_key);
+    private string KeyHash => CacheKey.Hash(_key);
 
     /// <summary>Returns the record if it exists by the cache clock; an expired one makes the activation go away.</summary>
     private EntryRecord? Live(DateTimeOffset now)
@@ -276,7 +288,7 @@ internal sealed partial class CacheEntryGrain(
     /// instance for "no change", <see langword="null"/> for "remove") with the caller's result. The store is fenced on
     /// the stored version; when another activation got there first, the record is reloaded and the decision re-made.
     /// </summary>
-    private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide)
+    private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide, long fillToken = 0)
     {
         ThrowIfKeyInvalid(operation);
         for (var attempt = 1; ; attempt++)
@@ -307,6 +319,7 @@ internal sealed partial class CacheEntryGrain(
             {
                 SetRecord(next);
                 metrics.Write(operation);
+                OnEntryWritten(fillToken);
                 return result;
             }
 

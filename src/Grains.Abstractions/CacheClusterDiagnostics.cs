@@ -1,4 +1,4 @@
-namespace CacheCluster.Diagnostics;
+namespace CacheCluster;
 
 /// <summary>Names of the telemetry CacheCluster emits.</summary>
 public static class CacheClusterDiagnostics

@@ -1,4 +1,4 @@
-namespace CacheCluster.Hosting;
+namespace CacheCluster;
 
 /// <summary>
 /// The clock that expiry, versions and leases read. It is a <see cref="TimeProvider"/> registered under

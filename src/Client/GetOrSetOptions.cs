@@ -1,0 +1,101 @@
+namespace CacheCluster;
+
+/// <summary>
+/// How <see cref="IClusterCache.GetOrSetAsync{T}"/> reads, waits, computes and stores. Immutable: derive variants
+/// with <c>with</c>.
+/// </summary>
+public sealed record GetOrSetOptions
+{
+    /// <summary>Gets the default options.</summary>
+    public static GetOrSetOptions Default { get; } = new();
+
+    /// <summary>Gets the hard expiry of a computed value; <see langword="null"/> for none.</summary>
+    public TimeSpan? TimeToLive { get; init; }
+
+    /// <summary>Gets how long a computed value is fresh; defaults to half of <see cref="TimeToLive"/>.</summary>
+    public TimeSpan? FreshFor { get; init; }
+
+    /// <summary>Gets the tags of a computed value.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether a stale value is returned at once while exactly one caller in the cluster
+    /// refreshes it in the background (stale-while-revalidate). When false, callers wait for a fresh value.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool AllowStale { get; init; } = true;
+
+    /// <summary>
+    /// Gets the fraction of the fresh period after which one read refreshes a still-fresh value in the background,
+    /// in (0, 1); <see langword="null"/> for no eager refresh.
+    /// </summary>
+    public double? EagerRefreshThreshold { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether a failing source is answered with the stale value (while within its hard expiry)
+    /// instead of an error, with further refreshes held back for <see cref="FailSafeThrottle"/> cluster-wide.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool FailSafe { get; init; } = true;
+
+    /// <summary>Gets how long refreshes of a key are held back after one failed.</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan FailSafeThrottle { get; init; } = CacheLeaseRequest.DefaultFailSafeThrottle;
+
+    /// <summary>Gets how long a lease lasts without a fill before it passes to the next caller.</summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan LeaseTimeout { get; init; } = CacheLeaseRequest.DefaultLeaseTimeout;
+
+    /// <summary>Gets how long a caller waits for another caller's fill before failing with <see cref="CacheLeaseWaitTimeoutException"/>.</summary>
+    /// <value>Default: 15 seconds.</value>
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets how long a lease holder that has a stale value waits for its factory before returning the stale value and
+    /// letting the factory finish (and fill) in the background; <see langword="null"/> for no soft timeout.
+    /// </summary>
+    public TimeSpan? FactorySoftTimeout { get; init; }
+
+    /// <summary>Gets how long a factory may run at all before it counts as failed; <see langword="null"/> for no limit.</summary>
+    public TimeSpan? FactoryHardTimeout { get; init; }
+
+    /// <summary>Gets what waiters get when the factory fails and no value exists: a turn at the lease, or the error.</summary>
+    /// <value>Default: <see cref="CacheFillFailureMode.NextWaiterRetries"/>.</value>
+    public CacheFillFailureMode FillFailureMode { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether a factory result of <see langword="null"/> is cached (for
+    /// <see cref="NegativeTimeToLive"/>) so the source is not asked again; otherwise nothing is stored.
+    /// </summary>
+    public bool CacheNegativeResults { get; init; }
+
+    /// <summary>Gets how long a negative result is cached.</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan NegativeTimeToLive { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal CacheEntryOptions EntryOptions => new() { TimeToLive = TimeToLive, FreshFor = FreshFor, Tags = Tags };
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="InvalidCacheOptionsException">A value is out of range or contradictory.</exception>
+    public void Validate()
+    {
+        EntryOptions.Validate();
+        new CacheEntryOptions { TimeToLive = NegativeTimeToLive }.Validate();
+        new CacheLeaseRequest { LeaseTimeout = LeaseTimeout, EagerRefreshThreshold = EagerRefreshThreshold, FillFailureMode = FillFailureMode }.Validate();
+        Check(WaitTimeout > TimeSpan.Zero && WaitTimeout <= TimeSpan.FromMinutes(10), $"{nameof(WaitTimeout)} must be greater than zero and at most 10 minutes (was {WaitTimeout}).");
+        Check(FailSafeThrottle >= TimeSpan.Zero && FailSafeThrottle <= TimeSpan.FromDays(1), $"{nameof(FailSafeThrottle)} must be between 0 and 1 day (was {FailSafeThrottle}).");
+        Check(FactorySoftTimeout is null || FactorySoftTimeout > TimeSpan.Zero, $"{nameof(FactorySoftTimeout)} must be greater than zero (was {FactorySoftTimeout}).");
+        Check(FactoryHardTimeout is null || FactoryHardTimeout > TimeSpan.Zero, $"{nameof(FactoryHardTimeout)} must be greater than zero (was {FactoryHardTimeout}).");
+        Check(
+            FactorySoftTimeout is null || FactoryHardTimeout is null || FactorySoftTimeout <= FactoryHardTimeout,
+            $"{nameof(FactorySoftTimeout)} ({FactorySoftTimeout}) must not be greater than {nameof(FactoryHardTimeout)} ({FactoryHardTimeout}).");
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidCacheOptionsException(message);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using Microsoft.Extensions.Logging;
+
+namespace CacheCluster.Internal;
+
+/// <summary>
+/// GetOrSet over the entry grain's leases: hit, fill under a lease, or wait for someone else's fill.
+/// </summary>
+internal sealed partial class ClusterCache
+{
+    /// <summary>The longest single wait inside the grain; longer waits are several calls, each well under the response timeout.</summary>
+    private static readonly TimeSpan MaxWaitPerCall = TimeSpan.FromSeconds(5);
+
+    public async Task<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        CacheKey.Validate(key, _options.MaxKeyBytes);
+        ArgumentNullException.ThrowIfNull(factory);
+        options ??= GetOrSetOptions.Default;
+        options.Validate();
+
+        var grain = client.GetGrain<ICacheEntryGrain>(key);
+        var started = _clock.GetTimestamp();
+        while (true)
+        {
+            var left = options.WaitTimeout - _clock.GetElapsedTime(started);
+            var request = new CacheLeaseRequest
+            {
+                Wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall,
+                LeaseTimeout = options.LeaseTimeout,
+                AllowStale = options.AllowStale,
+                EagerRefreshThreshold = options.EagerRefreshThreshold,
+                FillFailureMode = options.FillFailureMode,
+            };
+            var lookup = await CallAsync(key, "GetOrSet", g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
+            switch (lookup.Outcome)
+            {
+                case CacheLookupOutcome.Hit:
+                    if (lookup.Lease is { } refresh)
+                    {
+                        // Stale-while-revalidate: this caller alone refreshes, in the background; everyone gets the value now.
+                        _ = RefreshInBackgroundAsync(key, grain, refresh, lookup.Entry!, factory, options);
+                    }
+
+                    return Read<T>(lookup.Entry!);
+
+                case CacheLookupOutcome.LeaseGranted:
+                    return await HoldLeaseAsync(key, grain, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false);
+
+                case CacheLookupOutcome.NoValue:
+                    return default;
+
+                case CacheLookupOutcome.FillFailed:
+                    throw new CacheFactoryException($"The value source failed for the caller holding the key's lease: {lookup.Error}")
+                    {
+                        Key = CacheKey.Describe(key),
+                        Operation = "GetOrSet",
+                    };
+
+                case CacheLookupOutcome.WaitTimedOut when left <= TimeSpan.Zero:
+                    if (options.FailSafe && lookup.Entry is { } stale)
+                    {
+                        _metrics.AnsweredStale();
+                        return Read<T>(stale);
+                    }
+
+                    throw new CacheLeaseWaitTimeoutException($"Another caller's fill did not arrive within {options.WaitTimeout.TotalSeconds:0.###} s.")
+                    {
+                        Key = CacheKey.Describe(key),
+                        Operation = "GetOrSet",
+                    };
+            }
+        }
+    }
+
+    private async Task<T?> HoldLeaseAsync<T>(
+        string key,
+        ICacheEntryGrain grain,
+        CacheLease lease,
+        CacheReadResult? stale,
+        Func<CancellationToken, Task<T?>> factory,
+        GetOrSetOptions options,
+        CancellationToken cancellationToken)
+    {
+        // The computation belongs to every caller of the key, not to this one: its cancellation only stops this wait.
+        var computation = ComputeAsync(key, grain, lease, stale, factory, options);
+        _ = computation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        if (stale is not null && options.FactorySoftTimeout is { } soft)
+        {
+            using var softTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var first = await Task.WhenAny(computation, Task.Delay(soft, _clock, softTimeout.Token)).ConfigureAwait(false);
+            await softTimeout.CancelAsync().ConfigureAwait(false);
+            if (first != computation)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // Soft timeout: answer with the stale value; the factory finishes and fills in the background.
+                _metrics.AnsweredStale();
+                return Read<T>(stale);
+            }
+        }
+
+        return await computation.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefreshInBackgroundAsync<T>(string key, ICacheEntryGrain grain, CacheLease lease, CacheReadResult current, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options)
+    {
+        try
+        {
+            await ComputeAsync(key, grain, lease, current, factory, options with { FailSafe = true }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CacheClusterException or OperationCanceledException)
+        {
+            // ComputeAsync logged the cause and released the lease; a background refresh has no caller to tell.
+            LogWarningBackgroundRefreshFailed(ex, CacheKey.Hash(key));
+        }
+    }
+
+    /// <summary>Runs the factory under the lease with its hard timeout, then fills, or releases the lease with the reason.</summary>
+    private async Task<T?> ComputeAsync<T>(string key, ICacheEntryGrain grain, CacheLease lease, CacheReadResult? stale, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options)
+    {
+        var started = _clock.GetTimestamp();
+        T? value;
+        using (var hardTimeout = options.FactoryHardTimeout is { } limit ? new CancellationTokenSource(limit, _clock) : new CancellationTokenSource())
+        {
+            try
+            {
+                var run = factory(hardTimeout.Token);
+                value = options.FactoryHardTimeout is { } wait
+                    ? await run.WaitAsync(wait, _clock).ConfigureAwait(false)
+                    : await run.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                var timedOut = ex is TimeoutException || (ex is OperationCanceledException && hardTimeout.IsCancellationRequested);
+                _metrics.FactoryRan(timedOut ? "timeout" : "error", _clock.GetElapsedTime(started));
+                LogWarningFactoryFailed(ex, CacheKey.Hash(key), timedOut);
+                var reason = timedOut ? $"The factory ran longer than its hard timeout of {options.FactoryHardTimeout!.Value.TotalSeconds:0.###} s." : $"{ex.GetType().Name}: {ex.Message}";
+                await ReleaseQuietlyAsync(key, grain, lease, CacheLeaseRelease.Failed, reason, options.FailSafeThrottle).ConfigureAwait(false);
+                if (options.FailSafe && stale is not null)
+                {
+                    _metrics.AnsweredStale();
+                    return Read<T>(stale);
+                }
+
+                throw timedOut
+                    ? new CacheFactoryTimeoutException(reason) { Key = CacheKey.Describe(key), Operation = "GetOrSet" }
+                    : new CacheFactoryException($"The factory failed: {reason}", ex) { Key = CacheKey.Describe(key), Operation = "GetOrSet" };
+            }
+        }
+
+        var elapsed = _clock.GetElapsedTime(started);
+        CacheValue serialized;
+        CacheEntryOptions entryOptions;
+        if (value is null)
+        {
+            _metrics.FactoryRan("none", elapsed);
+            if (!options.CacheNegativeResults)
+            {
+                await ReleaseQuietlyAsync(key, grain, lease, CacheLeaseRelease.NoValue, error: null, failSafeThrottle: null).ConfigureAwait(false);
+                return default;
+            }
+
+            serialized = new CacheValue([], CacheValue.AbsentContentType);
+            entryOptions = new CacheEntryOptions { TimeToLive = options.NegativeTimeToLive, Tags = options.Tags };
+        }
+        else
+        {
+            _metrics.FactoryRan("value", elapsed);
+            serialized = Serializer.Serialize(value);
+            entryOptions = options.EntryOptions;
+        }
+
+        try
+        {
+            var fill = await CallAsync(key, "Fill", g => g.FillAsync(lease.Token, serialized, entryOptions), CancellationToken.None).ConfigureAwait(false);
+            if (fill.Outcome == CacheWriteOutcome.LeaseVoided)
+            {
+                // The key changed while the factory ran: the value goes back to this caller but is not stored.
+                LogDebugFillVoided(CacheKey.Hash(key));
+            }
+        }
+        catch (CacheClusterException ex)
+        {
+            await ReleaseQuietlyAsync(key, grain, lease, CacheLeaseRelease.Failed, $"Storing the computed value failed: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
+            throw;
+        }
+
+        return value;
+    }
+
+    private async Task ReleaseQuietlyAsync(string key, ICacheEntryGrain grain, CacheLease lease, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle)
+    {
+        try
+        {
+            await CallAsync(
+                key,
+                "ReleaseLease",
+                async g =>
+                {
+                    await g.ReleaseLeaseAsync(lease.Token, release, error, failSafeThrottle).ConfigureAwait(false);
+                    return true;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (CacheClusterException ex)
+        {
+            // The lease times out by itself; say so rather than hide it.
+            LogWarningReleaseFailed(ex, CacheKey.Hash(key), release);
+        }
+    }
+
+    private T? Read<T>(CacheReadResult entry) =>
+        entry.Value is null || entry.Value.IsAbsent ? default : Serializer.Deserialize<T>(entry.Value);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The factory for key {KeyHash} failed (timed out: {TimedOut}); its lease is released as failed.")]
+    private partial void LogWarningFactoryFailed(Exception exception, string keyHash, bool timedOut);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The background refresh of key {KeyHash} failed.")]
+    private partial void LogWarningBackgroundRefreshFailed(Exception exception, string keyHash);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Releasing the lease on key {KeyHash} ({Release}) failed; it will time out instead.")]
+    private partial void LogWarningReleaseFailed(Exception exception, string keyHash, CacheLeaseRelease release);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "The fill of key {KeyHash} was rejected: its lease was voided by a change to the key.")]
+    private partial void LogDebugFillVoided(string keyHash);
+}

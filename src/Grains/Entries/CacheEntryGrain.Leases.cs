@@ -1,0 +1,225 @@
+using CacheCluster.Diagnostics;
+
+namespace CacheCluster.Entries;
+
+/// <summary>
+/// Cluster-wide single flight: the key's one lease, waiters parked inside the grain, stale-while-revalidate,
+/// eager refresh, fail-safe throttling and stale-set protection.
+/// </summary>
+internal sealed partial class CacheEntryGrain
+{
+    private const int MaxErrorLength = 1024;
+
+    // The one outstanding lease for this key, fill or refresh; null when none.
+    private CacheLease? _lease;
+
+    // Completed (and replaced) whenever the entry or the lease changes, waking every parked reader.
+    private TaskCompletionSource? _changed;
+
+    // After a failed refresh, no refresh lease is granted before this time (fail-safe throttle).
+    private DateTimeOffset _refreshThrottledUntil;
+
+    // Bumped when a holder fails with no value to fall back on, or finds no value: tells waiters what happened.
+    private long _failures;
+    private string? _lastFailure;
+    private long _noValues;
+
+    public async Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request)
+    {
+        ThrowIfKeyInvalid("GetOrLease");
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+
+        var deadline = clock.GetUtcNow() + request.Wait;
+        var failures = _failures;
+        var noValues = _noValues;
+        var waited = false;
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            ExpireLease(now);
+            var record = Live(now);
+            CacheReadResult? stale = null;
+            if (record is not null)
+            {
+                RequireKind(record, CacheEntryKind.Value, "GetOrLease");
+                var state = record.StateAt(now);
+                var throttled = now < _refreshThrottledUntil;
+                if (state == CacheEntryState.Fresh || request.AllowStale || throttled)
+                {
+                    // Fail-safe: while refreshes are throttled after a failure, the stale value is the answer.
+                    var refresh = _lease is null && !throttled && (state == CacheEntryState.Stale || IsEagerRefreshDue(record, now, request.EagerRefreshThreshold))
+                        ? Grant(CacheLeaseKind.Refresh, request, now)
+                        : (CacheLease?)null;
+                    metrics.Hit(state);
+                    return new CacheLookup { Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, state), Lease = refresh };
+                }
+
+                stale = ReadResult(record, state);
+            }
+
+            if (waited && request.FillFailureMode == CacheFillFailureMode.WaitersFail && _failures != failures)
+            {
+                return new CacheLookup { Outcome = CacheLookupOutcome.FillFailed, Error = _lastFailure };
+            }
+
+            if (waited && _noValues != noValues)
+            {
+                return new CacheLookup { Outcome = CacheLookupOutcome.NoValue };
+            }
+
+            if (_lease is null)
+            {
+                if (!waited)
+                {
+                    metrics.Miss();
+                }
+
+                var kind = record is null ? CacheLeaseKind.Fill : CacheLeaseKind.Refresh;
+                return new CacheLookup { Outcome = CacheLookupOutcome.LeaseGranted, Lease = Grant(kind, request, now), Entry = stale };
+            }
+
+            if (now >= deadline)
+            {
+                return new CacheLookup { Outcome = CacheLookupOutcome.WaitTimedOut, Entry = stale };
+            }
+
+            if (!waited)
+            {
+                metrics.Waited();
+                CacheClusterEvents.Write(CacheClusterEvents.LeaseWaiting, _key);
+                waited = true;
+            }
+
+            // Park until the entry or lease changes, the lease times out, or this call's wait ends.
+            var until = _lease.Value.ExpiresAt < deadline ? _lease.Value.ExpiresAt : deadline;
+            await WaitForChangeAsync(until - now);
+        }
+    }
+
+    public Task<CacheWriteResult> FillAsync(long leaseToken, CacheValue value, CacheEntryOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        CheckValue(value.Data.Length, value.ContentType);
+        options?.Validate();
+        if (_lease?.Token != leaseToken || leaseToken == 0)
+        {
+            // Stale-set protection: the key was deleted, overwritten or invalidated since the lease was granted.
+            metrics.LeaseVoided();
+            return Task.FromResult(new CacheWriteResult(CacheWriteOutcome.LeaseVoided, _record?.Version ?? 0));
+        }
+
+        return WriteAsync(
+            "Fill",
+            (current, now) =>
+            {
+                var next = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: false);
+                return (next, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, next.Version));
+            },
+            leaseToken);
+    }
+
+    public Task ReleaseLeaseAsync(long leaseToken, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle)
+    {
+        ThrowIfKeyInvalid("ReleaseLease");
+        if (failSafeThrottle is { } throttle && (throttle < TimeSpan.Zero || throttle > CacheEntryOptions.MaxTimeToLive))
+        {
+            throw new InvalidCacheOptionsException($"The fail-safe throttle must be between 0 and {CacheEntryOptions.MaxTimeToLive.TotalDays:0} days (was {throttle}).");
+        }
+
+        if (_lease?.Token != leaseToken || leaseToken == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        _lease = null;
+        var now = clock.GetUtcNow();
+        switch (release)
+        {
+            case CacheLeaseRelease.Failed when Live(now) is not null:
+                _refreshThrottledUntil = now + (failSafeThrottle ?? CacheLeaseRequest.DefaultFailSafeThrottle);
+                metrics.FailSafeActivated();
+                break;
+            case CacheLeaseRelease.Failed:
+                _failures++;
+                _lastFailure = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error ?? "The value source failed.";
+                break;
+            case CacheLeaseRelease.NoValue:
+                _noValues++;
+                break;
+        }
+
+        CacheClusterEvents.Write(CacheClusterEvents.LeaseReleased, _key);
+        SignalChanged();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>After any acknowledged write: a fill completes its own lease; any other write voids the lease out.</summary>
+    private void OnEntryWritten(long fillToken)
+    {
+        if (_lease is { } lease)
+        {
+            if (lease.Token != fillToken)
+            {
+                metrics.LeaseVoided();
+            }
+
+            _lease = null;
+        }
+
+        if (fillToken != 0)
+        {
+            _refreshThrottledUntil = default;
+            CacheClusterEvents.Write(CacheClusterEvents.LeaseFilled, _key);
+        }
+
+        SignalChanged();
+    }
+
+    private CacheLease Grant(CacheLeaseKind kind, CacheLeaseRequest request, DateTimeOffset now)
+    {
+        long token;
+        do
+        {
+            token = Random.Shared.NextInt64();
+        }
+        while (token == 0);
+
+        var lease = new CacheLease { Token = token, Kind = kind, ExpiresAt = now + (request.LeaseTimeout ?? CacheLeaseRequest.DefaultLeaseTimeout) };
+        _lease = lease;
+        metrics.LeaseGranted(kind);
+        CacheClusterEvents.Write(CacheClusterEvents.LeaseGranted, _key);
+        return lease;
+    }
+
+    private void ExpireLease(DateTimeOffset now)
+    {
+        if (_lease is { } lease && lease.ExpiresAt <= now)
+        {
+            // The holder went away or is too slow: the lease passes to the next caller.
+            _lease = null;
+            metrics.LeaseExpired();
+        }
+    }
+
+    private static bool IsEagerRefreshDue(EntryRecord record, DateTimeOffset now, double? threshold) =>
+        threshold is { } fraction
+        && record.FreshUntil is { } freshUntil
+        && now >= record.LastModified + ((freshUntil - record.LastModified) * fraction);
+
+    private void SignalChanged()
+    {
+        var changed = _changed;
+        _changed = null;
+        changed?.TrySetResult();
+    }
+
+    private async Task WaitForChangeAsync(TimeSpan timeout)
+    {
+        var changed = (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        using var cancel = new CancellationTokenSource();
+        var timer = Task.Delay(timeout, clock, cancel.Token);
+        await Task.WhenAny(changed, timer);
+        await cancel.CancelAsync();
+    }
+}
