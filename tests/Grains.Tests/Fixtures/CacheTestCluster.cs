@@ -77,11 +77,11 @@ public sealed class CacheTestCluster : IAsyncDisposable
 
     public ICacheEntryGrain Grain(string key) => Client.GetGrain<ICacheEntryGrain>(key);
 
-    public static IClusterCache NewCache(IClusterClient client, Action<CacheClusterClientOptions>? configure = null)
+    public static IClusterCache NewCache(IClusterClient client, Action<CacheClusterClientOptions>? configure = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         var options = new CacheClusterClientOptions();
         configure?.Invoke(options);
-        return new ClusterCache(client, Options.Create(options));
+        return new ClusterCache(client, Options.Create(options), meterFactory: meterFactory);
     }
 
     public static string NewKey(string prefix = "k") => $"{prefix}:{Guid.NewGuid():N}";
