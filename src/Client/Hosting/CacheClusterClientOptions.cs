@@ -44,6 +44,13 @@ public sealed class CacheClusterClientOptions
     /// <value>Default: <see cref="Serialization.CacheSerializer.Default"/> (System.Text.Json; strings and byte arrays raw).</value>
     public Serialization.ICacheSerializer Serializer { get; set; } = Serialization.CacheSerializer.Default;
 
+    /// <summary>
+    /// Gets or sets the failure mode for a rate-limit policy whose own mode the client has not learnt yet (it learns it
+    /// from every decision), used when the cluster cannot be reached.
+    /// </summary>
+    /// <value>Default: <see cref="RateLimitFailureMode.Closed"/>.</value>
+    public RateLimitFailureMode RateLimitFailureMode { get; set; } = RateLimitFailureMode.Closed;
+
     /// <summary>Gets or sets the options used when a write passes none.</summary>
     /// <value>Default: <see langword="null"/> (no expiry, no tags).</value>
     public CacheEntryOptions? DefaultEntryOptions { get; set; }

@@ -52,6 +52,7 @@ public static class CacheClusterClientServiceCollectionExtensions
 
         services.AddSingleton<IOptions<CacheClusterClientOptions>>(Options.Options.Create(options));
         services.AddSingleton<IClusterCache, ClusterCache>();
+        services.AddSingleton<IClusterRateLimiter, CacheCluster.RateLimiting.ClusterRateLimiter>();
         services.AddOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(cluster =>

@@ -80,7 +80,7 @@ public static class CacheKey
         return builder.ToString();
     }
 
-    private static string? Check(string? value, int maxBytes, string what)
+    internal static string? Check(string? value, int maxBytes, string what)
     {
         if (value is null)
         {

@@ -61,6 +61,16 @@ public sealed class CacheClusterOptions
     /// <value>Default: 2 minutes.</value>
     public TimeSpan EntryIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Gets the named rate-limit policies, bound from <c>CacheCluster:RateLimits:{name}</c>.</summary>
+    public Dictionary<string, RateLimitPolicyOptions> RateLimits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets how often at most a limiter checkpoints its state to the store. Losing a silo can over-admit at
+    /// most what a limiter admitted since its last checkpoint.
+    /// </summary>
+    /// <value>Default: 1 second.</value>
+    public TimeSpan RateLimitCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets how often expired entries are swept from memory.</summary>
     /// <value>Default: 1 second.</value>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);

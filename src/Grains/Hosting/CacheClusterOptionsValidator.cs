@@ -74,6 +74,16 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
             failures.Add($"{Prefix}{nameof(options.EntryIdleTimeout)} must be between 10 seconds and 1 day (was {options.EntryIdleTimeout}).");
         }
 
+        if (options.RateLimitCheckpointInterval < TimeSpan.Zero || options.RateLimitCheckpointInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{Prefix}{nameof(options.RateLimitCheckpointInterval)} must be between 0 and 10 minutes (was {options.RateLimitCheckpointInterval}).");
+        }
+
+        foreach (var (policyName, policy) in options.RateLimits)
+        {
+            failures.AddRange(policy.Validate(policyName));
+        }
+
         if (!Enum.IsDefined(options.Clustering))
         {
             failures.Add($"{Prefix}{nameof(options.Clustering)} must be Auto or External (was {options.Clustering}).");

@@ -2,6 +2,7 @@ using System.Net;
 using CacheCluster;
 using CacheCluster.Diagnostics;
 using CacheCluster.Expiry;
+using CacheCluster.RateLimiting.Internal;
 using CacheCluster.Hosting;
 using CacheCluster.Storage;
 using Microsoft.Extensions.Configuration;
@@ -63,6 +64,7 @@ public static class CacheClusterSiloBuilderExtensions
         {
             // Idle entries give their activation back and live on as compact records in the store.
             collection.ClassSpecificCollectionAge[typeof(CacheCluster.Entries.CacheEntryGrain).FullName!] = options.EntryIdleTimeout;
+            collection.ClassSpecificCollectionAge[typeof(CacheCluster.RateLimiting.RateLimiterGrain).FullName!] = options.EntryIdleTimeout;
             var quantum = options.EntryIdleTimeout / 2;
             if (quantum < collection.CollectionQuantum)
             {
@@ -113,9 +115,13 @@ public static class CacheClusterSiloBuilderExtensions
         {
             services.AddSingleton(_ => redis);
             services.TryAddSingleton<IEntryStore, RedisEntryStore>();
+            services.TryAddSingleton<IRateLimitStore, RedisRateLimitStore>();
         }
         else
         {
+            services.TryAddSingleton<MemoryRateLimitStore>();
+            services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
+            services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.TryAddSingleton<MemoryEntryStore>();
             services.TryAddSingleton<IEntryStore>(sp => sp.GetRequiredService<MemoryEntryStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryEntryStore>());
