@@ -66,7 +66,8 @@ public sealed class CacheClusterOptions
 
     /// <summary>
     /// Gets or sets how often at most a limiter checkpoints its state to the store. Losing a silo can over-admit at
-    /// most what a limiter admitted since its last checkpoint.
+    /// most what a limiter admitted since its last checkpoint. Zero writes every admitted request through before
+    /// answering it (no over-admission, one store write per admitted request).
     /// </summary>
     /// <value>Default: 1 second.</value>
     public TimeSpan RateLimitCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -68,7 +68,7 @@ internal sealed partial class RateLimiterGrain(
         }
     }
 
-    public Task<RateLimitDecision> AcquireAsync(int permits)
+    public async Task<RateLimitDecision> AcquireAsync(int permits)
     {
         if (_error is not null)
         {
@@ -89,13 +89,19 @@ internal sealed partial class RateLimiterGrain(
         if (outcome.Allowed && permits > 0)
         {
             _dirty = true;
-            if (now - _lastCheckpoint >= _options.RateLimitCheckpointInterval && _checkpoint.IsCompleted)
+            if (_options.RateLimitCheckpointInterval == TimeSpan.Zero)
+            {
+                // Write-through: every admitted request is stored before it is answered.
+                await _checkpoint;
+                await CheckpointAsync(now);
+            }
+            else if (now - _lastCheckpoint >= _options.RateLimitCheckpointInterval && _checkpoint.IsCompleted)
             {
                 _checkpoint = CheckpointAsync(now);
             }
         }
 
-        return Task.FromResult(new RateLimitDecision
+        return new RateLimitDecision
         {
             Allowed = outcome.Allowed || policy.ShadowMode,
             ShadowLimited = policy.ShadowMode && !outcome.Allowed,
@@ -105,7 +111,7 @@ internal sealed partial class RateLimiterGrain(
             ResetAfter = TimeSpan.FromTicks(outcome.ResetAfterTicks),
             FailureMode = policy.FailureMode,
             WindowSeconds = (long)Math.Ceiling(policy.Span.TotalSeconds),
-        });
+        };
     }
 
     private async Task CheckpointAsync(DateTimeOffset now)

@@ -66,6 +66,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
                 options.Redis = redis;
                 options.ServiceId = serviceId;
                 options.MaxValueBytes = MaxValueBytes;
+                TestPolicies.AddTo(options);
                 configure?.Invoke(options);
             });
         });
@@ -76,6 +77,9 @@ public sealed class CacheTestCluster : IAsyncDisposable
     }
 
     public ICacheEntryGrain Grain(string key) => Client.GetGrain<ICacheEntryGrain>(key);
+
+    public IClusterRateLimiter NewRateLimiter() =>
+        new CacheCluster.RateLimiting.ClusterRateLimiter(Client, Options.Create(new CacheClusterClientOptions()));
 
     public static IClusterCache NewCache(IClusterClient client, Action<CacheClusterClientOptions>? configure = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {

@@ -48,7 +48,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a new client host of its own, connected to every silo's gateway, and returns its cache.</summary>
-    public async Task<(IClusterCache Cache, IHost Host)> NewClientAsync()
+    public async Task<(IClusterCache Cache, IClusterRateLimiter Limiter, IHost Host)> NewClientAsync()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
@@ -64,7 +64,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         _clients.Add(host);
-        return (host.Services.GetRequiredService<IClusterCache>(), host);
+        return (host.Services.GetRequiredService<IClusterCache>(), host.Services.GetRequiredService<IClusterRateLimiter>(), host);
     }
 
     public async ValueTask DisposeAsync()
@@ -98,6 +98,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
             {
                 options.Clustering = ClusteringMode.External;
                 options.MaxValueBytes = CacheTestCluster.MaxValueBytes;
+                TestPolicies.AddTo(options);
             });
         }
     }

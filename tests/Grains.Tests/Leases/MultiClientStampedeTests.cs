@@ -42,6 +42,19 @@ public sealed class MultiClientStampedeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RateLimit_ManyCallersOnThreeClients_AdmitExactlyTheLimit()
+    {
+        var clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _cluster.NewClientAsync()));
+        var id = Guid.NewGuid().ToString("N");
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 1500).Select(i => clients[i % 3].Limiter.AcquireAsync(TestPolicies.Wide, id))).WaitAsync(WaitLimit);
+
+        Assert.Equal(1000, decisions.Count(d => d.Allowed));
+        Assert.All(decisions, d => Assert.False(d.Degraded));
+        Assert.Equal(0, (await clients[0].Limiter.AcquireAsync(TestPolicies.Wide, id, 0)).Remaining);
+    }
+
+    [Fact]
     public async Task LeaseHolderGoesAway_NextCallerTakesOverAfterLeaseTimeout()
     {
         var holder = await _cluster.NewClientAsync();

@@ -1,0 +1,57 @@
+using CacheCluster.Tests.Fixtures;
+
+namespace CacheCluster.Tests.RateLimiting;
+
+[Collection(RedisCollection.Name)]
+public sealed class RateLimiterRecoveryTests(RedisFixture fixture)
+{
+    [Fact]
+    public async Task LimiterState_RecoversFromCheckpoint_AfterItsSiloIsKilled()
+    {
+        await using var cluster = await CacheTestCluster.StartAsync(3, fixture.Redis.ConnectionString, configure: o => o.RateLimitCheckpointInterval = TimeSpan.Zero);
+        var limiter = cluster.NewRateLimiter();
+        var victim = cluster.Cluster.Silos[1];
+
+        // Find an identifier whose limiter lives on the silo that will be killed.
+        string? id = null;
+        for (var i = 0; i < 100 && id is null; i++)
+        {
+            var candidate = $"client-{i}-{Guid.NewGuid():N}";
+            await limiter.AcquireAsync(TestPolicies.Fixed, candidate, 0);
+            Assert.True(cluster.Cluster.TryGetGrainContext(cluster.Client.GetGrain<IRateLimiterGrain>($"{TestPolicies.Fixed}/{candidate}").GetGrainId(), out var context));
+            if (Equals(context!.Address.SiloAddress, victim.SiloAddress))
+            {
+                id = candidate;
+            }
+        }
+
+        Assert.NotNull(id);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True((await limiter.AcquireAsync(TestPolicies.Fixed, id, 1)).Allowed);
+        }
+
+        await cluster.Cluster.KillSiloAsync(victim);
+
+        var after = await limiter.AcquireAsync(TestPolicies.Fixed, id, 1);
+        Assert.True(after.Allowed);
+        Assert.Equal(3, after.Remaining);
+        Assert.False((await limiter.AcquireAsync(TestPolicies.Fixed, id, 4)).Allowed);
+    }
+
+    [Fact]
+    public async Task Checkpoint_ExpiresInRedisWhenItCanNoLongerChangeADecision()
+    {
+        await using var cluster = await CacheTestCluster.StartAsync(1, fixture.Redis.ConnectionString, configure: o => o.RateLimitCheckpointInterval = TimeSpan.Zero);
+        var limiter = cluster.NewRateLimiter();
+        var id = Guid.NewGuid().ToString("N");
+        var intoMinute = TimeSpan.FromTicks(cluster.Clock.GetUtcNow().UtcTicks % TimeSpan.TicksPerMinute);
+
+        await limiter.AcquireAsync(TestPolicies.Fixed, id, 1);
+
+        var ttl = await fixture.Redis.Connection.GetDatabase().KeyTimeToLiveAsync($"{cluster.ServiceId}/rl/{TestPolicies.Fixed}/{id}");
+        Assert.NotNull(ttl);
+        var windowLeft = TimeSpan.FromMinutes(1) - intoMinute;
+        Assert.InRange(ttl.Value, windowLeft - TimeSpan.FromSeconds(2), windowLeft);
+    }
+}
