@@ -15,7 +15,10 @@ internal sealed class ClusterConnection(ConnectionOptions options)
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<int> RunAsync(ParseResult parse, Func<IClusterCache, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ParseResult parse, Func<IClusterCache, CancellationToken, Task<int>> command, CancellationToken cancellationToken) =>
+        RunAsync(parse, (IServiceProvider services, CancellationToken ct) => command(services.GetRequiredService<IClusterCache>(), ct), cancellationToken);
+
+    public async Task<int> RunAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
     {
         if (options.Check(parse) is { } usage)
         {
@@ -28,7 +31,7 @@ internal sealed class ClusterConnection(ConnectionOptions options)
             await StartAsync(host, parse, cancellationToken);
             try
             {
-                return await command(host.Services.GetRequiredService<IClusterCache>(), cancellationToken);
+                return await command(host.Services, cancellationToken);
             }
             finally
             {
