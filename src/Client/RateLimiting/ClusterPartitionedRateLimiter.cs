@@ -16,12 +16,12 @@ namespace CacheCluster;
 public sealed class ClusterPartitionedRateLimiter<TResource> : PartitionedRateLimiter<TResource>
 {
     private readonly IClusterRateLimiter _limiter;
-    private readonly Func<TResource, RateLimitPartition?> _partitioner;
+    private readonly Func<TResource, ClusterRateLimitPartition?> _partitioner;
 
     /// <summary>Initializes a new instance of the <see cref="ClusterPartitionedRateLimiter{TResource}"/> class.</summary>
     /// <param name="limiter">The cluster's limiters.</param>
     /// <param name="partitioner">Maps a resource to its policy and identifier, or <see langword="null"/> for "not limited".</param>
-    public ClusterPartitionedRateLimiter(IClusterRateLimiter limiter, Func<TResource, RateLimitPartition?> partitioner)
+    public ClusterPartitionedRateLimiter(IClusterRateLimiter limiter, Func<TResource, ClusterRateLimitPartition?> partitioner)
     {
         ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(partitioner);
@@ -93,7 +93,7 @@ public static class ClusterRateLimitMetadata
 /// <summary>The policy and identifier a resource is counted under.</summary>
 /// <param name="Policy">A policy configured on the silos.</param>
 /// <param name="Identifier">Who is counted.</param>
-public sealed record RateLimitPartition(string Policy, string Identifier);
+public sealed record ClusterRateLimitPartition(string Policy, string Identifier);
 
 /// <summary>Creates cluster-wide partitioned limiters.</summary>
 public static class ClusterRateLimiterExtensions
@@ -103,6 +103,6 @@ public static class ClusterRateLimiterExtensions
     /// <param name="limiter">The cluster's limiters.</param>
     /// <param name="partitioner">Maps a resource to its policy and identifier, or <see langword="null"/> for "not limited".</param>
     /// <returns>The limiter.</returns>
-    public static PartitionedRateLimiter<TResource> CreatePartitioned<TResource>(this IClusterRateLimiter limiter, Func<TResource, RateLimitPartition?> partitioner) =>
+    public static PartitionedRateLimiter<TResource> CreatePartitioned<TResource>(this IClusterRateLimiter limiter, Func<TResource, ClusterRateLimitPartition?> partitioner) =>
         new ClusterPartitionedRateLimiter<TResource>(limiter, partitioner);
 }

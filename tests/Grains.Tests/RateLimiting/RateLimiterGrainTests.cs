@@ -116,7 +116,7 @@ public sealed class RateLimiterGrainTests(MemoryClusterFixture fixture)
         var limiter = _cluster.NewRateLimiter();
         var id = NewId();
         AlignToMinute();
-        using var partitioned = limiter.CreatePartitioned<string>(resource => resource == "health" ? null : new RateLimitPartition(TestPolicies.Fixed, resource));
+        using var partitioned = limiter.CreatePartitioned<string>(resource => resource == "health" ? null : new ClusterRateLimitPartition(TestPolicies.Fixed, resource));
 
         using var attempted = partitioned.AttemptAcquire(id);
         Assert.False(attempted.IsAcquired);
