@@ -21,6 +21,7 @@ var root = new RootCommand("Reads and writes a CacheCluster. Exit codes: 0 done,
     ListCommands.Range(connection),
     ListCommands.Length(connection),
     PopulateCommand.Create(connection),
+    StampedeCommand.Create(connection),
 };
 connectionOptions.AddTo(root);
 
