@@ -20,6 +20,7 @@ var root = new RootCommand("Reads and writes a CacheCluster. Exit codes: 0 done,
     ListCommands.Push(connection, ListEnd.Tail),
     ListCommands.Range(connection),
     ListCommands.Length(connection),
+    RateLimitCommand.Create(connection),
     PopulateCommand.Create(connection),
     StampedeCommand.Create(connection),
 };
