@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace CacheCluster.Tests.EndToEnd;
+
+/// <summary>
+/// Starts the built programs as <c>dotnet &lt;dll&gt;</c> child processes and keeps track of them, so that whatever a
+/// failing test leaves running is killed when the test host exits.
+/// </summary>
+internal static class ChildProcesses
+{
+    private const int SigTerm = 15;
+
+    private static readonly ConcurrentDictionary<Process, byte> Live = new();
+
+    static ChildProcesses() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+
+    /// <summary>The dotnet host running the tests, so the children run on the same runtime.</summary>
+    private static string DotnetHost { get; } =
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
+            ? path
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> with stdout and stderr redirected.</summary>
+    public static Process Start(string assembly, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assembly),
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Only the arguments configure the programs: settings from the environment running the tests must not leak in.
+        foreach (var name in start.Environment.Keys.Where(IsCacheClusterSetting).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"dotnet {assembly} did not start.");
+        Live.TryAdd(process, 0);
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> to completion and captures its output
+    /// exactly; kills it and throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<ProcessResult> RunAsync(string assembly, IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        var program = Path.GetFileName(assembly);
+        var process = Start(assembly, arguments);
+        try
+        {
+            // Whole streams, not lines, so that the output compares byte for byte, final newline or not.
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            try
+            {
+                await Task.WhenAll(process.WaitForExitAsync(), stdout, stderr).WaitAsync(timeout, TimeProvider.System);
+            }
+            catch (TimeoutException)
+            {
+                await KillAsync(process);
+                var partial = new ProcessResult(program, arguments, -1, await stdout, await stderr);
+                throw new TimeoutException($"Still running after {timeout.TotalSeconds} s, so killed: {partial}");
+            }
+
+            return new ProcessResult(program, arguments, process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            await KillAsync(process);
+            Release(process);
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> would.</summary>
+    public static void Terminate(Process process)
+    {
+        if (SendSignal(process.Id, SigTerm) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            if (!process.HasExited)
+            {
+                throw new Win32Exception(error, $"kill({process.Id}, SIGTERM) failed.");
+            }
+        }
+    }
+
+    /// <summary>Kills the process and its children at once (SIGKILL) and waits for it to be gone.</summary>
+    public static async Task KillAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException) when (process.HasExited)
+            {
+            }
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Stops tracking a process that has exited, and releases it.</summary>
+    public static void Release(Process process)
+    {
+        Live.TryRemove(process, out _);
+        process.Dispose();
+    }
+
+    private static bool IsCacheClusterSetting(string name) =>
+        name.StartsWith("CacheCluster__", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("CacheCluster:", StringComparison.OrdinalIgnoreCase);
+
+    private static void KillAll()
+    {
+        foreach (var process in Live.Keys)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
+            {
+            }
+        }
+    }
+
+    // DllImport, not LibraryImport: the generated marshalling would need AllowUnsafeBlocks for the whole test project.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SendSignal(int pid, int signal);
+}

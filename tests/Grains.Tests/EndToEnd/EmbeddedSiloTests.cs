@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CacheCluster.Tests.EndToEnd;
+
+/// <summary>The CLI against one embedded-mode silo process: answers on stdout and the exit-code contract.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class EmbeddedSiloTests(EmbeddedSiloFixture fixture) : IClassFixture<EmbeddedSiloFixture>
+{
+    private static readonly string NewLine = Environment.NewLine;
+
+    private readonly SiloProcess _silo = fixture.Silo;
+
+    [Fact]
+    public async Task Set_WithTtl_ReadsBackWithTtlExistsAndInfo_AndNxDoesNotOverwrite()
+    {
+        var key = NewKey();
+
+        var set = await CliAsync("set", key, "v", "--ttl", "60");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        var version = SetVersion().Match(set.Stdout);
+        Assert.True(version.Success, set.ToString());
+
+        // Both straight after the write: info dates it, so the seconds ttl may report are known exactly.
+        var ttlAndInfo = await Task.WhenAll(CliAsync("ttl", key), CliAsync("info", key));
+        var answered = TimeProvider.System.GetUtcNow();
+        var (ttl, info) = (ttlAndInfo[0], ttlAndInfo[1]);
+
+        Assert.True(info.ExitCode == 0, info.ToString());
+        var fields = InfoFields(info.Stdout);
+        Assert.Equal(version.Groups["version"].Value, fields["version"]);
+        Assert.Equal("fresh", fields["state"]);
+        Assert.Equal("value", fields["kind"]);
+        var written = DateTimeOffset.Parse(fields["last-modified"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        Assert.Equal(TimeSpan.FromSeconds(60), DateTimeOffset.Parse(fields["expires-at"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) - written);
+        Assert.Equal(TimeSpan.FromSeconds(30), DateTimeOffset.Parse(fields["fresh-until"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) - written);
+
+        // ttl rounds the seconds left up and ran between the write and `answered`: 60 or 59 unless the machine stalled.
+        Assert.True(ttl.ExitCode == 0, ttl.ToString());
+        var lowest = (int)Math.Ceiling(60 - (answered - written).TotalSeconds);
+        Assert.InRange(int.Parse(ttl.Stdout, CultureInfo.InvariantCulture), Math.Min(lowest, 59), 60);
+
+        var nx = await CliAsync("set", key, "w", "--nx");
+        Assert.Equal((1, string.Empty, "not set: the key exists (--nx)" + NewLine), (nx.ExitCode, nx.Stdout, nx.Stderr));
+
+        var get = await CliAsync("get", key);
+        Assert.Equal((0, "v", string.Empty), (get.ExitCode, get.Stdout, get.Stderr));
+
+        var exists = await CliAsync("exists", key);
+        Assert.Equal((0, "1" + NewLine), (exists.ExitCode, exists.Stdout));
+    }
+
+    [Fact]
+    public async Task Incr_MissingKey_StartsAtZeroAndAddsOneByDefault()
+    {
+        var key = NewKey();
+
+        var first = await CliAsync("incr", key, "5");
+        Assert.Equal((0, "5" + NewLine), (first.ExitCode, first.Stdout));
+
+        var second = await CliAsync("incr", key);
+        Assert.Equal((0, "6" + NewLine), (second.ExitCode, second.Stdout));
+    }
+
+    [Fact]
+    public async Task Lpush_TwoValues_LastPushedComesFirstInLrangeAndLlenCountsBoth()
+    {
+        var key = NewKey();
+
+        var push = await CliAsync("lpush", key, "a", "b");
+        Assert.Equal((0, "2" + NewLine), (push.ExitCode, push.Stdout));
+
+        var range = await CliAsync("lrange", key, "0", "-1");
+        Assert.Equal((0, "b\na\n"), (range.ExitCode, range.Stdout));
+
+        var length = await CliAsync("llen", key);
+        Assert.Equal((0, "2" + NewLine), (length.ExitCode, length.Stdout));
+    }
+
+    [Fact]
+    public async Task Del_ExistingKey_ExitsZero_ThenGetExitsOne()
+    {
+        var key = NewKey();
+        var set = await CliAsync("set", key, "v");
+        Assert.True(set.ExitCode == 0, set.ToString());
+
+        var delete = await CliAsync("del", key);
+        Assert.Equal((0, "1" + NewLine), (delete.ExitCode, delete.Stdout));
+
+        var get = await CliAsync("get", key);
+        Assert.Equal((1, string.Empty, "(nil)" + NewLine), (get.ExitCode, get.Stdout, get.Stderr));
+    }
+
+    [Theory]
+    [InlineData("set", "", "x")]
+    [InlineData("incr", "e2e:counter", "notanumber")]
+    public async Task BadInput_ExitsTwoWithMessageAndNoOutput(params string[] command)
+    {
+        var result = await CliAsync(command);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.StartsWith("cachecluster: ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> InfoFields(string stdout) =>
+        stdout.Split(NewLine, StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2))
+            .ToDictionary(parts => parts[0], parts => parts.Length == 2 ? parts[1] : string.Empty);
+
+    private static string NewKey() => $"e2e:{Guid.NewGuid():N}";
+
+    private Task<ProcessResult> CliAsync(params string[] command) => CliRunner.RunAsync([.. _silo.CliConnection, .. command]);
+
+    [GeneratedRegex(@"\AOK version=(?<version>[0-9]+)\n\z")]
+    private static partial Regex SetVersion();
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CacheCluster.Tests.Fixtures;
+
+namespace CacheCluster.Tests.EndToEnd;
+
+/// <summary>
+/// The real silo program (<c>CacheCluster.Silo.dll</c>) running as an OS process on free loopback ports. Disposal
+/// sends SIGTERM and waits for a graceful exit, then kills whatever is left.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    /// <summary>What the silo prints once it has joined its cluster and opened its gateway.</summary>
+    public const string ReadyLine = "CacheCluster silo ready";
+
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    public static readonly TimeSpan GracefulExitTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+    private readonly Task _exited;
+    private int _disposed;
+
+    private SiloProcess(Process process, StringBuilder output, int siloPort, int gatewayPort, ClusterIdentity? identity)
+    {
+        _process = process;
+        _output = output;
+        _exited = process.WaitForExitAsync();
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+        Identity = identity;
+    }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    /// <summary>The cluster and service id passed to the silo, or <see langword="null"/> when it runs on its defaults.</summary>
+    public ClusterIdentity? Identity { get; }
+
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    /// <summary>The CLI options that connect to this silo's gateway with its cluster and service id.</summary>
+    public IReadOnlyList<string> CliConnection => ["--gateway", Gateway, .. Identity?.CliArguments ?? [], .. CliRunner.PatientConnect];
+
+    /// <summary>Everything the silo wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the silo with free silo and gateway ports, the cluster and service id of <paramref name="identity"/> (or
+    /// the silo's defaults when <see langword="null"/>) and <paramref name="arguments"/>, and returns once it is ready.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(ClusterIdentity? identity, params string[] arguments)
+    {
+        var siloPort = RedisServer.FreePort();
+        var gatewayPort = RedisServer.FreePort();
+        while (gatewayPort == siloPort)
+        {
+            gatewayPort = RedisServer.FreePort();
+        }
+
+        var output = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = ChildProcesses.Start(
+            BuiltPrograms.Silo,
+            [
+                $"--CacheCluster:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
+                $"--CacheCluster:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
+                .. identity?.SiloArguments ?? [],
+                .. arguments,
+            ]);
+        process.OutputDataReceived += (_, line) =>
+        {
+            Append(output, line.Data);
+            if (line.Data?.StartsWith(ReadyLine, StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var silo = new SiloProcess(process, output, siloPort, gatewayPort, identity);
+        try
+        {
+            var first = await Task.WhenAny(ready.Task, silo._exited).WaitAsync(ReadyTimeout, TimeProvider.System);
+            if (first != ready.Task)
+            {
+                throw new InvalidOperationException(
+                    $"The silo (silo port {siloPort}, gateway port {gatewayPort}) exited with code {process.ExitCode} before it was ready. Output:\n{silo.Output}");
+            }
+        }
+        catch (TimeoutException)
+        {
+            await silo.DisposeAsync();
+            throw new TimeoutException(
+                $"The silo (silo port {siloPort}, gateway port {gatewayPort}) did not print '{ReadyLine}' within {ReadyTimeout.TotalSeconds} s. Output:\n{silo.Output}");
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+
+        return silo;
+    }
+
+    /// <summary>Runs the silo with exactly <paramref name="arguments"/> and waits for it to exit, as a start that must fail does.</summary>
+    public static Task<ProcessResult> RunToExitAsync(params string[] arguments) =>
+        ChildProcesses.RunAsync(BuiltPrograms.Silo, arguments, ReadyTimeout);
+
+    /// <summary>Sends SIGTERM and returns the exit code; throws <see cref="TimeoutException"/> if the silo is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        ChildProcesses.Terminate(_process);
+        try
+        {
+            await _exited.WaitAsync(timeout, TimeProvider.System);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The silo (gateway {Gateway}) was still running {timeout.TotalSeconds} s after SIGTERM. Output:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the silo at once (SIGKILL), as a crash or an out-of-memory kill would.</summary>
+    public Task KillAsync() => ChildProcesses.KillAsync(_process);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await TerminateAsync(GracefulExitTimeout);
+            }
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            await ChildProcesses.KillAsync(_process);
+            ChildProcesses.Release(_process);
+        }
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
