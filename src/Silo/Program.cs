@@ -28,6 +28,11 @@ catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationE
     return 2;
 }
 
+// Graceful shutdown (leaving membership, draining activations) gets this long; past it the process exits anyway,
+// so a silo whose Redis is gone cannot hang on SIGTERM.
+var shutdownTimeout = TimeSpan.FromSeconds(30);
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownTimeout);
+
 using var host = builder.Build();
 var options = host.Services.GetRequiredService<IOptions<CacheClusterOptions>>().Value;
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -35,6 +40,14 @@ lifetime.ApplicationStarted.Register(() => Console.WriteLine(
     $"CacheCluster silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, " +
     $"cluster '{options.ClusterId}', service '{options.ServiceId}', " +
     (options.Redis is null ? "embedded mode (localhost clustering, in-memory entries)" : "Redis mode (Redis clustering, Redis entries)")));
+
+lifetime.ApplicationStopping.Register(() => _ = Task.Delay(shutdownTimeout + TimeSpan.FromSeconds(10), TimeProvider.System).ContinueWith(
+    _ =>
+    {
+        Console.Error.WriteLine("cachecluster-silo: graceful shutdown did not finish in time; exiting.");
+        Environment.Exit(1);
+    },
+    TaskScheduler.Default));
 
 try
 {

@@ -3,12 +3,22 @@ namespace CacheCluster.Internal;
 /// <summary>Turns Orleans' transport failures into <see cref="CacheClusterUnavailableException"/>.</summary>
 internal static class ClusterErrors
 {
+    /// <summary>Orleans messages can carry a whole inner stack trace; one line is what a person needs.</summary>
+    public static string FirstLine(string message)
+    {
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return (end < 0 ? message : message[..end]).TrimEnd();
+    }
+
+    private static bool IsWrite(string operation) =>
+        operation is not ("Get" or "Exists" or "TimeToLive" or "Info" or "ListRange" or "ListLength");
+
     public static bool IsUnavailable(Exception exception) =>
         exception is OrleansException or TimeoutException or System.Net.Sockets.SocketException
         || (exception is InvalidOperationException && exception.Source?.StartsWith("Orleans", StringComparison.Ordinal) == true);
 
     public static CacheClusterUnavailableException Unavailable(Exception exception, string key, string operation) =>
-        new($"The cluster did not complete {operation}: {exception.GetType().Name}: {exception.Message.TrimEnd()} The outcome is unknown.", exception)
+        new($"The cluster did not complete {operation}: {exception.GetType().Name}: {FirstLine(exception.Message)}{(IsWrite(operation) ? " The outcome is unknown." : string.Empty)}", exception)
         {
             Key = CacheKey.Describe(key),
             Operation = operation,

@@ -5,10 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Tests.Leases;
 
-[Collection(MemoryClusterCollection.Name)]
-public sealed class GetOrSetMetricsTests(MemoryClusterFixture fixture)
+/// <summary>Exact counter values need a cluster of their own: nothing else may run on its silos meanwhile.</summary>
+public sealed class GetOrSetMetricsTests : IAsyncLifetime
 {
-    private readonly CacheTestCluster _cluster = fixture.Cluster;
+    private CacheTestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(silos: 2);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Counters_ReportHitsMissesLeasesWaitsVoidsFailSafeAndFactoryRuns()
@@ -37,7 +41,9 @@ public sealed class GetOrSetMetricsTests(MemoryClusterFixture fixture)
         var other = CacheTestCluster.NewKey();
         var grain = _cluster.Grain(other);
         var lease = await grain.GetOrLeaseAsync(new CacheLeaseRequest());
+        var parked = events.WaitFor(CacheClusterEvents.LeaseWaiting, other);
         var waiter = grain.GetOrLeaseAsync(new CacheLeaseRequest { Wait = TimeSpan.FromSeconds(5) });
+        await parked.WaitAsync(TimeSpan.FromSeconds(30));
         await grain.DeleteAsync();
         var afterVoid = await waiter;
         Assert.Equal(CacheLookupOutcome.LeaseGranted, afterVoid.Outcome);
