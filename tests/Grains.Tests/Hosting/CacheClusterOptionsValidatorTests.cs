@@ -1,4 +1,5 @@
 using CacheCluster.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace CacheCluster.Tests.Hosting;
 
@@ -54,5 +55,61 @@ public sealed class CacheClusterOptionsValidatorTests
     public void MaxValueBytes_Of64MiB_IsAccepted()
     {
         Assert.True(new CacheClusterOptionsValidator().Validate(null, new CacheClusterOptions { MaxValueBytes = 64 * 1024 * 1024 }).Succeeded);
+    }
+}
+
+public sealed class RateLimitPolicyValidationTests
+{
+    [Theory]
+    [InlineData(RateLimitAlgorithm.FixedWindow, "CacheCluster:RateLimits:api:Window")]
+    [InlineData(RateLimitAlgorithm.SlidingWindow, "CacheCluster:RateLimits:api:Window")]
+    [InlineData(RateLimitAlgorithm.TokenBucket, "CacheCluster:RateLimits:api:Period")]
+    [InlineData(RateLimitAlgorithm.Gcra, "CacheCluster:RateLimits:api:Period")]
+    public void ZeroWindowOrPeriod_IsRejected_NamingTheKey(RateLimitAlgorithm algorithm, string key)
+    {
+        var options = new CacheClusterOptions();
+        options.RateLimits["api"] = new RateLimitPolicyOptions { Algorithm = algorithm, Limit = 10, Capacity = 10, TokensPerPeriod = 1, Burst = 1 };
+
+        var result = new CacheClusterOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.StartsWith(key + " must be", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadPolicy_NamesEachKey()
+    {
+        var options = new CacheClusterOptions();
+        options.RateLimits["a/b"] = new RateLimitPolicyOptions { Algorithm = RateLimitAlgorithm.Gcra, Limit = 0, Burst = -1, Period = TimeSpan.FromSeconds(1) };
+
+        var failures = new CacheClusterOptionsValidator().Validate(null, options).Failures!.ToArray();
+
+        Assert.Equal(3, failures.Length);
+        Assert.Contains(failures, f => f.Contains("not a valid policy name", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("CacheCluster:RateLimits:a/b:Limit", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("CacheCluster:RateLimits:a/b:Burst", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Policies_BindFromConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CacheCluster:RateLimits:login:Algorithm"] = "Gcra",
+            ["CacheCluster:RateLimits:login:Limit"] = "30",
+            ["CacheCluster:RateLimits:login:Period"] = "00:01:00",
+            ["CacheCluster:RateLimits:login:Burst"] = "5",
+            ["CacheCluster:RateLimits:login:FailureMode"] = "Open",
+            ["CacheCluster:RateLimits:login:ShadowMode"] = "true",
+        }).Build();
+        var options = new CacheClusterOptions();
+
+        ConfigurationBinder.Bind(configuration.GetSection("CacheCluster"), options);
+
+        var login = options.RateLimits["login"];
+        Assert.Equal(RateLimitAlgorithm.Gcra, login.Algorithm);
+        Assert.Equal(6, login.MaxPermits);
+        Assert.Equal(RateLimitFailureMode.Open, login.FailureMode);
+        Assert.True(login.ShadowMode);
+        Assert.True(new CacheClusterOptionsValidator().Validate(null, options).Succeeded);
     }
 }
