@@ -35,7 +35,7 @@ internal sealed record BenchPolicy(string Name, RateLimitAlgorithm Algorithm, lo
 
     /// <summary>Gets a one-line description for reports.</summary>
     public string Describe() => Algorithm == RateLimitAlgorithm.TokenBucket
-        ? string.Create(CultureInfo.InvariantCulture, $"token bucket, capacity {Capacity:N0}, {TokensPerPeriod:N0} tokens per {Period:c}")
+        ? string.Create(CultureInfo.InvariantCulture, $"token bucket, capacity {Capacity:N0}, {TokensPerPeriod:N0} {(TokensPerPeriod == 1 ? "token" : "tokens")} per {Period:c}")
         : string.Create(CultureInfo.InvariantCulture, $"fixed window, {Limit:N0} per {Window:c}");
 
     /// <summary>Returns the silo's command-line arguments that configure this policy.</summary>

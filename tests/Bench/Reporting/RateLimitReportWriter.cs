@@ -34,6 +34,7 @@ internal static class RateLimitReportWriter
             }
         }
 
+        text.AppendLine(Invariant, $"other processes took {OtherCores(report)} meanwhile");
         text.AppendLine();
         text.AppendLine(Invariant, $"exactness: {report.Settings.ExactnessAttempts:N0} attempts from {report.Settings.Callers} callers on one id");
         foreach (var row in report.Exactness)
@@ -54,6 +55,7 @@ internal static class RateLimitReportWriter
         md.AppendLine(Invariant, $"- Packages: {string.Join(", ", report.Machine.Packages.Select(p => $"{p.Key} {p.Value}"))}");
         md.AppendLine(Invariant, $"- Load: {report.Settings.Callers} concurrent callers in one client process; {report.Settings.Seconds:0.##} s per timed run after a pass over every identifier and {report.Settings.WarmupSeconds:0.##} s of warm-up; identifiers uniform over {report.Settings.Identifiers:N0}, or one");
         md.AppendLine(Invariant, $"- Reproduce: `{report.Command}`");
+        md.AppendLine(Invariant, $"- Other work on the machine during the timed runs: {OtherCores(report)} (not part of the benchmark; much of it makes the numbers noise)");
         md.AppendLine(Invariant, $"- Valid: {(report.Valid ? "yes (no failed or degraded decision; every exactness run exact)" : "**no** (see the errors and exactness columns)")}");
         md.AppendLine();
         md.AppendLine("Policies (the same limits on both sides):");
@@ -123,6 +125,14 @@ internal static class RateLimitReportWriter
         }
 
         return md.ToString();
+    }
+
+    private static string OtherCores(RateLimitReport report)
+    {
+        var others = report.Throughput.Select(r => r.Cpu.OtherCores).OfType<double>().ToList();
+        return others.Count == 0
+            ? "unknown"
+            : string.Create(Invariant, $"{others.Average():0.00} of {report.Machine.ProcessorCount} cores on average ({others.Min():0.00} to {others.Max():0.00})");
     }
 
     private static string Cpu(ThroughputRow row) =>
