@@ -35,7 +35,9 @@ internal sealed class RedisRateLimitStore(RedisConnection connection, IOptions<C
             }
             else
             {
-                await database.StringSetAsync(Key(limiterKey), state, timeToLive).ConfigureAwait(false);
+                // Whole milliseconds, at least one: a sub-millisecond TTL would go out as SETEX 0, which Redis rejects.
+                var milliseconds = Math.Max(1, Math.Ceiling(timeToLive.TotalMilliseconds));
+                await database.StringSetAsync(Key(limiterKey), state, TimeSpan.FromMilliseconds(milliseconds)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

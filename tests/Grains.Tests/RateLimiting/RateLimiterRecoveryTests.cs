@@ -55,3 +55,22 @@ public sealed class RateLimiterRecoveryTests(RedisFixture fixture)
         Assert.InRange(ttl.Value, windowLeft - TimeSpan.FromSeconds(2), windowLeft);
     }
 }
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisRateLimitStoreTests(RedisFixture fixture)
+{
+    [Fact]
+    public async Task SubMillisecondTimeToLive_IsStoredForOneMillisecond_NotRejected()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new CacheCluster.Hosting.CacheClusterOptions { ServiceId = "rl-" + Guid.NewGuid().ToString("N")[..8] });
+        await using var connection = new CacheCluster.Storage.RedisConnection(fixture.Redis.ConnectionString);
+        var store = new CacheCluster.Storage.RedisRateLimitStore(connection, options);
+
+        await store.WriteAsync("bucket/a", [1, 2, 3], TimeSpan.FromTicks(3));
+        await store.WriteAsync("bucket/b", [4], TimeSpan.FromSeconds(30));
+
+        var ttl = await fixture.Redis.Connection.GetDatabase().KeyTimeToLiveAsync($"{options.Value.ServiceId}/rl/bucket/b");
+        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30));
+        Assert.Equal(new byte[] { 4 }, await store.ReadAsync("bucket/b"));
+    }
+}
