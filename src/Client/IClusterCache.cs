@@ -69,6 +69,12 @@ public interface IClusterCache
     /// <returns><see langword="true"/> if it existed.</returns>
     Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes every entry carrying <paramref name="tag"/>, voiding their leases.</summary>
+    /// <param name="tag">The tag, such as <c>user:42</c>.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>How many entries were removed.</returns>
+    Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default);
+
     /// <summary>Tells whether a key exists.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

@@ -65,6 +65,19 @@ internal sealed partial class ClusterCache(
     public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
         CallAsync(key, "Delete", static g => g.DeleteAsync(), cancellationToken);
 
+    public async Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        CacheKey.ValidateTag(tag);
+        try
+        {
+            return await client.GetGrain<ITagGrain>(tag).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
+        {
+            throw ClusterErrors.Unavailable(ex, tag, "RemoveByTag");
+        }
+    }
+
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
         CallAsync(key, "Exists", static g => g.ExistsAsync(), cancellationToken);
 

@@ -28,6 +28,14 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// <returns><see langword="true"/> if it existed.</returns>
     Task<bool> DeleteAsync();
 
+    /// <summary>
+    /// Removes the entry if it still carries <paramref name="tag"/> (voiding any lease), and drops the key's
+    /// registration under that tag either way. Called by the tag's grain.
+    /// </summary>
+    /// <param name="tag">The tag being invalidated.</param>
+    /// <returns><see langword="true"/> if the entry was removed.</returns>
+    Task<bool> InvalidateTagAsync(string tag);
+
     /// <summary>Tells whether the key exists.</summary>
     /// <returns><see langword="true"/> if the key exists, fresh or stale.</returns>
     [ReadOnly]

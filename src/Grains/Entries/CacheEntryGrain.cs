@@ -1,5 +1,6 @@
 using CacheCluster.Diagnostics;
 using CacheCluster.Expiry;
+using CacheCluster.Invalidation;
 using CacheCluster.Hosting;
 using CacheCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ namespace CacheCluster.Entries;
 internal sealed partial class CacheEntryGrain(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
     IEntryStore store,
+    ITagIndex tagIndex,
     EntryExpiryScheduler expiryScheduler,
     CacheClusterMetrics metrics,
     IOptions<CacheClusterOptions> options,
@@ -305,6 +307,13 @@ internal sealed partial class CacheEntryGrain(
             bool written;
             try
             {
+                // Register tags before the write: a failed write leaves a harmless extra registration, never an
+                // entry that tag invalidation cannot reach.
+                if (next is { Tags.Length: > 0 } && NeedsRegistration(stored, next))
+                {
+                    await tagIndex.AddAsync(next.Tags, _key, next.ExpiresAt, now);
+                }
+
                 written = next is null
                     ? await store.DeleteAsync(_key, stored!.Version)
                     : await store.WriteAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now);
@@ -317,6 +326,7 @@ internal sealed partial class CacheEntryGrain(
 
             if (written)
             {
+                await UnregisterDroppedTagsAsync(stored, next);
                 SetRecord(next);
                 metrics.Write(operation);
                 OnEntryWritten(fillToken);
@@ -334,6 +344,47 @@ internal sealed partial class CacheEntryGrain(
                     Operation = operation,
                 };
             }
+        }
+    }
+
+    public async Task<bool> InvalidateTagAsync(string tag)
+    {
+        ThrowIfKeyInvalid("InvalidateTag");
+        CacheKey.ValidateTag(tag);
+        if (Live(clock.GetUtcNow()) is { } record && record.Tags.Contains(tag, StringComparer.Ordinal))
+        {
+            return await DeleteAsync();
+        }
+
+        // The entry no longer carries the tag (overwritten, removed or expired): drop the stale registration.
+        await tagIndex.RemoveAsync([tag], _key);
+        return false;
+    }
+
+    private static bool NeedsRegistration(EntryRecord? stored, EntryRecord next) =>
+        stored is null || stored.ExpiresAt != next.ExpiresAt || next.Tags.Any(tag => !stored.Tags.Contains(tag, StringComparer.Ordinal));
+
+    private async Task UnregisterDroppedTagsAsync(EntryRecord? stored, EntryRecord? next)
+    {
+        if (stored is not { Tags.Length: > 0 })
+        {
+            return;
+        }
+
+        var dropped = next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
+        if (dropped.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await tagIndex.RemoveAsync(dropped, _key);
+        }
+        catch (CacheStorageException ex)
+        {
+            // A leftover registration only costs a no-op at the next invalidation of the tag.
+            LogWarningUnregisterFailed(ex, KeyHash);
         }
     }
 
@@ -422,6 +473,9 @@ internal sealed partial class CacheEntryGrain(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Operation} on entry {KeyHash} was not acknowledged by the store.")]
     private partial void LogWarningWriteFailed(Exception exception, string operation, string keyHash);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Dropping tag registrations of entry {KeyHash} failed; they are pruned at the next invalidation.")]
+    private partial void LogWarningUnregisterFailed(Exception exception, string keyHash);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Operation} on entry {KeyHash} lost a version fence to another activation (attempt {Attempt}); reloading.")]
     private partial void LogInformationFenceConflict(string operation, string keyHash, int attempt);

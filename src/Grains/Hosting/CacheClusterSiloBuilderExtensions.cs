@@ -2,6 +2,7 @@ using System.Net;
 using CacheCluster;
 using CacheCluster.Diagnostics;
 using CacheCluster.Expiry;
+using CacheCluster.Invalidation;
 using CacheCluster.RateLimiting.Internal;
 using CacheCluster.Hosting;
 using CacheCluster.Storage;
@@ -116,9 +117,11 @@ public static class CacheClusterSiloBuilderExtensions
             services.AddSingleton(_ => redis);
             services.TryAddSingleton<IEntryStore, RedisEntryStore>();
             services.TryAddSingleton<IRateLimitStore, RedisRateLimitStore>();
+            services.TryAddSingleton<ITagIndex, RedisTagIndex>();
         }
         else
         {
+            services.TryAddSingleton<ITagIndex, MemoryTagIndex>();
             services.TryAddSingleton<MemoryRateLimitStore>();
             services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryRateLimitStore>());

@@ -49,6 +49,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         serviceId ??= "test-" + Guid.NewGuid().ToString("N")[..12];
         var memoryStore = redis is null ? new MemoryEntryStore() : null;
+        var tagIndex = redis is null ? new CacheCluster.Invalidation.MemoryTagIndex() : null;
 
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
@@ -58,6 +59,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
             if (memoryStore is not null)
             {
                 silo.Services.AddSingleton(memoryStore);
+                silo.Services.AddSingleton<CacheCluster.Invalidation.ITagIndex>(tagIndex!);
             }
 
             silo.AddCacheCluster(options =>

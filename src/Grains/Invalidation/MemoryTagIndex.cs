@@ -1,0 +1,62 @@
+namespace CacheCluster.Invalidation;
+
+/// <summary>The embedded-mode tag index: per tag, each key with its expiry.</summary>
+internal sealed class MemoryTagIndex : ITagIndex
+{
+    private readonly Dictionary<string, Dictionary<string, long>> _tags = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public Task AddAsync(IReadOnlyCollection<string> tags, string key, DateTimeOffset? expiresAt, DateTimeOffset now)
+    {
+        var expiry = expiresAt?.UtcTicks ?? long.MaxValue;
+        lock (_lock)
+        {
+            foreach (var tag in tags)
+            {
+                if (!_tags.TryGetValue(tag, out var members))
+                {
+                    _tags[tag] = members = new(StringComparer.Ordinal);
+                }
+
+                members[key] = expiry;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(IReadOnlyCollection<string> tags, string key)
+    {
+        lock (_lock)
+        {
+            foreach (var tag in tags)
+            {
+                if (_tags.TryGetValue(tag, out var members) && members.Remove(key) && members.Count == 0)
+                {
+                    _tags.Remove(tag);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (!_tags.TryGetValue(tag, out var members))
+            {
+                return Task.FromResult<IReadOnlyList<string>>([]);
+            }
+
+            // Prune as the tag is used: expired entries leave their tags' registrations.
+            foreach (var (key, expiry) in members.Where(m => m.Value <= now.UtcTicks).ToList())
+            {
+                members.Remove(key);
+            }
+
+            return Task.FromResult<IReadOnlyList<string>>([.. members.Keys]);
+        }
+    }
+}

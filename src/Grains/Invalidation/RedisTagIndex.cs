@@ -1,0 +1,62 @@
+using CacheCluster.Hosting;
+using CacheCluster.Storage;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CacheCluster.Invalidation;
+
+/// <summary>
+/// Tag registrations in Redis: a sorted set per tag, <c>{ServiceId}/t/{tag}</c>, scored by each key's expiry (ms,
+/// +inf for none, on the cache clock). Every add prunes expired members and sets the set's own expiry (relative, so
+/// fake cache time works) to its latest member's, so a tag
+/// never grows beyond its live entries.
+/// </summary>
+internal sealed class RedisTagIndex(RedisConnection connection, IOptions<CacheClusterOptions> options) : ITagIndex
+{
+    private const string AddScript = """
+        local now = tonumber(ARGV[3])
+        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
+        local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+        if last[2] == 'inf' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) - now)) end
+        return 1
+        """;
+
+    private readonly string _prefix = $"{options.Value.ServiceId}/t/";
+
+    public async Task AddAsync(IReadOnlyCollection<string> tags, string key, DateTimeOffset? expiresAt, DateTimeOffset now)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        var score = expiresAt is { } at ? at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : "+inf";
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await Run(() => Task.WhenAll(tags.Select(tag => database.ScriptEvaluateAsync(AddScript, [Key(tag)], [key, score, nowMs])))).ConfigureAwait(false);
+    }
+
+    public async Task RemoveAsync(IReadOnlyCollection<string> tags, string key)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        await Run(() => Task.WhenAll(tags.Select(tag => database.SortedSetRemoveAsync(Key(tag), key)))).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        RedisValue[] members = [];
+        await Run(async () => members = await database.SortedSetRangeByScoreAsync(Key(tag), now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. members.Select(m => (string)m!)];
+    }
+
+    private RedisKey Key(string tag) => _prefix + tag;
+
+    private static async Task Run(Func<Task> operation)
+    {
+        try
+        {
+            await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new CacheStorageException($"Redis did not complete the tag index operation: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}");
+        }
+    }
+}
