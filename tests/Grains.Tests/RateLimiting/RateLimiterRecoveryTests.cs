@@ -10,22 +10,24 @@ public sealed class RateLimiterRecoveryTests(RedisFixture fixture)
     {
         await using var cluster = await CacheTestCluster.StartAsync(3, fixture.Redis.ConnectionString, configure: o => o.RateLimitCheckpointInterval = TimeSpan.Zero);
         var limiter = cluster.NewRateLimiter();
-        var victim = cluster.Cluster.Silos[1];
-
-        // Find an identifier whose limiter lives on the silo that will be killed.
+        // Find an identifier whose limiter lives on a silo other than the first, and kill that silo.
+        var primary = cluster.Cluster.Silos[0].SiloAddress;
         string? id = null;
-        for (var i = 0; i < 100 && id is null; i++)
+        Orleans.TestingHost.InProcessSiloHandle? victim = null;
+        for (var i = 0; i < 300 && id is null; i++)
         {
             var candidate = $"client-{i}-{Guid.NewGuid():N}";
             await limiter.AcquireAsync(TestPolicies.Fixed, candidate, 0);
             Assert.True(cluster.Cluster.TryGetGrainContext(cluster.Client.GetGrain<IRateLimiterGrain>($"{TestPolicies.Fixed}/{candidate}").GetGrainId(), out var context));
-            if (Equals(context!.Address.SiloAddress, victim.SiloAddress))
+            if (context!.Address.SiloAddress is { } host && !host.Equals(primary))
             {
                 id = candidate;
+                victim = cluster.Cluster.Silos.First(s => s.SiloAddress.Equals(host));
             }
         }
 
         Assert.NotNull(id);
+        Assert.NotNull(victim);
         for (var i = 0; i < 6; i++)
         {
             Assert.True((await limiter.AcquireAsync(TestPolicies.Fixed, id, 1)).Allowed);
