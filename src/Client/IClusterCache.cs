@@ -75,6 +75,16 @@ public interface IClusterCache
     /// <returns>How many entries were removed.</returns>
     Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes every live key matching a glob (<c>*</c>, <c>?</c>, <c>[abc]</c>, <c>\</c> escapes), in parallel across
+    /// the key index's partitions, without scanning the store's keyspace.
+    /// </summary>
+    /// <param name="pattern">The glob, such as <c>user:42*</c>; at most 256 characters.</param>
+    /// <param name="allowAll">Must be true for a pattern that matches every key (such as <c>*</c>).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>How many entries were removed.</returns>
+    Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default);
+
     /// <summary>Tells whether a key exists.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

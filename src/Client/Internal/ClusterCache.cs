@@ -21,6 +21,9 @@ internal sealed partial class ClusterCache(
     private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
     private readonly ClientMetrics _metrics = new(meterFactory);
 
+    /// <summary>The number of key index partitions on the silos.</summary>
+    private const int KeyIndexPartitions = 16;
+
     private ICacheSerializer Serializer => _options.Serializer;
 
     public async Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
@@ -75,6 +78,25 @@ internal sealed partial class ClusterCache(
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
             throw ClusterErrors.Unavailable(ex, tag, "RemoveByTag");
+        }
+    }
+
+    public async Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default)
+    {
+        var glob = CacheKeyPattern.Parse(pattern);
+        if (glob.MatchesEverything && !allowAll)
+        {
+            throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass allowAll: true to do that.");
+        }
+
+        try
+        {
+            var partitions = Enumerable.Range(0, KeyIndexPartitions).Select(p => client.GetGrain<IKeyIndexGrain>(p).InvalidateAsync(pattern, allowAll));
+            return (await Task.WhenAll(partitions).WaitAsync(cancellationToken).ConfigureAwait(false)).Sum();
+        }
+        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
+        {
+            throw ClusterErrors.Unavailable(ex, pattern, "RemoveByPattern");
         }
     }
 

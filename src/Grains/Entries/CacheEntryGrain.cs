@@ -17,6 +17,7 @@ internal sealed partial class CacheEntryGrain(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
     IEntryStore store,
     ITagIndex tagIndex,
+    IKeyIndex keyIndex,
     EntryExpiryScheduler expiryScheduler,
     CacheClusterMetrics metrics,
     IOptions<CacheClusterOptions> options,
@@ -314,6 +315,11 @@ internal sealed partial class CacheEntryGrain(
                     await tagIndex.AddAsync(next.Tags, _key, next.ExpiresAt, now);
                 }
 
+                if (next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt))
+                {
+                    await keyIndex.AddAsync([IKeyIndex.PartitionOf(_key)], _key, next.ExpiresAt, now);
+                }
+
                 written = next is null
                     ? await store.DeleteAsync(_key, stored!.Version)
                     : await store.WriteAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now);
@@ -366,7 +372,24 @@ internal sealed partial class CacheEntryGrain(
 
     private async Task UnregisterDroppedTagsAsync(EntryRecord? stored, EntryRecord? next)
     {
-        if (stored is not { Tags.Length: > 0 })
+        if (stored is null)
+        {
+            return;
+        }
+
+        if (next is null)
+        {
+            try
+            {
+                await keyIndex.RemoveAsync([IKeyIndex.PartitionOf(_key)], _key);
+            }
+            catch (CacheStorageException ex)
+            {
+                LogWarningUnregisterFailed(ex, KeyHash);
+            }
+        }
+
+        if (stored.Tags.Length == 0)
         {
             return;
         }

@@ -118,10 +118,12 @@ public static class CacheClusterSiloBuilderExtensions
             services.TryAddSingleton<IEntryStore, RedisEntryStore>();
             services.TryAddSingleton<IRateLimitStore, RedisRateLimitStore>();
             services.TryAddSingleton<ITagIndex, RedisTagIndex>();
+            services.TryAddSingleton<IKeyIndex, RedisKeyIndex>();
         }
         else
         {
             services.TryAddSingleton<ITagIndex, MemoryTagIndex>();
+            services.TryAddSingleton<IKeyIndex, MemoryKeyIndex>();
             services.TryAddSingleton<MemoryRateLimitStore>();
             services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryRateLimitStore>());

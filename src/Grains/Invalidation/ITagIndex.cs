@@ -14,3 +14,15 @@ internal interface ITagIndex
     /// <summary>Lists the keys registered under <paramref name="tag"/> and not expired at <paramref name="now"/>.</summary>
     Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now);
 }
+
+/// <summary>
+/// Every key, spread over <see cref="Partitions"/> partitions by a hash of the key, for pattern invalidation without
+/// scanning the store's keyspace.
+/// </summary>
+internal interface IKeyIndex : ITagIndex
+{
+    public const int Partitions = 16;
+
+    public static string PartitionOf(string key) =>
+        (System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(key)) % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

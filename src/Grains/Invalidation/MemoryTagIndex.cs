@@ -1,7 +1,7 @@
 namespace CacheCluster.Invalidation;
 
 /// <summary>The embedded-mode tag index: per tag, each key with its expiry.</summary>
-internal sealed class MemoryTagIndex : ITagIndex
+internal class MemoryTagIndex : ITagIndex
 {
     private readonly Dictionary<string, Dictionary<string, long>> _tags = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -60,3 +60,6 @@ internal sealed class MemoryTagIndex : ITagIndex
         }
     }
 }
+
+/// <summary>The embedded-mode key index for pattern invalidation.</summary>
+internal sealed class MemoryKeyIndex : MemoryTagIndex, IKeyIndex;

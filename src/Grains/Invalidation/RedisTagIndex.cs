@@ -11,7 +11,7 @@ namespace CacheCluster.Invalidation;
 /// fake cache time works) to its latest member's, so a tag
 /// never grows beyond its live entries.
 /// </summary>
-internal sealed class RedisTagIndex(RedisConnection connection, IOptions<CacheClusterOptions> options) : ITagIndex
+internal class RedisTagIndex(RedisConnection connection, string prefix) : ITagIndex
 {
     private const string AddScript = """
         local now = tonumber(ARGV[3])
@@ -22,7 +22,12 @@ internal sealed class RedisTagIndex(RedisConnection connection, IOptions<CacheCl
         return 1
         """;
 
-    private readonly string _prefix = $"{options.Value.ServiceId}/t/";
+    public RedisTagIndex(RedisConnection connection, IOptions<CacheClusterOptions> options)
+        : this(connection, $"{options.Value.ServiceId}/t/")
+    {
+    }
+
+    private readonly string _prefix = prefix;
 
     public async Task AddAsync(IReadOnlyCollection<string> tags, string key, DateTimeOffset? expiresAt, DateTimeOffset now)
     {
@@ -60,3 +65,7 @@ internal sealed class RedisTagIndex(RedisConnection connection, IOptions<CacheCl
         }
     }
 }
+
+/// <summary>The key index for pattern invalidation: the same structure per partition, under <c>{ServiceId}/k/{partition}</c>.</summary>
+internal sealed class RedisKeyIndex(RedisConnection connection, IOptions<CacheClusterOptions> options)
+    : RedisTagIndex(connection, $"{options.Value.ServiceId}/k/"), IKeyIndex;

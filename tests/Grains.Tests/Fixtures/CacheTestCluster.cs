@@ -50,6 +50,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
         serviceId ??= "test-" + Guid.NewGuid().ToString("N")[..12];
         var memoryStore = redis is null ? new MemoryEntryStore() : null;
         var tagIndex = redis is null ? new CacheCluster.Invalidation.MemoryTagIndex() : null;
+        var keyIndex = redis is null ? new CacheCluster.Invalidation.MemoryKeyIndex() : null;
 
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
@@ -60,6 +61,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
             {
                 silo.Services.AddSingleton(memoryStore);
                 silo.Services.AddSingleton<CacheCluster.Invalidation.ITagIndex>(tagIndex!);
+                silo.Services.AddSingleton<CacheCluster.Invalidation.IKeyIndex>(keyIndex!);
             }
 
             silo.AddCacheCluster(options =>

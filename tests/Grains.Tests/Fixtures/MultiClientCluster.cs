@@ -16,7 +16,7 @@ namespace CacheCluster.Tests.Fixtures;
 public sealed class MultiClientCluster : IAsyncDisposable
 {
     private const string StateKey = "CacheClusterTests:State";
-    private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, MemoryEntryStore Store, CacheCluster.Invalidation.MemoryTagIndex Tags)> States = new();
+    private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, MemoryEntryStore Store, CacheCluster.Invalidation.MemoryTagIndex Tags, CacheCluster.Invalidation.MemoryKeyIndex Keys)> States = new();
 
     private readonly string _stateId;
     private readonly List<IHost> _clients = [];
@@ -36,7 +36,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
     {
         var stateId = Guid.NewGuid().ToString("N");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        States[stateId] = (clock, new MemoryEntryStore(), new CacheCluster.Invalidation.MemoryTagIndex());
+        States[stateId] = (clock, new MemoryEntryStore(), new CacheCluster.Invalidation.MemoryTagIndex(), new CacheCluster.Invalidation.MemoryKeyIndex());
 
         var builder = new TestClusterBuilder(silos);
         builder.Properties[StateKey] = stateId;
@@ -91,7 +91,8 @@ public sealed class MultiClientCluster : IAsyncDisposable
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            var (clock, store, tags) = States[siloBuilder.Configuration[StateKey]!];
+            var (clock, store, tags, keys) = States[siloBuilder.Configuration[StateKey]!];
+            siloBuilder.Services.AddSingleton<CacheCluster.Invalidation.IKeyIndex>(keys);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, clock);
             siloBuilder.Services.AddSingleton(store);
             siloBuilder.Services.AddSingleton<CacheCluster.Invalidation.ITagIndex>(tags);
