@@ -51,6 +51,23 @@ public sealed partial class EmbeddedSiloTests(EmbeddedSiloFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Invalidate_ByKeyTagAndPattern_PrintsHowManyWereRemoved()
+    {
+        var prefix = NewKey();
+        Assert.Equal(0, (await CliAsync("set", $"{prefix}:a", "1", "--tags", $"{prefix}-tag")).ExitCode);
+        Assert.Equal(0, (await CliAsync("set", $"{prefix}:b", "2", "--tags", $"{prefix}-tag")).ExitCode);
+        Assert.Equal(0, (await CliAsync("set", $"{prefix}:c", "3")).ExitCode);
+        Assert.Equal(0, (await CliAsync("set", $"{prefix}:d", "4")).ExitCode);
+
+        var invalidated = await CliAsync("invalidate", "--tag", $"{prefix}-tag", "--pattern", $"{prefix}:[cd]", "--key", $"{prefix}:missing");
+        Assert.Equal((0, "4" + NewLine), (invalidated.ExitCode, invalidated.Stdout));
+
+        var everything = await CliAsync("invalidate", "--pattern", "*");
+        Assert.Equal(2, everything.ExitCode);
+        Assert.Contains("--allow-all", everything.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Incr_MissingKey_StartsAtZeroAndAddsOneByDefault()
     {
         var key = NewKey();
