@@ -53,30 +53,49 @@ public sealed class RedisServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Armed before the start: redis-server prints this line once it accepts connections.
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+                if (line.Contains("Ready to accept connections", StringComparison.Ordinal))
+                {
+                    ready.TrySetResult();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+            }
+        };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException(
+            $"redis-server exited on port {port} before it was ready:{Environment.NewLine}{string.Join(Environment.NewLine, output)}"));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("redis-server did not start.");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        var deadline = TimeProvider.System.GetTimestamp();
-        while (true)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} on port {port}.");
-            }
-
-            try
-            {
-                var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=1000");
-                return new RedisServer(process, directory, port, connection);
-            }
-            catch (RedisConnectionException) when (TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(20))
-            {
-                await Task.Delay(100);
-            }
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"redis-server on port {port} was not ready within 30 s:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+        }
+
+        var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=5000");
+        return new RedisServer(process, directory, port, connection);
     }
 
     public async ValueTask DisposeAsync()
