@@ -61,6 +61,9 @@ public sealed class CacheClusterOptions
     /// <value>Default: 2 minutes.</value>
     public TimeSpan EntryIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Gets the invalidation settings: the rules mapping domain events to keys, patterns and tags.</summary>
+    public InvalidationOptions Invalidation { get; } = new();
+
     /// <summary>Gets the named rate-limit policies, bound from <c>CacheCluster:RateLimits:{name}</c>.</summary>
     public Dictionary<string, RateLimitPolicyOptions> RateLimits { get; } = new(StringComparer.Ordinal);
 

@@ -84,6 +84,8 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
             failures.AddRange(policy.Validate(policyName));
         }
 
+        failures.AddRange(CacheCluster.Invalidation.Rules.InvalidationRuleSet.Validate(options.Invalidation));
+
         if (!Enum.IsDefined(options.Clustering))
         {
             failures.Add($"{Prefix}{nameof(options.Clustering)} must be Auto or External (was {options.Clustering}).");

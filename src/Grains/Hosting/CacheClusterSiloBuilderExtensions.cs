@@ -108,6 +108,7 @@ public static class CacheClusterSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<CacheClusterMetrics>();
 
+        services.TryAddSingleton<CacheCluster.Invalidation.Rules.InvalidationRuleSet>();
         services.TryAddSingleton<EntryExpiryScheduler>();
         services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<EntryExpiryScheduler>());
         services.AddHostedService<ExpiryService>();

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using CacheCluster.Hosting;
+using CacheCluster.Invalidation.Rules;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Tests.Invalidation;
+
+public sealed class InvalidationRuleTests
+{
+    private static InvalidationRuleSet SeedRules()
+    {
+        // The silo's shipped appsettings.json, bound as the silo binds it.
+        var appsettings = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Silo", "appsettings.json");
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(appsettings)).Build();
+        var options = new CacheClusterOptions();
+        configuration.GetSection("CacheCluster").Bind(options);
+        return new InvalidationRuleSet(Options.Create(options));
+    }
+
+    private static JsonElement Data(string json) => JsonDocument.Parse(json).RootElement;
+
+    [Fact]
+    public void SeedRules_MapEachEventToItsTargets()
+    {
+        var rules = SeedRules();
+
+        var user = rules.Resolve("user.updated", Data("""{"user_id": 42}"""), out var userMatched);
+        var product = rules.Resolve("product.updated", Data("""{"product_id": "p-7"}"""), out _);
+        var order = rules.Resolve("order.completed", Data("""{"order_id": 9, "user_id": "42"}"""), out _);
+
+        Assert.True(userMatched);
+        Assert.Equal(new[] { "user:42*", "users:list*" }, user.Patterns);
+        Assert.Empty(user.Keys);
+        Assert.Equal(new[] { "product:p-7" }, product.Keys);
+        Assert.Equal(new[] { "products:list*" }, product.Patterns);
+        Assert.Equal(new[] { "order:9" }, order.Keys);
+        Assert.Equal(new[] { "user:42:orders*" }, order.Patterns);
+    }
+
+    [Fact]
+    public void UnknownEventType_IsUnmatched_NotAnError()
+    {
+        var targets = SeedRules().Resolve("cart.abandoned", Data("{}"), out var matched);
+
+        Assert.False(matched);
+        Assert.True(targets.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"user_id": null}""")]
+    [InlineData("""{"user_id": {"id": 1}}""")]
+    [InlineData("""{"user_id": [1]}""")]
+    [InlineData("""{"userid": 42}""")]
+    public void MissingOrNonScalarField_RejectsTheEvent(string data)
+    {
+        var error = Assert.Throws<InvalidDomainEventException>(() => SeedRules().Resolve("user.updated", Data(data), out _));
+
+        Assert.Contains("user_id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataCannotWidenAPattern_OrProduceAnInvalidKey()
+    {
+        var rules = SeedRules();
+
+        var escaped = rules.Resolve("user.updated", Data("""{"user_id": "*"}"""), out _);
+        Assert.Equal(@"user:\**", escaped.Patterns[0]);
+        Assert.False(CacheKeyPattern.Parse(escaped.Patterns[0]).IsMatch("user:1"));
+        Assert.True(CacheKeyPattern.Parse(escaped.Patterns[0]).IsMatch("user:*:profile"));
+
+        Assert.Throws<InvalidDomainEventException>(() => rules.Resolve("product.updated", Data("""{"product_id": "bad\nid"}"""), out _));
+        Assert.Throws<InvalidDomainEventException>(() => rules.Resolve("product.updated", Data($$"""{"product_id": "{{new string('x', 2000)}}"}"""), out _));
+    }
+
+    [Fact]
+    public void NestedFieldsAndLiteralBraces_AreSupported()
+    {
+        var options = new CacheClusterOptions();
+        options.Invalidation.Rules["invoice.paid"] = new InvalidationRuleOptions();
+        options.Invalidation.Rules["invoice.paid"].Keys.Add("invoice:{invoice.id}:{{raw}}");
+        options.Invalidation.Rules["invoice.paid"].Tags.Add("customer:{customer}");
+
+        var targets = new InvalidationRuleSet(Options.Create(options)).Resolve("invoice.paid", Data("""{"invoice": {"id": 5}, "customer": "c1"}"""), out _);
+
+        Assert.Equal(new[] { "invoice:5:{raw}" }, targets.Keys);
+        Assert.Equal(new[] { "customer:c1" }, targets.Tags);
+    }
+
+    [Theory]
+    [InlineData("user:{user_id")]
+    [InlineData("user:{}")]
+    [InlineData("user:}")]
+    [InlineData("user:{a b}")]
+    public void MalformedTemplate_StopsTheSilo_NamingTheKey(string template)
+    {
+        var options = new CacheClusterOptions();
+        options.Invalidation.Rules["user.updated"] = new InvalidationRuleOptions();
+        options.Invalidation.Rules["user.updated"].Keys.Add(template);
+
+        var result = new CacheClusterOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("CacheCluster:Invalidation:Rules:user.updated:Keys:0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EmptyRule_IsAConfigurationError()
+    {
+        var options = new CacheClusterOptions();
+        options.Invalidation.Rules["noop"] = new InvalidationRuleOptions();
+
+        Assert.Contains(new CacheClusterOptionsValidator().Validate(null, options).Failures!, f => f.Contains("names no Keys, Patterns or Tags", StringComparison.Ordinal));
+    }
+}
