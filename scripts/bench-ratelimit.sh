@@ -47,6 +47,7 @@ done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+source "$root/scripts/lib/local-services.sh"
 silo_dll=src/Silo/bin/Release/net10.0/CacheCluster.Silo.dll
 bench_dll=tests/Bench/bin/Release/net10.0/CacheCluster.Bench.dll
 work=$(mktemp -d -t bench-ratelimit.XXXXXX)
@@ -54,26 +55,12 @@ work=$(mktemp -d -t bench-ratelimit.XXXXXX)
 # What this script started, by pid: redis-server first, then the silo. Nothing else is ever signalled.
 service_pids=()
 
-stop_pid() {
-    local pid=$1 grace=$2
-    kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + grace))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "bench-ratelimit.sh: pid $pid did not stop in ${grace} s; killing it" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
     # The silo first (it leaves Redis membership), then redis-server.
     for ((i = ${#service_pids[@]} - 1; i >= 0; i--)); do
-        stop_pid "${service_pids[i]}" 15
+        stop_pids 15 "${service_pids[i]}"
     done
     if ((status == 0)); then
         rm -rf "$work"
@@ -101,55 +88,16 @@ mapfile -t policy_args < <(dotnet "$bench_dll" ratelimit-silo-args)
 ((${#policy_args[@]} > 0)) || { echo "bench-ratelimit.sh: the benchmark printed no policy arguments" >&2; exit 1; }
 
 # Free loopback ports: redis, the silo port and the gateway port.
-read -r redis_port silo_port gateway_port < <(python3 - <<'EOF'
-import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
-EOF
-)
+read -r redis_port silo_port gateway_port < <(free_ports 3)
 id="bench-ratelimit-$(date -u +%Y%m%d%H%M%S)-$$-$RANDOM"
 
-redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize no \
-    >"$work/redis.log" 2>&1 &
-service_pids+=($!)
-for _ in $(seq 100); do
-    redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
-    kill -0 "${service_pids[0]}" 2>/dev/null || { cat "$work/redis.log" >&2; exit 1; }
-    sleep 0.1
-done
-redis-cli -p "$redis_port" ping | grep -q PONG
-
-dotnet "$silo_dll" \
-    --CacheCluster:Redis="127.0.0.1:$redis_port" \
-    --CacheCluster:SiloPort="$silo_port" \
-    --CacheCluster:GatewayPort="$gateway_port" \
-    --CacheCluster:ClusterId="$id" \
-    --CacheCluster:ServiceId="$id" \
-    "${policy_args[@]}" \
-    ${silo_args[@]+"${silo_args[@]}"} \
-    >"$work/silo.log" 2>&1 &
-silo_pid=$!
-service_pids+=("$silo_pid")
+start_redis "$redis_port" "$work/redis.log"
+start_silo "$silo_dll" "$work/silo.log" "$redis_port" "$silo_port" "$gateway_port" "$id" \
+    "${policy_args[@]}" ${silo_args[@]+"${silo_args[@]}"}
+silo_pid=${service_pids[-1]}
 
 echo "redis on 127.0.0.1:$redis_port; silo gateway on 127.0.0.1:$gateway_port; cluster '$id'"
-deadline=$((SECONDS + 90))
-until grep -q "CacheCluster silo ready" "$work/silo.log"; do
-    if ! kill -0 "$silo_pid" 2>/dev/null; then
-        echo "bench-ratelimit.sh: the silo exited before it was ready:" >&2
-        tail -n 30 "$work/silo.log" >&2
-        exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-        echo "bench-ratelimit.sh: the silo was not ready within 90 s:" >&2
-        tail -n 30 "$work/silo.log" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
+wait_silo_ready "$silo_pid" "$work/silo.log" "the silo" $((SECONDS + 90))
 
 mkdir -p bench/results
 dotnet "$bench_dll" ratelimit \

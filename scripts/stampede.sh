@@ -48,6 +48,7 @@ done
 initial_start_delay_ms=$start_delay_ms
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+source "$root/scripts/lib/local-services.sh"
 silo_dll=src/Silo/bin/Release/net10.0/CacheCluster.Silo.dll
 cli_dll=src/Cli/bin/Release/net10.0/cachecluster.dll
 work=$(mktemp -d -t stampede.XXXXXX)
@@ -55,24 +56,6 @@ work=$(mktemp -d -t stampede.XXXXXX)
 # Long-lived processes (redis, silos) and the current round's CLI processes, by pid; nothing else is ever signalled.
 service_pids=()
 cli_pids=()
-
-stop_pids() {
-    local grace=$1
-    shift
-    (($#)) || return 0
-    kill -TERM "$@" 2>/dev/null || true
-    local deadline=$((SECONDS + grace))
-    for pid in "$@"; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "stampede.sh: pid $pid did not stop in ${grace} s; killing it" >&2
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-        wait "$pid" 2>/dev/null || true
-    done
-}
 
 cleanup() {
     local status=$?
@@ -117,60 +100,21 @@ for dll in "$silo_dll" "$cli_dll"; do
 done
 
 # Free loopback ports: one for redis, a silo port and a gateway port per silo.
-read -r -a ports < <(python3 - "$((1 + 2 * silos))" <<'EOF'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
-EOF
-)
+read -r -a ports < <(free_ports "$((1 + 2 * silos))")
 redis_port=${ports[0]}
 id="stampede-$(date -u +%Y%m%d%H%M%S)-$$-$RANDOM"
 
-redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize no \
-    >"$work/redis.log" 2>&1 &
-service_pids+=($!)
-for _ in $(seq 100); do
-    redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
-    kill -0 "${service_pids[0]}" 2>/dev/null || { cat "$work/redis.log" >&2; exit 1; }
-    sleep 0.1
-done
-redis-cli -p "$redis_port" ping | grep -q PONG
-
+start_redis "$redis_port" "$work/redis.log"
 gateways=()
 for ((s = 0; s < silos; s++)); do
-    silo_port=${ports[1 + 2 * s]}
-    gateway_port=${ports[2 + 2 * s]}
-    gateways+=("$gateway_port")
-    dotnet "$silo_dll" \
-        --CacheCluster:Redis="127.0.0.1:$redis_port" \
-        --CacheCluster:SiloPort="$silo_port" \
-        --CacheCluster:GatewayPort="$gateway_port" \
-        --CacheCluster:ClusterId="$id" \
-        --CacheCluster:ServiceId="$id" \
-        >"$work/silo$s.log" 2>&1 &
-    service_pids+=($!)
+    gateways+=("${ports[2 + 2 * s]}")
+    start_silo "$silo_dll" "$work/silo$s.log" "$redis_port" "${ports[1 + 2 * s]}" "${ports[2 + 2 * s]}" "$id"
 done
 
 echo "redis on 127.0.0.1:$redis_port; silos' gateways on ${gateways[*]}; cluster '$id'"
 deadline=$((SECONDS + 90))
 for ((s = 0; s < silos; s++)); do
-    until grep -q "CacheCluster silo ready" "$work/silo$s.log"; do
-        if ! kill -0 "${service_pids[1 + s]}" 2>/dev/null; then
-            echo "stampede.sh: silo $s exited before it was ready:" >&2
-            tail -n 30 "$work/silo$s.log" >&2
-            exit 1
-        fi
-        if ((SECONDS >= deadline)); then
-            echo "stampede.sh: silo $s was not ready within 90 s:" >&2
-            tail -n 30 "$work/silo$s.log" >&2
-            exit 1
-        fi
-        sleep 0.2
-    done
+    wait_silo_ready "${service_pids[1 + s]}" "$work/silo$s.log" "silo $s" "$deadline"
 done
 echo "$silos silos ready; $warmup_rounds warm-up round(s), then $rounds round(s) of $processes processes x $callers callers (factory $factory_ms ms)"
 
