@@ -85,6 +85,26 @@ public interface IClusterCache
     /// <returns>How many entries were removed.</returns>
     Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Publishes a domain event to the invalidation stream. It is durable once this returns; the configured rules for
+    /// its type are then applied (at least once) and announced to subscribers.
+    /// </summary>
+    /// <param name="domainEvent">The event; create one with <see cref="DomainEvent.Create{T}"/>.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The event's partition and sequence number, and whether it was a duplicate or matched no rule.</returns>
+    /// <exception cref="InvalidDomainEventException">The event is malformed, too large, or lacks a field its rule needs; nothing was applied.</exception>
+    /// <exception cref="CacheStorageException">The stream could not persist it; it was not accepted and may be published again.</exception>
+    Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Subscribes to the invalidation stream: <paramref name="listener"/> hears about every applied event, and is told to
+    /// flush whenever notices may have been missed. The subscription renews itself; dispose it to end it.
+    /// </summary>
+    /// <param name="listener">The listener.</param>
+    /// <param name="cancellationToken">Stops waiting for the first subscription.</param>
+    /// <returns>The subscription.</returns>
+    Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default);
+
     /// <summary>Tells whether a key exists.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

@@ -52,6 +52,7 @@ public static class CacheClusterClientServiceCollectionExtensions
 
         services.AddSingleton<IOptions<CacheClusterClientOptions>>(Options.Options.Create(options));
         services.AddSingleton<IClusterCache, ClusterCache>();
+        services.AddSingleton<ClusterConnectionMonitor>();
         services.AddSingleton<IClusterRateLimiter, CacheCluster.RateLimiting.ClusterRateLimiter>();
         services.AddOrleansClient(client =>
         {
@@ -75,6 +76,7 @@ public static class CacheClusterClientServiceCollectionExtensions
 
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
             client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectTimeout, TimeProvider.System));
+            client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
         });
 
         return services;

@@ -14,7 +14,8 @@ internal sealed partial class ClusterCache(
     IOptions<CacheClusterClientOptions> options,
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null,
     ILogger<ClusterCache>? logger = null,
-    IMeterFactory? meterFactory = null) : IClusterCache
+    IMeterFactory? meterFactory = null,
+    ClusterConnectionMonitor? monitor = null) : IClusterCache
 {
     private readonly CacheClusterClientOptions _options = options.Value;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;

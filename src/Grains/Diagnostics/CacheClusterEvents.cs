@@ -14,6 +14,7 @@ internal static class CacheClusterEvents
     public const string LeaseFilled = "LeaseFilled";
     public const string LeaseReleased = "LeaseReleased";
     public const string EntryExpired = "EntryExpired";
+    public const string InvalidationApplied = "InvalidationApplied";
 
     private static readonly DiagnosticListener Listener = new(ListenerName);
 

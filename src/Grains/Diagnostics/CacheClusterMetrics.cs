@@ -14,6 +14,14 @@ internal sealed class CacheClusterMetrics
     private readonly Counter<long> _leasesVoided;
     private readonly Counter<long> _leasesExpired;
     private readonly Counter<long> _failSafeActivations;
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _eventsApplied;
+    private readonly Counter<long> _entriesInvalidated;
+    private readonly Histogram<double> _applyLag;
+    private readonly Counter<long> _fanOutFailures;
+    private readonly UpDownCounter<long> _subscribers;
+    private readonly Counter<long> _subscriberFailures;
+    private readonly Counter<long> _noticesDropped;
 
     public CacheClusterMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +36,14 @@ internal sealed class CacheClusterMetrics
         _leasesVoided = meter.CreateCounter<long>("cachecluster.lease.voided", "{lease}", "Leases voided by a delete, overwrite or invalidation, and fills rejected for a voided lease.");
         _leasesExpired = meter.CreateCounter<long>("cachecluster.lease.expired", "{lease}", "Leases that timed out without a fill and passed on.");
         _failSafeActivations = meter.CreateCounter<long>("cachecluster.failsafe.activations", "{activation}", "Failed refreshes answered by keeping the stale value and throttling further refreshes.");
+        _events = meter.CreateCounter<long>("cachecluster.invalidation.events", "{event}", "Published domain events, tagged outcome=accepted|unmatched|duplicate|rejected|failed.");
+        _eventsApplied = meter.CreateCounter<long>("cachecluster.invalidation.applied", "{event}", "Events whose fan-out completed.");
+        _entriesInvalidated = meter.CreateCounter<long>("cachecluster.invalidation.entries", "{entry}", "Entries removed by applied events.");
+        _applyLag = meter.CreateHistogram<double>("cachecluster.invalidation.lag", "s", "Time from accepting an event to completing its fan-out.");
+        _fanOutFailures = meter.CreateCounter<long>("cachecluster.invalidation.fanout.failures", "{attempt}", "Fan-out attempts that failed and will be retried.");
+        _subscribers = meter.CreateUpDownCounter<long>("cachecluster.invalidation.subscribers", "{subscription}", "Subscriptions held by this silo's stream partitions.");
+        _subscriberFailures = meter.CreateCounter<long>("cachecluster.invalidation.subscriber.failures", "{notice}", "Notices a subscriber failed to take (fault or timeout).");
+        _noticesDropped = meter.CreateCounter<long>("cachecluster.invalidation.notices.dropped", "{notice}", "Notices dropped because a subscriber's queue was full.");
     }
 
     public void Hit(CacheEntryState state) =>
@@ -49,4 +65,23 @@ internal sealed class CacheClusterMetrics
     public void LeaseExpired() => _leasesExpired.Add(1);
 
     public void FailSafeActivated() => _failSafeActivations.Add(1);
+
+    public void EventPublished(string outcome) => _events.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void EventApplied(long entries, TimeSpan lag)
+    {
+        _eventsApplied.Add(1);
+        _entriesInvalidated.Add(entries);
+        _applyLag.Record(Math.Max(0, lag.TotalSeconds));
+    }
+
+    public void FanOutFailed() => _fanOutFailures.Add(1);
+
+    public void SubscriberAdded() => _subscribers.Add(1);
+
+    public void SubscriberRemoved() => _subscribers.Add(-1);
+
+    public void SubscriberFailed() => _subscriberFailures.Add(1);
+
+    public void NoticeDropped() => _noticesDropped.Add(1);
 }

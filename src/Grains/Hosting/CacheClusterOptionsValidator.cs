@@ -85,6 +85,27 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
         }
 
         failures.AddRange(CacheCluster.Invalidation.Rules.InvalidationRuleSet.Validate(options.Invalidation));
+        var invalidation = options.Invalidation;
+        const string InvalidationPrefix = Prefix + nameof(options.Invalidation) + ":";
+        if (invalidation.DuplicateWindow < TimeSpan.FromSeconds(1) || invalidation.DuplicateWindow > TimeSpan.FromDays(7))
+        {
+            failures.Add($"{InvalidationPrefix}{nameof(invalidation.DuplicateWindow)} must be between 1 second and 7 days (was {invalidation.DuplicateWindow}).");
+        }
+
+        if (invalidation.SubscriptionLifetime < TimeSpan.FromSeconds(3) || invalidation.SubscriptionLifetime > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{InvalidationPrefix}{nameof(invalidation.SubscriptionLifetime)} must be between 3 seconds and 1 day (was {invalidation.SubscriptionLifetime}).");
+        }
+
+        if (invalidation.MaxEventBytes is < 64 or > 16 * 1024 * 1024)
+        {
+            failures.Add($"{InvalidationPrefix}{nameof(invalidation.MaxEventBytes)} must be between 64 and 16777216 (was {invalidation.MaxEventBytes}).");
+        }
+
+        if (invalidation.ResumeInterval < TimeSpan.FromMilliseconds(100) || invalidation.ResumeInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{InvalidationPrefix}{nameof(invalidation.ResumeInterval)} must be between 100 ms and 10 minutes (was {invalidation.ResumeInterval}).");
+        }
 
         if (!Enum.IsDefined(options.Clustering))
         {

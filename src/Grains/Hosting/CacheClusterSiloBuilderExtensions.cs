@@ -3,6 +3,7 @@ using CacheCluster;
 using CacheCluster.Diagnostics;
 using CacheCluster.Expiry;
 using CacheCluster.Invalidation;
+using CacheCluster.Invalidation.Stream;
 using CacheCluster.RateLimiting.Internal;
 using CacheCluster.Hosting;
 using CacheCluster.Storage;
@@ -109,6 +110,9 @@ public static class CacheClusterSiloBuilderExtensions
         services.TryAddSingleton<CacheClusterMetrics>();
 
         services.TryAddSingleton<CacheCluster.Invalidation.Rules.InvalidationRuleSet>();
+        services.TryAddSingleton<IInvalidationFanOut, GrainInvalidationFanOut>();
+        services.AddSingleton<InvalidationStreamKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamKeeper>());
         services.TryAddSingleton<EntryExpiryScheduler>();
         services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<EntryExpiryScheduler>());
         services.AddHostedService<ExpiryService>();
@@ -120,11 +124,13 @@ public static class CacheClusterSiloBuilderExtensions
             services.TryAddSingleton<IRateLimitStore, RedisRateLimitStore>();
             services.TryAddSingleton<ITagIndex, RedisTagIndex>();
             services.TryAddSingleton<IKeyIndex, RedisKeyIndex>();
+            services.TryAddSingleton<IInvalidationLog, RedisInvalidationLog>();
         }
         else
         {
             services.TryAddSingleton<ITagIndex, MemoryTagIndex>();
             services.TryAddSingleton<IKeyIndex, MemoryKeyIndex>();
+            services.TryAddSingleton<IInvalidationLog, MemoryInvalidationLog>();
             services.TryAddSingleton<MemoryRateLimitStore>();
             services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryRateLimitStore>());

@@ -10,6 +10,9 @@ public static class BuiltPrograms
 {
     private static readonly Lazy<string> LazySolutionDirectory = new(FindSolutionDirectory);
 
+    /// <summary>The directory holding CacheCluster.sln.</summary>
+    public static string SolutionDirectory => LazySolutionDirectory.Value;
+
     /// <summary>The configuration the tests were built in (Debug or Release), which the programs share.</summary>
     public static string Configuration { get; } =
         typeof(BuiltPrograms).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration

@@ -44,24 +44,28 @@ public sealed class CacheTestCluster : IAsyncDisposable
         string? redis = null,
         string? serviceId = null,
         FakeTimeProvider? clock = null,
-        Action<CacheClusterOptions>? configure = null)
+        Action<CacheClusterOptions>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         serviceId ??= "test-" + Guid.NewGuid().ToString("N")[..12];
         var memoryStore = redis is null ? new MemoryEntryStore() : null;
         var tagIndex = redis is null ? new CacheCluster.Invalidation.MemoryTagIndex() : null;
         var keyIndex = redis is null ? new CacheCluster.Invalidation.MemoryKeyIndex() : null;
+        var eventLog = redis is null ? new CacheCluster.Invalidation.Stream.MemoryInvalidationLog() : null;
 
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, clock);
+            services?.Invoke(silo.Services);
             if (memoryStore is not null)
             {
                 silo.Services.AddSingleton(memoryStore);
                 silo.Services.AddSingleton<CacheCluster.Invalidation.ITagIndex>(tagIndex!);
                 silo.Services.AddSingleton<CacheCluster.Invalidation.IKeyIndex>(keyIndex!);
+                silo.Services.AddSingleton<CacheCluster.Invalidation.Stream.IInvalidationLog>(eventLog!);
             }
 
             silo.AddCacheCluster(options =>
@@ -71,6 +75,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
                 options.ServiceId = serviceId;
                 options.MaxValueBytes = MaxValueBytes;
                 TestPolicies.AddTo(options);
+                TestRules.AddTo(options);
                 configure?.Invoke(options);
             });
         });

@@ -15,13 +15,15 @@ internal sealed class InvalidationRule
     private readonly Template[] _keys;
     private readonly Template[] _patterns;
     private readonly Template[] _tags;
+    private readonly Template? _entity;
 
-    private InvalidationRule(string eventType, Template[] keys, Template[] patterns, Template[] tags)
+    private InvalidationRule(string eventType, Template[] keys, Template[] patterns, Template[] tags, Template? entity)
     {
         EventType = eventType;
         _keys = keys;
         _patterns = patterns;
         _tags = tags;
+        _entity = entity;
     }
 
     public string EventType { get; }
@@ -38,7 +40,8 @@ internal sealed class InvalidationRule
             failures.Add($"{CacheClusterOptions.SectionName}:Invalidation:Rules:{eventType} names no Keys, Patterns or Tags.");
         }
 
-        return new InvalidationRule(eventType, Parse(options.Keys, "Keys"), Parse(options.Patterns, "Patterns"), Parse(options.Tags, "Tags"));
+        var entity = options.Entity is null ? null : Template.Parse(options.Entity, $"{prefix}Entity", failures);
+        return new InvalidationRule(eventType, Parse(options.Keys, "Keys"), Parse(options.Patterns, "Patterns"), Parse(options.Tags, "Tags"), entity);
     }
 
     /// <summary>Fills the placeholders from <paramref name="data"/> and checks every result.</summary>
@@ -48,6 +51,7 @@ internal sealed class InvalidationRule
         var keys = _keys.Select(t => t.Fill(data, EventType, escapeGlob: false)).ToArray();
         var patterns = _patterns.Select(t => t.Fill(data, EventType, escapeGlob: true)).ToArray();
         var tags = _tags.Select(t => t.Fill(data, EventType, escapeGlob: false)).ToArray();
+        var entity = _entity?.Fill(data, EventType, escapeGlob: false);
         try
         {
             foreach (var key in keys)
@@ -73,7 +77,7 @@ internal sealed class InvalidationRule
             throw new InvalidDomainEventException($"The rule for '{EventType}' produced an invalid target: {ex.Message}");
         }
 
-        return new InvalidationTargets(keys, patterns, tags);
+        return new InvalidationTargets(keys, patterns, tags) { Entity = entity };
     }
 
     private sealed class Template(string text, (string Literal, string? Field)[] parts)

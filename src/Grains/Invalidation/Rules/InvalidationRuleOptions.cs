@@ -14,4 +14,10 @@ public sealed class InvalidationRuleOptions
 
     /// <summary>Gets the tags to invalidate.</summary>
     public List<string> Tags { get; } = [];
+
+    /// <summary>
+    /// Gets or sets the entity the event is about, such as <c>user:{user_id}</c>: events with the same entity are applied
+    /// in order. When <see langword="null"/>, the event's subject, else its first key, tag or pattern.
+    /// </summary>
+    public string? Entity { get; set; }
 }

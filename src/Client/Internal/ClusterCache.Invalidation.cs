@@ -1,0 +1,42 @@
+namespace CacheCluster.Internal;
+
+/// <summary>Publishing domain events and subscribing to the invalidation stream.</summary>
+internal sealed partial class ClusterCache
+{
+    public async Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+
+        // Shape only: the size limit is the silo's to enforce.
+        domainEvent.ParseData(int.MaxValue).Dispose();
+        try
+        {
+            return await client.GetGrain<IInvalidationPublisherGrain>(0).PublishAsync(domainEvent).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
+        {
+            throw ClusterErrors.Unavailable(ex, domainEvent.Id, "Publish");
+        }
+    }
+
+    public async Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        var subscription = new InvalidationSubscription(client, listener, _clock, _logger, monitor);
+        try
+        {
+            await subscription.StartAsync(cancellationToken).ConfigureAwait(false);
+            return subscription;
+        }
+        catch (Exception ex)
+        {
+            await subscription.DisposeAsync().ConfigureAwait(false);
+            if (ClusterErrors.IsUnavailable(ex))
+            {
+                throw ClusterErrors.Unavailable(ex, "invalidation-stream", "Subscribe");
+            }
+
+            throw;
+        }
+    }
+}

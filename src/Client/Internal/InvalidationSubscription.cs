@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+
+namespace CacheCluster.Internal;
+
+/// <summary>
+/// A client's subscription to every stream partition through one observer reference. It renews at a third of the
+/// lifetime and right after a reconnect, keeps the last sequence seen per partition, and turns gaps and lost
+/// subscriptions into flushes.
+/// </summary>
+internal sealed partial class InvalidationSubscription : IInvalidationObserver, IAsyncDisposable
+{
+    private readonly IClusterClient _client;
+    private readonly IInvalidationListener _listener;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly ClusterConnectionMonitor? _monitor;
+    private readonly long[] _last = new long[IInvalidationStreamGrain.Partitions];
+    private readonly Lock _lock = new();
+    private IInvalidationObserver? _reference;
+    private ITimer? _timer;
+    private int _renewing;
+    private bool _disposed;
+
+    public InvalidationSubscription(IClusterClient client, IInvalidationListener listener, TimeProvider clock, ILogger logger, ClusterConnectionMonitor? monitor)
+    {
+        _client = client;
+        _listener = listener;
+        _clock = clock;
+        _logger = logger;
+        _monitor = monitor;
+    }
+
+    /// <summary>Gets the renewal period: a third of the shortest lifetime the partitions gave.</summary>
+    public TimeSpan RenewalPeriod { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _reference = _client.CreateObjectReference<IInvalidationObserver>(this);
+        var states = await Task.WhenAll(Partitions().Select(p => p.SubscribeAsync(_reference))).WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            foreach (var state in states)
+            {
+                _last[state.Partition] = state.Sequence;
+            }
+        }
+
+        RenewalPeriod = states.Min(s => s.Lifetime) / 3;
+        _timer = _clock.CreateTimer(static self => _ = ((InvalidationSubscription)self!).RenewAsync(), this, RenewalPeriod, RenewalPeriod);
+        if (_monitor is not null)
+        {
+            _monitor.Recovered += OnRecovered;
+        }
+    }
+
+    /// <summary>Renews every partition's subscription; a partition that lost it and moved on means a flush.</summary>
+    public async Task RenewAsync()
+    {
+        if (_disposed || Interlocked.Exchange(ref _renewing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var flush = false;
+            foreach (var task in Partitions().Select(p => p.SubscribeAsync(_reference!)).ToArray())
+            {
+                try
+                {
+                    var state = await task.ConfigureAwait(false);
+                    lock (_lock)
+                    {
+                        if (!state.Renewed && state.Sequence != _last[state.Partition])
+                        {
+                            _last[state.Partition] = state.Sequence;
+                            flush = true;
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The next renewal (or reconnect) tries again; until then notices may be missed, and that is seen then.
+                    LogWarningRenewalFailed(ex);
+                }
+            }
+
+            if (flush)
+            {
+                await FlushAsync(InvalidationFlushReason.Resubscribed).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _renewing, 0);
+        }
+    }
+
+    async Task IInvalidationObserver.OnInvalidatedAsync(InvalidationNotice notice)
+    {
+        if ((uint)notice.Partition >= IInvalidationStreamGrain.Partitions)
+        {
+            return;
+        }
+
+        bool gap;
+        lock (_lock)
+        {
+            var last = _last[notice.Partition];
+            if (notice.Sequence <= last)
+            {
+                // Delivered again after a crash in the middle of a fan-out: already seen.
+                return;
+            }
+
+            gap = notice.Sequence > last + 1;
+        }
+
+        if (gap)
+        {
+            await FlushAsync(InvalidationFlushReason.Gap).ConfigureAwait(false);
+        }
+
+        await _listener.OnInvalidatedAsync(notice).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (notice.Sequence > _last[notice.Partition])
+            {
+                _last[notice.Partition] = notice.Sequence;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_monitor is not null)
+        {
+            _monitor.Recovered -= OnRecovered;
+        }
+
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_reference is not null)
+        {
+            try
+            {
+                await Task.WhenAll(Partitions().Select(p => p.UnsubscribeAsync(_reference))).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Unreachable partitions drop the subscription when it expires.
+                LogDebugUnsubscribeFailed(ex);
+            }
+
+            _client.DeleteObjectReference<IInvalidationObserver>(_reference);
+        }
+    }
+
+    private void OnRecovered() => _ = RenewAsync();
+
+    private async Task FlushAsync(InvalidationFlushReason reason)
+    {
+        LogInformationFlush(reason);
+        await _listener.OnFlushAsync(reason).ConfigureAwait(false);
+    }
+
+    private IEnumerable<IInvalidationStreamGrain> Partitions() =>
+        Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(p => _client.GetGrain<IInvalidationStreamGrain>(p));
+
+    [LoggerMessage(1, LogLevel.Warning, "Renewing the invalidation subscription failed; retrying at the next renewal")]
+    private partial void LogWarningRenewalFailed(Exception exception);
+
+    [LoggerMessage(2, LogLevel.Debug, "Unsubscribing from the invalidation stream failed; the subscription will expire")]
+    private partial void LogDebugUnsubscribeFailed(Exception exception);
+
+    [LoggerMessage(3, LogLevel.Information, "Invalidation subscriber told to flush: {Reason}")]
+    private partial void LogInformationFlush(InvalidationFlushReason reason);
+}

@@ -1,0 +1,40 @@
+using System.IO.Hashing;
+using System.Text;
+using CacheCluster.Diagnostics;
+using CacheCluster.Hosting;
+using CacheCluster.Invalidation.Rules;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace CacheCluster.Invalidation.Stream;
+
+/// <summary>
+/// Checks events and routes each to the stream partition of its entity (the event's subject, else the rule's entity,
+/// else its first target). A stateless worker, so publishing costs no extra hop and scales with the silos.
+/// </summary>
+[StatelessWorker]
+internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOptions<CacheClusterOptions> options, CacheClusterMetrics metrics)
+    : Grain, IInvalidationPublisherGrain
+{
+    public Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        string entity;
+        try
+        {
+            using var data = domainEvent.ParseData(options.Value.Invalidation.MaxEventBytes);
+            var targets = rules.Resolve(domainEvent.Type, data.RootElement, out _);
+            entity = domainEvent.Subject ?? targets.OrderingEntity ?? domainEvent.Id;
+        }
+        catch (InvalidDomainEventException)
+        {
+            metrics.EventPublished("rejected");
+            throw;
+        }
+
+        return GrainFactory.GetGrain<IInvalidationStreamGrain>(PartitionOf(entity)).AppendAsync(domainEvent);
+    }
+
+    public static int PartitionOf(string entity) =>
+        (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(entity)) % IInvalidationStreamGrain.Partitions);
+}

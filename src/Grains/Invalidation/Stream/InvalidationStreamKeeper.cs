@@ -1,0 +1,69 @@
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Invalidation.Stream;
+
+/// <summary>
+/// Wakes every stream partition when the silo becomes active and then every
+/// <see cref="InvalidationOptions.ResumeInterval"/>: a partition whose silo crashed in the middle of a fan-out is
+/// activated elsewhere and finishes its pending events without waiting for the next publish.
+/// </summary>
+internal sealed partial class InvalidationStreamKeeper(
+    IGrainFactory grains,
+    TimeProvider timeProvider,
+    IOptions<CacheClusterOptions> options,
+    ILogger<InvalidationStreamKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(InvalidationStreamKeeper), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
+
+    public void Dispose() => _stopping.Dispose();
+
+    private Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnStopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Invalidation.ResumeInterval, timeProvider);
+        try
+        {
+            do
+            {
+                await Task.WhenAll(Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(PingAsync)).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PingAsync(int partition)
+    {
+        try
+        {
+            await grains.GetGrain<IInvalidationStreamGrain>(partition).PingAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The partition could not activate (its store is down, the cluster is changing): the next round retries.
+            LogDebugPingFailed(ex, partition);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Invalidation stream partition {Partition} did not answer its wake-up call")]
+    private partial void LogDebugPingFailed(Exception exception, int partition);
+}
