@@ -18,6 +18,7 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
     private readonly Lock _lock = new();
     private IInvalidationObserver? _reference;
     private ITimer? _timer;
+    private Task _renewal = Task.CompletedTask;
     private int _renewing;
     private bool _disposed;
 
@@ -29,6 +30,12 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
         _logger = logger;
         _monitor = monitor;
     }
+
+    /// <summary>Gets the observer reference the partitions hold.</summary>
+    public IInvalidationObserver? Reference => _reference;
+
+    /// <summary>Gets the renewal started last by the timer or a reconnect.</summary>
+    public Task LastRenewal => _renewal;
 
     /// <summary>Gets the renewal period: a third of the shortest lifetime the partitions gave.</summary>
     public TimeSpan RenewalPeriod { get; private set; }
@@ -46,7 +53,7 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
         }
 
         RenewalPeriod = states.Min(s => s.Lifetime) / 3;
-        _timer = _clock.CreateTimer(static self => _ = ((InvalidationSubscription)self!).RenewAsync(), this, RenewalPeriod, RenewalPeriod);
+        _timer = _clock.CreateTimer(static self => ((InvalidationSubscription)self!).StartRenewal(), this, RenewalPeriod, RenewalPeriod);
         if (_monitor is not null)
         {
             _monitor.Recovered += OnRecovered;
@@ -165,7 +172,9 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
         }
     }
 
-    private void OnRecovered() => _ = RenewAsync();
+    private void OnRecovered() => StartRenewal();
+
+    private void StartRenewal() => _renewal = RenewAsync();
 
     private async Task FlushAsync(InvalidationFlushReason reason)
     {

@@ -68,6 +68,45 @@ public sealed partial class EmbeddedSiloTests(EmbeddedSiloFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Publish_SeedEvent_InvalidatesItsTargets_AndARepeatedIdIsADuplicate()
+    {
+        var user = Guid.NewGuid().ToString("N");
+        Assert.Equal(0, (await CliAsync("set", $"user:{user}:profile", "1")).ExitCode);
+        Assert.Equal(0, (await CliAsync("set", $"product:{user}", "2")).ExitCode);
+        var id = Guid.NewGuid().ToString("N");
+
+        var published = await CliAsync("publish", "user.updated", $"{{\"user_id\": \"{user}\"}}", "--id", id, "--wait");
+        Assert.True(published.ExitCode == 0, published.ToString());
+        Assert.Matches(@"^accepted \d+:\d+\n$", published.Stdout);
+        Assert.Equal(1, (await CliAsync("exists", $"user:{user}:profile")).ExitCode);
+        Assert.Equal(0, (await CliAsync("exists", $"product:{user}")).ExitCode);
+
+        var again = await CliAsync("publish", "user.updated", $"{{\"user_id\": \"{user}\"}}", "--id", id);
+        Assert.Equal((0, published.Stdout.Replace("accepted", "duplicate", StringComparison.Ordinal)), (again.ExitCode, again.Stdout));
+
+        var unmatched = await CliAsync("publish", "inventory.counted", "{}");
+        Assert.Matches(@"^unmatched \d+:\d+\n$", unmatched.Stdout);
+    }
+
+    [Theory]
+    [InlineData("user.updated", "{\"user_id\": ", "not valid JSON")]
+    [InlineData("user.updated", "[1]", "not an object")]
+    [InlineData("user.updated", "{\"id\": 1}", "needs the field 'user_id'")]
+    [InlineData("user updated", "{}", "letters, digits")]
+    public async Task Publish_BadEvent_ExitsTwo_AndAppliesNothing(string type, string json, string expected)
+    {
+        var list = $"users:list:{Guid.NewGuid():N}";
+        Assert.Equal(0, (await CliAsync("set", list, "1")).ExitCode);
+
+        var result = await CliAsync("publish", type, json);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await CliAsync("exists", list)).ExitCode);
+    }
+
+    [Fact]
     public async Task Incr_MissingKey_StartsAtZeroAndAddsOneByDefault()
     {
         var key = NewKey();
