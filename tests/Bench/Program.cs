@@ -5,6 +5,7 @@ var root = new RootCommand("CacheCluster benchmarks, each measured beside a peer
 {
     RateLimitCommand.Create(),
     RateLimitCommand.CreateSiloArguments(),
+    CacheCluster.Bench.Invalidation.InvalidationCommand.Create(),
 };
 
 var parse = root.Parse(args);

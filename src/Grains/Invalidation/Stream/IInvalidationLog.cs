@@ -19,6 +19,9 @@ internal interface IInvalidationLog
     /// <summary>Records that the event has been applied.</summary>
     Task CompleteAsync(int partition, long sequence);
 
+    /// <summary>Tells whether the partition has events accepted but not yet applied.</summary>
+    Task<bool> HasPendingAsync(int partition);
+
     /// <summary>Gets the partition's last sequence number given (0 for none).</summary>
     Task<long> LastSequenceAsync(int partition);
 }

@@ -5,12 +5,14 @@ using Microsoft.Extensions.Options;
 namespace CacheCluster.Invalidation.Stream;
 
 /// <summary>
-/// Wakes every stream partition when the silo becomes active and then every
-/// <see cref="InvalidationOptions.ResumeInterval"/>: a partition whose silo crashed in the middle of a fan-out is
-/// activated elsewhere and finishes its pending events without waiting for the next publish.
+/// When the silo becomes active and then every <see cref="InvalidationOptions.ResumeInterval"/>, wakes each stream
+/// partition that has pending events in the log: a partition whose silo crashed in the middle of a fan-out is
+/// activated elsewhere and finishes its events without waiting for the next publish. Partitions with nothing pending
+/// are left alone, so idle ones are collected and re-placed across the silos present when next used.
 /// </summary>
 internal sealed partial class InvalidationStreamKeeper(
     IGrainFactory grains,
+    IInvalidationLog log,
     TimeProvider timeProvider,
     IOptions<CacheClusterOptions> options,
     ILogger<InvalidationStreamKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
@@ -55,7 +57,10 @@ internal sealed partial class InvalidationStreamKeeper(
     {
         try
         {
-            await grains.GetGrain<IInvalidationStreamGrain>(partition).PingAsync().ConfigureAwait(false);
+            if (await log.HasPendingAsync(partition).ConfigureAwait(false))
+            {
+                await grains.GetGrain<IInvalidationStreamGrain>(partition).PingAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -64,6 +69,6 @@ internal sealed partial class InvalidationStreamKeeper(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "Invalidation stream partition {Partition} did not answer its wake-up call")]
+    [LoggerMessage(1, LogLevel.Debug, "Invalidation stream partition {Partition} could not be checked or woken")]
     private partial void LogDebugPingFailed(Exception exception, int partition);
 }

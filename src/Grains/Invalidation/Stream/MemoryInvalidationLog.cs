@@ -54,6 +54,14 @@ internal sealed class MemoryInvalidationLog : IInvalidationLog
         return Task.CompletedTask;
     }
 
+    public Task<bool> HasPendingAsync(int partition)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Get(partition).Pending.Count > 0);
+        }
+    }
+
     public Task<long> LastSequenceAsync(int partition)
     {
         lock (_lock)

@@ -58,6 +58,12 @@ internal sealed class RedisInvalidationLog(RedisConnection connection, IOptions<
         await Run(() => database.HashDeleteAsync(Key(partition, "pending"), sequence)).ConfigureAwait(false);
     }
 
+    public async Task<bool> HasPendingAsync(int partition)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        return await Run(() => database.KeyExistsAsync(Key(partition, "pending"))).ConfigureAwait(false);
+    }
+
     public async Task<long> LastSequenceAsync(int partition)
     {
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
