@@ -22,6 +22,8 @@ internal sealed class CacheClusterMetrics
     private readonly UpDownCounter<long> _subscribers;
     private readonly Counter<long> _subscriberFailures;
     private readonly Counter<long> _noticesDropped;
+    private readonly Counter<long> _cdnPurges;
+    private readonly Counter<long> _cdnRetries;
 
     public CacheClusterMetrics(IMeterFactory meterFactory)
     {
@@ -43,6 +45,8 @@ internal sealed class CacheClusterMetrics
         _fanOutFailures = meter.CreateCounter<long>("cachecluster.invalidation.fanout.failures", "{attempt}", "Fan-out attempts that failed and will be retried.");
         _subscribers = meter.CreateUpDownCounter<long>("cachecluster.invalidation.subscribers", "{subscription}", "Subscriptions held by this silo's stream partitions.");
         _subscriberFailures = meter.CreateCounter<long>("cachecluster.invalidation.subscriber.failures", "{notice}", "Notices a subscriber failed to take (fault or timeout).");
+        _cdnPurges = meter.CreateCounter<long>("cachecluster.cdn.purges", "{item}", "URLs, tags and prefixes sent to a CDN, tagged provider, kind=url|tag|prefix|all and outcome=purged|failed|unsupported.");
+        _cdnRetries = meter.CreateCounter<long>("cachecluster.cdn.retries", "{request}", "CDN purge requests retried after a failure, tagged provider.");
         _noticesDropped = meter.CreateCounter<long>("cachecluster.invalidation.notices.dropped", "{notice}", "Notices dropped because a subscriber's queue was full.");
     }
 
@@ -84,4 +88,9 @@ internal sealed class CacheClusterMetrics
     public void SubscriberFailed() => _subscriberFailures.Add(1);
 
     public void NoticeDropped() => _noticesDropped.Add(1);
+
+    public void CdnPurge(string provider, string kind, string outcome, int count) =>
+        _cdnPurges.Add(count, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void CdnRetry(string provider) => _cdnRetries.Add(1, new KeyValuePair<string, object?>("provider", provider));
 }

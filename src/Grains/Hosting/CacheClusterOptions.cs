@@ -64,6 +64,9 @@ public sealed class CacheClusterOptions
     /// <summary>Gets the invalidation settings: the rules mapping domain events to keys, patterns and tags.</summary>
     public InvalidationOptions Invalidation { get; } = new();
 
+    /// <summary>Gets the CDN purge settings (<c>CacheCluster:Cdn</c>).</summary>
+    public CdnOptions Cdn { get; } = new();
+
     /// <summary>Gets the named rate-limit policies, bound from <c>CacheCluster:RateLimits:{name}</c>.</summary>
     public Dictionary<string, RateLimitPolicyOptions> RateLimits { get; } = new(StringComparer.Ordinal);
 

@@ -107,12 +107,67 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
             failures.Add($"{InvalidationPrefix}{nameof(invalidation.ResumeInterval)} must be between 100 ms and 10 minutes (was {invalidation.ResumeInterval}).");
         }
 
+        ValidateCdn(options.Cdn, failures);
+
         if (!Enum.IsDefined(options.Clustering))
         {
             failures.Add($"{Prefix}{nameof(options.Clustering)} must be Auto or External (was {options.Clustering}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateCdn(CdnOptions cdn, List<string> failures)
+    {
+        const string CdnPrefix = Prefix + "Cdn:";
+        static bool IsHttpUrl(string? value) =>
+            Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+        if (cdn.Varnish.Url is { } varnish && !IsHttpUrl(varnish))
+        {
+            failures.Add($"{CdnPrefix}Varnish:Url must be an absolute http(s) URL (was '{varnish}').");
+        }
+
+        if ((cdn.Cloudflare.ZoneId is not null || cdn.Fastly.ServiceId is not null) && !IsHttpUrl(cdn.PublicBaseUrl))
+        {
+            failures.Add($"{CdnPrefix}PublicBaseUrl must be the absolute http(s) URL the CDN serves the HTTP API under when Cloudflare or Fastly is configured.");
+        }
+
+        if (cdn.Cloudflare.ZoneId is not null)
+        {
+            if (string.IsNullOrWhiteSpace(cdn.Cloudflare.ApiToken))
+            {
+                failures.Add($"{CdnPrefix}Cloudflare:ApiToken is required when Cloudflare:ZoneId is set.");
+            }
+
+            if (!IsHttpUrl(cdn.Cloudflare.ApiUrl))
+            {
+                failures.Add($"{CdnPrefix}Cloudflare:ApiUrl must be an absolute http(s) URL.");
+            }
+
+            if (!(cdn.Cloudflare.RequestsPerSecond > 0 && cdn.Cloudflare.RequestsPerSecond <= 1000))
+            {
+                failures.Add($"{CdnPrefix}Cloudflare:RequestsPerSecond must be greater than 0 and at most 1000 (was {cdn.Cloudflare.RequestsPerSecond}).");
+            }
+        }
+
+        if (cdn.Fastly.ServiceId is not null)
+        {
+            if (string.IsNullOrWhiteSpace(cdn.Fastly.ApiToken))
+            {
+                failures.Add($"{CdnPrefix}Fastly:ApiToken is required when Fastly:ServiceId is set.");
+            }
+
+            if (!IsHttpUrl(cdn.Fastly.ApiUrl))
+            {
+                failures.Add($"{CdnPrefix}Fastly:ApiUrl must be an absolute http(s) URL.");
+            }
+        }
+
+        if (cdn.MaxAttempts is < 1 or > 20)
+        {
+            failures.Add($"{CdnPrefix}MaxAttempts must be between 1 and 20 (was {cdn.MaxAttempts}).");
+        }
     }
 
     private static void CheckPort(List<string> failures, string key, int port)

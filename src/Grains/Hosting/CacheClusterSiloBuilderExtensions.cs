@@ -101,6 +101,36 @@ public static class CacheClusterSiloBuilderExtensions
         return builder;
     }
 
+    private static void AddCdnPurging(IServiceCollection services, CdnOptions cdn)
+    {
+        if (!cdn.Enabled)
+        {
+            return;
+        }
+
+        if (cdn.Varnish.Url is not null)
+        {
+            services.AddSingleton<CacheCluster.Cdn.ICdnPurgeTarget>(new CacheCluster.Cdn.VarnishPurgeTarget(cdn.Varnish));
+        }
+
+        if (cdn.Cloudflare.ZoneId is not null)
+        {
+            services.AddSingleton<CacheCluster.Cdn.ICdnPurgeTarget>(new CacheCluster.Cdn.CloudflarePurgeTarget(cdn.Cloudflare, new Uri(cdn.PublicBaseUrl!)));
+        }
+
+        if (cdn.Fastly.ServiceId is not null)
+        {
+            services.AddSingleton<CacheCluster.Cdn.ICdnPurgeTarget>(new CacheCluster.Cdn.FastlyPurgeTarget(cdn.Fastly, new Uri(cdn.PublicBaseUrl!)));
+        }
+
+        services.TryAddSingleton(sp => new CacheCluster.Cdn.CdnPurgeSender(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(15) },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<CacheClusterOptions>>(),
+            sp.GetRequiredService<CacheClusterMetrics>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CacheCluster.Cdn.CdnPurgeSender>>()));
+    }
+
     private static void AddCacheClusterServices(this IServiceCollection services, CacheClusterOptions options, RedisConnection? redis)
     {
         services.AddSingleton<IOptions<CacheClusterOptions>>(Options.Create(options));
@@ -112,6 +142,7 @@ public static class CacheClusterSiloBuilderExtensions
         services.TryAddSingleton<CacheCluster.Invalidation.Rules.InvalidationRuleSet>();
         services.TryAddSingleton<IInvalidationFanOut, GrainInvalidationFanOut>();
         services.AddSingleton<InvalidationStreamKeeper>();
+        AddCdnPurging(services, options.Cdn);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamKeeper>());
         services.TryAddSingleton<EntryExpiryScheduler>();
         services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<EntryExpiryScheduler>());

@@ -1,0 +1,154 @@
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Cdn;
+
+/// <summary>
+/// Subscribes to every stream partition, and turns each notice into purge requests for every configured CDN. Each CDN
+/// has its own queue, so a slow or rate-limited one never delays another, and a notice is taken at once, so the stream
+/// never waits on a CDN. A gap in a partition's sequence, or a renewal that finds the subscription lost, purges
+/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>).
+/// </summary>
+internal sealed partial class CdnPurgerGrain(
+    IEnumerable<ICdnPurgeTarget> targets,
+    CdnPurgeSender sender,
+    IOptions<CacheClusterOptions> options,
+    ILogger<CdnPurgerGrain> logger) : Grain, ICdnPurgerGrain
+{
+    private readonly long[] _last = new long[IInvalidationStreamGrain.Partitions];
+    private readonly List<Lane> _lanes = [.. targets.Select(t => new Lane(t))];
+    private IInvalidationObserver? _self;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _self = this.AsReference<IInvalidationObserver>();
+        if (_lanes.Count == 0)
+        {
+            return;
+        }
+
+        var states = await Task.WhenAll(Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(p => GrainFactory.GetGrain<IInvalidationStreamGrain>(p).SubscribeAsync(_self)));
+        foreach (var state in states)
+        {
+            _last[state.Partition] = state.Sequence;
+        }
+
+        var period = states.Min(s => s.Lifetime) / 3;
+        this.RegisterGrainTimer(RenewAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
+    }
+
+    public Task EnsureSubscribedAsync() => Task.CompletedTask;
+
+    public Task OnInvalidatedAsync(InvalidationNotice notice)
+    {
+        if ((uint)notice.Partition >= IInvalidationStreamGrain.Partitions || notice.Sequence <= _last[notice.Partition])
+        {
+            return Task.CompletedTask;
+        }
+
+        var gap = notice.Sequence > _last[notice.Partition] + 1;
+        _last[notice.Partition] = notice.Sequence;
+        if (gap)
+        {
+            PurgeAll("a gap in the invalidation sequence");
+        }
+
+        foreach (var lane in _lanes)
+        {
+            foreach (var request in lane.Target.Plan(notice.Keys, notice.Tags, notice.Patterns))
+            {
+                Enqueue(lane, request);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var lost = false;
+        foreach (var partition in Enumerable.Range(0, IInvalidationStreamGrain.Partitions))
+        {
+            try
+            {
+                var state = await GrainFactory.GetGrain<IInvalidationStreamGrain>(partition).SubscribeAsync(_self!);
+                if (!state.Renewed && state.Sequence != _last[partition])
+                {
+                    _last[partition] = state.Sequence;
+                    lost = true;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogWarningRenewalFailed(ex, partition);
+            }
+        }
+
+        if (lost)
+        {
+            PurgeAll("a lost subscription");
+        }
+    }
+
+    private void PurgeAll(string reason)
+    {
+        if (!options.Value.Cdn.PurgeAllOnGap)
+        {
+            LogWarningMissedNotices(reason);
+            return;
+        }
+
+        LogWarningPurgingAll(reason);
+        foreach (var lane in _lanes)
+        {
+            foreach (var request in lane.Target.PlanPurgeAll())
+            {
+                Enqueue(lane, request);
+            }
+        }
+    }
+
+    private void Enqueue(Lane lane, PurgeRequest request)
+    {
+        lane.Queue.Enqueue(request);
+        if (!lane.Sending)
+        {
+            _ = DrainAsync(lane);
+        }
+    }
+
+    private async Task DrainAsync(Lane lane)
+    {
+        lane.Sending = true;
+        try
+        {
+            while (lane.Queue.TryDequeue(out var request))
+            {
+                await sender.SendAsync(lane.Target, request, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            lane.Sending = false;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The CDN purger could not renew its subscription to stream partition {Partition}")]
+    private partial void LogWarningRenewalFailed(Exception exception, int partition);
+
+    [LoggerMessage(2, LogLevel.Warning, "The CDN purger purges everything after {Reason}")]
+    private partial void LogWarningPurgingAll(string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "The CDN purger may have missed notices ({Reason}) and PurgeAllOnGap is off: the CDN may serve invalidated content until it expires")]
+    private partial void LogWarningMissedNotices(string reason);
+
+    private sealed class Lane(ICdnPurgeTarget target)
+    {
+        public ICdnPurgeTarget Target { get; } = target;
+
+        public Queue<PurgeRequest> Queue { get; } = new();
+
+        public bool Sending { get; set; }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using CacheCluster.Tests.Fixtures;
+
+namespace CacheCluster.Tests.Cdn;
+
+/// <summary>The cluster's purger turns published events into Cloudflare and Fastly requests of the exact shape.</summary>
+public sealed class CdnPurgerTests : IAsyncLifetime
+{
+    private readonly RecordingHttpServer _cdn = RecordingHttpServer.Start();
+    private CacheTestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(2, configure: options =>
+    {
+        options.Cdn.PublicBaseUrl = "https://cache.example.com";
+        options.Cdn.Cloudflare.ZoneId = "zone1";
+        options.Cdn.Cloudflare.ApiToken = "cf-token";
+        options.Cdn.Cloudflare.ApiUrl = _cdn.Url + "/cf";
+        options.Cdn.Cloudflare.RequestsPerSecond = 1000;
+        options.Cdn.Fastly.ServiceId = "svc1";
+        options.Cdn.Fastly.ApiToken = "fastly-token";
+        options.Cdn.Fastly.ApiUrl = _cdn.Url + "/fastly";
+        options.Invalidation.ResumeInterval = TimeSpan.FromMilliseconds(200);
+    });
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _cdn.Dispose();
+    }
+
+    [Fact]
+    public async Task PublishedEvents_BecomePurges_OnEveryConfiguredCdn()
+    {
+        await _cluster.Client.GetGrain<CacheCluster.Cdn.ICdnPurgerGrain>(0).EnsureSubscribedAsync();
+
+        await _cluster.Cache.PublishAsync(DomainEvent.Create("product.updated", new { product_id = 7 }));
+        await _cluster.Cache.PublishAsync(new DomainEvent("e2", TestRules.Tagged, DateTimeOffset.UnixEpoch.AddYears(56), JsonSerializer.Serialize(new { id = "9" })));
+        await _cdn.WaitForCount(6);
+
+        var requests = _cdn.Requests.ToArray();
+        var cloudflare = requests.Where(r => r.Path.StartsWith("/cf/", StringComparison.Ordinal)).ToArray();
+        Assert.All(cloudflare, r => Assert.Equal(("POST", "/cf/zones/zone1/purge_cache", "Bearer cf-token"), (r.Method, r.Path, r.Headers["Authorization"])));
+        // The two events are about different entities, so their notices may come in either order.
+        Assert.Equal(
+            [
+                """{"files":["https://cache.example.com/v1/cache/product%3A7"]}""",
+                """{"prefixes":["cache.example.com/v1/cache/products%3Alist"]}""",
+                """{"tags":["entity:9"]}""",
+            ],
+            cloudflare.Select(r => r.Body).Order(StringComparer.Ordinal));
+
+        var fastly = requests.Where(r => r.Path.StartsWith("/fastly/", StringComparison.Ordinal)).ToArray();
+        Assert.All(fastly, r => Assert.Equal(("POST", "fastly-token"), (r.Method, r.Headers["Fastly-Key"])));
+        Assert.Equal(
+            ["/fastly/purge/cache.example.com/v1/cache/product%3A7", "/fastly/service/svc1/purge", "/fastly/service/svc1/purge_all"],
+            fastly.Select(r => r.Path).Order(StringComparer.Ordinal));
+        Assert.Equal("""{"surrogate_keys":["entity:9"]}""", fastly.Single(r => r.Path == "/fastly/service/svc1/purge").Body);
+    }
+}
