@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of CacheCluster.
 #
-# Installs what the tests need when it is missing (redis-server, through apt-get), builds the solution and runs
-# `dotnet test CacheCluster.sln`. The Redis-backed tests start their own redis-server on free loopback ports and stop
-# it themselves; they are never skipped. With CI=true a Redis that cannot be installed or started fails the run.
+# Installs what the tests need when it is missing (redis-server and varnish, through apt-get), builds the solution and
+# runs `dotnet test CacheCluster.sln`. The Redis- and Varnish-backed tests start their own redis-server and varnishd on
+# free loopback ports and stop them themselves; they are never skipped. A Redis or Varnish that cannot be installed or
+# started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,8 +16,15 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  apt_install redis-server || true
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/sbin/varnishd ] || missing+=(varnish)
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt_install "${missing[@]}" || true
+fi
+if [ ! -x /usr/sbin/varnishd ]; then
+  echo "test.sh: varnishd is not installed and could not be installed; the Varnish tests cannot run." >&2
+  exit 1
 fi
 
 # Redis must be able to start here: check once, loudly, before spending minutes on the build.
