@@ -27,7 +27,11 @@ internal static class EntryHeaders
     {
         var headers = response.Headers;
         headers.ETag = ETagOf(entry.Version).ToString();
-        headers.CacheControl = CacheControl(entry);
+        if (CacheControl(entry) is { Length: > 0 } cacheControl)
+        {
+            headers.CacheControl = cacheControl;
+        }
+
         headers.Date = HeaderUtilities.FormatDate(now);
         headers.Vary = HeaderNames.Authorization;
     }

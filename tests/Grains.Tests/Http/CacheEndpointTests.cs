@@ -52,6 +52,19 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Get_EntryWithoutExpiry_HasNoCacheControlAndAPlainHit()
+    {
+        var key = CacheTestCluster.NewKey("http");
+        await Client.PutKeyAsync(key, "forever");
+
+        var get = await Client.GetKeyAsync(key);
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.False(HttpAssert.HasHeader(get, "Cache-Control"));
+        Assert.Equal("CacheCluster; hit", HttpAssert.Header(get, "Cache-Status"));
+    }
+
+    [Fact]
     public async Task Put_Replacing_Answers204WithNewETag()
     {
         var key = CacheTestCluster.NewKey("http");
