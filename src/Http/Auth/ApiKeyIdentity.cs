@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Http.Auth;
 
@@ -15,13 +16,6 @@ internal sealed class ApiKeyIdentity(string name, IReadOnlySet<string> scopes)
 
     /// <summary>Tells whether the request may use <paramref name="scope"/>: always when no keys are configured.</summary>
     public static bool Allows(HttpContext context, string scope) =>
-        !context.RequestServices.GetRequiredServiceOf<ApiKeyAuthenticator>().Enabled
+        !context.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Enabled
         || (context.Items.TryGetValue(ItemKey, out var value) && value is ApiKeyIdentity identity && identity.Allows(scope));
-}
-
-internal static class ServiceProviderExtensions
-{
-    public static T GetRequiredServiceOf<T>(this IServiceProvider services)
-        where T : notnull =>
-        (T?)services.GetService(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered; call AddCacheClusterHttp.");
 }
