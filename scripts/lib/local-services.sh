@@ -47,7 +47,8 @@ start_redis() {
     redis-cli -p "$port" ping | grep -q PONG
 }
 
-# start_silo DLL LOG REDIS_PORT SILO_PORT GATEWAY_PORT ID [ARG...]: starts a Redis-mode silo in the background.
+# start_silo DLL LOG REDIS_PORT SILO_PORT GATEWAY_PORT ID [ARG...]: starts a Redis-mode silo in the background. Its
+# HTTP API takes a port the kernel picks (--urls …:0): several silos on one machine cannot all have the default 5080.
 start_silo() {
     local dll=$1 log=$2 redis_port=$3 silo_port=$4 gateway_port=$5 id=$6
     shift 6
@@ -57,6 +58,7 @@ start_silo() {
         --CacheCluster:GatewayPort="$gateway_port" \
         --CacheCluster:ClusterId="$id" \
         --CacheCluster:ServiceId="$id" \
+        --urls=http://127.0.0.1:0 \
         "$@" >"$log" 2>&1 &
     service_pids+=($!)
 }

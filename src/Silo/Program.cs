@@ -1,4 +1,9 @@
 using CacheCluster.Hosting;
+using CacheCluster.Http.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,15 +11,25 @@ using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 // Configuration: appsettings.json, then CacheCluster__X environment variables, then --CacheCluster:X=value arguments.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+// The HTTP API runs in every silo (grain calls stay local), on 127.0.0.1:5080 unless --urls (or ASPNETCORE_URLS) says otherwise.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+if (string.IsNullOrEmpty(builder.Configuration["urls"])
+    && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+    && string.IsNullOrEmpty(builder.Configuration["https_ports"])
+    && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+{
+    builder.WebHost.UseUrls(CacheClusterHttpOptions.DefaultUrl);
+}
+
 try
 {
     builder.UseOrleans(silo => silo.AddCacheCluster(builder.Configuration));
+    builder.Services.AddCacheClusterHttp(builder.Configuration);
 }
 catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
 {
@@ -33,13 +48,16 @@ catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationE
 var shutdownTimeout = TimeSpan.FromSeconds(30);
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownTimeout);
 
-using var host = builder.Build();
-var options = host.Services.GetRequiredService<IOptions<CacheClusterOptions>>().Value;
-var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+await using var app = builder.Build();
+app.UseCacheClusterHttp();
+
+var options = app.Services.GetRequiredService<IOptions<CacheClusterOptions>>().Value;
+var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
 lifetime.ApplicationStarted.Register(() => Console.WriteLine(
     $"CacheCluster silo ready: silo port {options.SiloPort}, gateway port {options.GatewayPort}, " +
     $"cluster '{options.ClusterId}', service '{options.ServiceId}', " +
-    (options.Redis is null ? "embedded mode (localhost clustering, in-memory entries)" : "Redis mode (Redis clustering, Redis entries)")));
+    (options.Redis is null ? "embedded mode (localhost clustering, in-memory entries)" : "Redis mode (Redis clustering, Redis entries)") +
+    $", http {string.Join(' ', app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])}"));
 
 lifetime.ApplicationStopping.Register(() => _ = Task.Delay(shutdownTimeout + TimeSpan.FromSeconds(10), TimeProvider.System).ContinueWith(
     _ =>
@@ -51,7 +69,7 @@ lifetime.ApplicationStopping.Register(() => _ = Task.Delay(shutdownTimeout + Tim
 
 try
 {
-    await host.RunAsync();
+    await app.RunAsync();
     return 0;
 }
 catch (Exception ex) when (ex is not OutOfMemoryException)

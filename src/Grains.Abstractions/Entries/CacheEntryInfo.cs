@@ -43,6 +43,10 @@ public sealed record CacheEntryInfo
     /// <summary>Gets the entry's tags.</summary>
     [Id(9)]
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Gets the entry's HTTP caching directives, or <see langword="null"/> when it has none.</summary>
+    [Id(10)]
+    public CacheHttpPolicy? HttpPolicy { get; init; }
 }
 
 /// <summary>The remaining lifetime of an entry.</summary>

@@ -39,6 +39,13 @@ public sealed record CacheEntryOptions
     [Id(3)]
     public bool KeepTimeToLive { get; init; }
 
+    /// <summary>
+    /// Gets the HTTP caching directives stored with the entry and served in its <c>Cache-Control</c> by the HTTP API;
+    /// <see langword="null"/> for none. An overwrite with <see cref="KeepTimeToLive"/> and no policy keeps the existing one.
+    /// </summary>
+    [Id(4)]
+    public CacheHttpPolicy? HttpPolicy { get; init; }
+
     /// <summary>Checks the options and throws <see cref="InvalidCacheOptionsException"/> when they are not usable.</summary>
     /// <exception cref="InvalidCacheOptionsException">A value is out of range or the combination is contradictory.</exception>
     public void Validate()
@@ -66,6 +73,8 @@ public sealed record CacheEntryOptions
             throw new InvalidCacheOptionsException(
                 $"{nameof(KeepTimeToLive)} cannot be combined with {nameof(TimeToLive)} or {nameof(FreshFor)}.");
         }
+
+        HttpPolicy?.Validate();
 
         if (Tags is { } tags)
         {

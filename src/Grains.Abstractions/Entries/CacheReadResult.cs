@@ -31,6 +31,10 @@ public sealed record CacheReadResult
     [Id(5)]
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>Gets the entry's HTTP caching directives, or <see langword="null"/> when it has none.</summary>
+    [Id(6)]
+    public CacheHttpPolicy? HttpPolicy { get; init; }
+
     /// <summary>Gets a value indicating whether the key exists (fresh or stale).</summary>
     public bool Found => State != CacheEntryState.Missing;
 }

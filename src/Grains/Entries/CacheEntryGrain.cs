@@ -100,6 +100,7 @@ internal sealed partial class CacheEntryGrain(
         LastModified = record.LastModified,
         FreshUntil = record.FreshUntil,
         ExpiresAt = record.ExpiresAt,
+        HttpPolicy = record.HttpPolicy,
     };
 
     public Task<CacheWriteResult> SetAsync(CacheValue value, CacheEntryOptions? options, CacheWriteCondition condition)
@@ -185,6 +186,7 @@ internal sealed partial class CacheEntryGrain(
                 FreshUntil = record.FreshUntil,
                 ExpiresAt = record.ExpiresAt,
                 Tags = record.Tags,
+                HttpPolicy = record.HttpPolicy,
             });
     }
 
@@ -450,6 +452,7 @@ internal sealed partial class CacheEntryGrain(
             FreshUntil = freshUntil,
             ExpiresAt = expiresAt,
             Tags = entryOptions?.Tags is { Count: > 0 } tags ? [.. tags.Distinct(StringComparer.Ordinal)] : keepExpiry && current is not null ? current.Tags : [],
+            HttpPolicy = entryOptions?.HttpPolicy is { IsEmpty: false } policy ? policy : keepExpiry && entryOptions?.HttpPolicy is null ? current?.HttpPolicy : null,
         };
     }
 

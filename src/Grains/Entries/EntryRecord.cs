@@ -25,6 +25,9 @@ internal sealed class EntryRecord
 
     public string[] Tags { get; init; } = [];
 
+    /// <summary>Gets the HTTP caching directives, or <see langword="null"/>.</summary>
+    public CacheHttpPolicy? HttpPolicy { get; init; }
+
     public long SizeBytes => Kind == CacheEntryKind.Value ? Value!.Length : List!.Sum(static e => (long)e.Length);
 
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiresAt && expiresAt <= now;

@@ -12,12 +12,18 @@ namespace CacheCluster.Storage;
 /// Layout: version (8 bytes, big-endian: the fence the write script compares), format (1), kind (1), flags (1),
 /// last-modified ticks (8), [fresh-until ticks (8)], [expires-at ticks (8)], [content type], tag count and tags,
 /// then the value or the element count and elements. Strings and byte runs are prefixed with a 7-bit varint length.
+/// Format 2 is format 1 plus the entry's HTTP cache policy after the content type (directive bits (1),
+/// [s-maxage ticks (8)], [stale-if-error ticks (8)]); it is written only for entries that have a policy, so records
+/// without one stay format 1, byte for byte, and both formats are read.
 /// </remarks>
 internal static class EntryRecordFormat
 {
     public const int VersionBytes = 8;
     private const byte FormatVersion = 1;
+    private const byte FormatWithHttpPolicy = 2;
     private const byte HasFresh = 1, HasExpires = 2, HasContentType = 4;
+    private const byte PolicyPublic = 1, PolicyPrivate = 2, PolicyNoStore = 4, PolicyMustRevalidate = 8, PolicyImmutable = 16,
+        PolicyHasSharedMaxAge = 32, PolicyHasStaleIfError = 64;
 
     public static byte[] EncodeVersion(long version)
     {
@@ -31,7 +37,8 @@ internal static class EntryRecordFormat
         var buffer = new ArrayBufferWriter<byte>(64 + (int)Math.Min(record.SizeBytes + (record.List?.Length ?? 0) * 5, int.MaxValue / 2));
         WriteInt64(buffer, record.Version);
         var flags = (byte)((record.FreshUntil is null ? 0 : HasFresh) | (record.ExpiresAt is null ? 0 : HasExpires) | (record.ContentType is null ? 0 : HasContentType));
-        buffer.Write([FormatVersion, (byte)record.Kind, flags]);
+        var policy = record.HttpPolicy is { IsEmpty: false } p ? p : null;
+        buffer.Write([policy is null ? FormatVersion : FormatWithHttpPolicy, (byte)record.Kind, flags]);
         WriteInt64(buffer, record.LastModified.UtcTicks);
         if (record.FreshUntil is { } fresh)
         {
@@ -46,6 +53,11 @@ internal static class EntryRecordFormat
         if (record.ContentType is { } contentType)
         {
             WriteBytes(buffer, Encoding.UTF8.GetBytes(contentType));
+        }
+
+        if (policy is not null)
+        {
+            WritePolicy(buffer, policy);
         }
 
         WriteVarint(buffer, (ulong)record.Tags.Length);
@@ -75,7 +87,7 @@ internal static class EntryRecordFormat
         var reader = new Reader(data);
         var version = reader.Int64();
         var format = reader.Byte();
-        if (format != FormatVersion)
+        if (format is not (FormatVersion or FormatWithHttpPolicy))
         {
             throw new FormatException($"Unknown entry record format {format}.");
         }
@@ -86,6 +98,7 @@ internal static class EntryRecordFormat
         DateTimeOffset? freshUntil = (flags & HasFresh) != 0 ? new DateTimeOffset(reader.Int64(), TimeSpan.Zero) : null;
         DateTimeOffset? expiresAt = (flags & HasExpires) != 0 ? new DateTimeOffset(reader.Int64(), TimeSpan.Zero) : null;
         var contentType = (flags & HasContentType) != 0 ? Encoding.UTF8.GetString(reader.Bytes()) : null;
+        var policy = format == FormatWithHttpPolicy ? ReadPolicy(ref reader) : null;
         var tags = new string[checked((int)reader.Varint())];
         for (var i = 0; i < tags.Length; i++)
         {
@@ -122,6 +135,45 @@ internal static class EntryRecordFormat
             FreshUntil = freshUntil,
             ExpiresAt = expiresAt,
             Tags = tags,
+            HttpPolicy = policy,
+        };
+    }
+
+    private static void WritePolicy(ArrayBufferWriter<byte> buffer, CacheHttpPolicy policy)
+    {
+        var bits = (byte)((policy.Public ? PolicyPublic : 0)
+            | (policy.Private ? PolicyPrivate : 0)
+            | (policy.NoStore ? PolicyNoStore : 0)
+            | (policy.MustRevalidate ? PolicyMustRevalidate : 0)
+            | (policy.Immutable ? PolicyImmutable : 0)
+            | (policy.SharedMaxAge is null ? 0 : PolicyHasSharedMaxAge)
+            | (policy.StaleIfError is null ? 0 : PolicyHasStaleIfError));
+        buffer.Write([bits]);
+        if (policy.SharedMaxAge is { } sharedMaxAge)
+        {
+            WriteInt64(buffer, sharedMaxAge.Ticks);
+        }
+
+        if (policy.StaleIfError is { } staleIfError)
+        {
+            WriteInt64(buffer, staleIfError.Ticks);
+        }
+    }
+
+    private static CacheHttpPolicy ReadPolicy(ref Reader reader)
+    {
+        var bits = reader.Byte();
+        var sharedMaxAge = (bits & PolicyHasSharedMaxAge) != 0 ? TimeSpan.FromTicks(reader.Int64()) : (TimeSpan?)null;
+        var staleIfError = (bits & PolicyHasStaleIfError) != 0 ? TimeSpan.FromTicks(reader.Int64()) : (TimeSpan?)null;
+        return new CacheHttpPolicy
+        {
+            Public = (bits & PolicyPublic) != 0,
+            Private = (bits & PolicyPrivate) != 0,
+            NoStore = (bits & PolicyNoStore) != 0,
+            MustRevalidate = (bits & PolicyMustRevalidate) != 0,
+            Immutable = (bits & PolicyImmutable) != 0,
+            SharedMaxAge = sharedMaxAge,
+            StaleIfError = staleIfError,
         };
     }
 

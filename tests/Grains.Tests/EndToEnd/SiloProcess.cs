@@ -6,7 +6,8 @@ using CacheCluster.Tests.Fixtures;
 namespace CacheCluster.Tests.EndToEnd;
 
 /// <summary>
-/// The real silo program (<c>CacheCluster.Silo.dll</c>) running as an OS process on free loopback ports. Disposal
+/// The real silo program (<c>CacheCluster.Silo.dll</c>) running as an OS process on free loopback ports (silo,
+/// gateway and HTTP: several silos run on one machine, so none keeps the default HTTP port 5080). Disposal
 /// sends SIGTERM and waits for a graceful exit, then kills whatever is left.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
@@ -23,8 +24,9 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Task _exited;
     private int _disposed;
 
-    private SiloProcess(Process process, StringBuilder output, int siloPort, int gatewayPort, ClusterIdentity? identity)
+    private SiloProcess(Process process, StringBuilder output, int siloPort, int gatewayPort, int httpPort, ClusterIdentity? identity)
     {
+        HttpPort = httpPort;
         _process = process;
         _output = output;
         _exited = process.WaitForExitAsync();
@@ -36,6 +38,12 @@ public sealed class SiloProcess : IAsyncDisposable
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
+
+    /// <summary>Gets the port of the silo's HTTP API.</summary>
+    public int HttpPort { get; }
+
+    /// <summary>Gets the base address of the silo's HTTP API.</summary>
+    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
 
     /// <summary>The cluster and service id passed to the silo, or <see langword="null"/> when it runs on its defaults.</summary>
     public ClusterIdentity? Identity { get; }
@@ -70,6 +78,12 @@ public sealed class SiloProcess : IAsyncDisposable
             gatewayPort = RedisServer.FreePort();
         }
 
+        var httpPort = RedisServer.FreePort();
+        while (httpPort == siloPort || httpPort == gatewayPort)
+        {
+            httpPort = RedisServer.FreePort();
+        }
+
         var output = new StringBuilder();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = ChildProcesses.Start(
@@ -77,6 +91,7 @@ public sealed class SiloProcess : IAsyncDisposable
             [
                 $"--CacheCluster:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
                 $"--CacheCluster:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
+                $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
                 .. identity?.SiloArguments ?? [],
                 .. arguments,
             ]);
@@ -92,7 +107,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var silo = new SiloProcess(process, output, siloPort, gatewayPort, identity);
+        var silo = new SiloProcess(process, output, siloPort, gatewayPort, httpPort, identity);
         try
         {
             var first = await Task.WhenAny(ready.Task, silo._exited).WaitAsync(ReadyTimeout, TimeProvider.System);

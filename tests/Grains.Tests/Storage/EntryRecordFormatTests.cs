@@ -53,4 +53,40 @@ public sealed class EntryRecordFormatTests
 
         Assert.Throws<FormatException>(() => EntryRecordFormat.Deserialize(bytes));
     }
+
+    [Fact]
+    public void HttpPolicy_RoundTripsInFormat2()
+    {
+        var record = new EntryRecord
+        {
+            Version = 7,
+            Kind = CacheEntryKind.Value,
+            Value = [1],
+            ContentType = "text/plain",
+            LastModified = Now,
+            Tags = ["t"],
+            HttpPolicy = new CacheHttpPolicy { Public = true, MustRevalidate = true, Immutable = true, SharedMaxAge = TimeSpan.FromSeconds(120), StaleIfError = TimeSpan.FromSeconds(600) },
+        };
+
+        var bytes = EntryRecordFormat.Serialize(record);
+        var copy = EntryRecordFormat.Deserialize(bytes);
+
+        Assert.Equal(2, bytes[8]);
+        Assert.Equivalent(record, copy, strict: true);
+    }
+
+    [Fact]
+    public void RecordWithoutHttpPolicy_StaysFormat1AndOldRecordsRead()
+    {
+        // A format-1 record as written before HTTP policies existed: version, format 1, value kind, content type flag.
+        byte[] old = [0, 0, 0, 0, 0, 0, 0, 9, 1, 0, 4, .. EntryRecordFormat.EncodeVersion(Now.UtcTicks), 3, (byte)'a', (byte)'/', (byte)'b', 0, 2, 7, 8];
+
+        var copy = EntryRecordFormat.Deserialize(old);
+
+        Assert.Equal(9, copy.Version);
+        Assert.Equal("a/b", copy.ContentType);
+        Assert.Equal([7, 8], copy.Value);
+        Assert.Null(copy.HttpPolicy);
+        Assert.Equal(old, EntryRecordFormat.Serialize(copy));
+    }
 }

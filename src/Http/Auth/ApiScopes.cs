@@ -1,0 +1,23 @@
+namespace CacheCluster.Http.Auth;
+
+/// <summary>The scopes an API key can carry.</summary>
+public static class ApiScopes
+{
+    /// <summary>GET and HEAD of entries.</summary>
+    public const string Read = "read";
+
+    /// <summary>PUT, DELETE, increment, and taking a fill lease (<c>GET ?fill=1</c>).</summary>
+    public const string Write = "write";
+
+    /// <summary>POST /v1/invalidate.</summary>
+    public const string Invalidate = "invalidate";
+
+    /// <summary>POST /v1/ratelimit.</summary>
+    public const string RateLimit = "ratelimit";
+
+    /// <summary>Everything, including /metrics.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Gets every scope.</summary>
+    public static IReadOnlyList<string> All { get; } = [Read, Write, Invalidate, RateLimit, Admin];
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace CacheCluster.Http.Entries;
+
+/// <summary>
+/// The validators and caching headers of an entry's representation. <c>max-age</c> is the entry's fresh lifetime and
+/// <c>Age</c> the time since its write, so <c>max-age − Age</c>, what every RFC 9111 cache computes, is the time the
+/// entry has left fresh; <c>stale-while-revalidate</c> is its stale window (hard minus soft expiry).
+/// </summary>
+internal static class EntryHeaders
+{
+    public const string CacheStatus = "Cache-Status";
+    public const string CacheLease = "Cache-Lease";
+    public const string CacheTag = "Cache-Tag";
+    private const string CacheName = "CacheCluster";
+
+    /// <summary>The strong entity tag of a version: <c>"version"</c>.</summary>
+    public static EntityTagHeaderValue ETagOf(long version) => new($"\"{version.ToString(CultureInfo.InvariantCulture)}\"");
+
+    public static void SetETag(HttpResponse response, long version) => response.Headers.ETag = ETagOf(version).ToString();
+
+    /// <summary>Sets ETag, Cache-Control, Date and Vary: what a 200 and a 304 both carry.</summary>
+    public static void SetValidators(HttpResponse response, CacheReadResult entry, DateTimeOffset now)
+    {
+        var headers = response.Headers;
+        headers.ETag = ETagOf(entry.Version).ToString();
+        if (CacheControl(entry) is { Length: > 0 } cacheControl)
+        {
+            headers.CacheControl = cacheControl;
+        }
+
+        headers.Date = HeaderUtilities.FormatDate(now);
+        headers.Vary = HeaderNames.Authorization;
+    }
+
+    /// <summary>Sets Last-Modified, Age and Cache-Status, which only a 200 carries.</summary>
+    public static void SetRepresentationMetadata(HttpResponse response, CacheReadResult entry, DateTimeOffset now, bool refreshLease)
+    {
+        var headers = response.Headers;
+        headers.LastModified = HeaderUtilities.FormatDate(Preconditions.TruncateToSeconds(entry.LastModified));
+        headers.Age = Seconds(now - entry.LastModified).ToString(CultureInfo.InvariantCulture);
+        headers[CacheStatus] = Status(entry, now, refreshLease);
+    }
+
+    /// <summary>The Cache-Control of an entry: its policy directives, then max-age and stale-while-revalidate from its expiry.</summary>
+    public static string CacheControl(CacheReadResult entry)
+    {
+        var parts = new List<string>(8);
+        if (entry.HttpPolicy is { } policy)
+        {
+            if (policy.Public)
+            {
+                parts.Add("public");
+            }
+
+            if (policy.Private)
+            {
+                parts.Add("private");
+            }
+
+            if (policy.NoStore)
+            {
+                parts.Add("no-store");
+            }
+
+            if (policy.MustRevalidate)
+            {
+                parts.Add("must-revalidate");
+            }
+
+            if (policy.Immutable)
+            {
+                parts.Add("immutable");
+            }
+        }
+
+        if (entry.FreshUntil is { } freshUntil)
+        {
+            parts.Add(Invariant($"max-age={Seconds(freshUntil - entry.LastModified)}"));
+            if (entry.ExpiresAt is { } expiresAt && Seconds(expiresAt - freshUntil) > 0)
+            {
+                parts.Add(Invariant($"stale-while-revalidate={Seconds(expiresAt - freshUntil)}"));
+            }
+        }
+
+        if (entry.HttpPolicy?.SharedMaxAge is { } sharedMaxAge)
+        {
+            parts.Add(Invariant($"s-maxage={Seconds(sharedMaxAge)}"));
+        }
+
+        if (entry.HttpPolicy?.StaleIfError is { } staleIfError)
+        {
+            parts.Add(Invariant($"stale-if-error={Seconds(staleIfError)}"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// RFC 9211 Cache-Status: a fresh hit with its remaining freshness (<c>ttl</c>), a stale hit with a negative
+    /// <c>ttl</c>, or <c>fwd=stale</c> for the caller that was handed the refresh lease and goes to the origin.
+    /// </summary>
+    public static string Status(CacheReadResult entry, DateTimeOffset now, bool refreshLease)
+    {
+        var builder = new StringBuilder(CacheName);
+        builder.Append(refreshLease ? "; fwd=stale" : "; hit");
+        if (entry.FreshUntil is { } freshUntil)
+        {
+            var left = freshUntil - now;
+            var ttl = left >= TimeSpan.Zero ? Seconds(left) : -(long)Math.Ceiling(-left.TotalSeconds);
+            builder.Append(CultureInfo.InvariantCulture, $"; ttl={ttl}");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Cache-Status of a miss.</summary>
+    public static string MissStatus => CacheName + "; fwd=uri-miss";
+
+    /// <summary>Whole seconds, rounded down (never overstating freshness), at least 0.</summary>
+    public static long Seconds(TimeSpan span) => span <= TimeSpan.Zero ? 0 : (long)Math.Floor(span.TotalSeconds);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

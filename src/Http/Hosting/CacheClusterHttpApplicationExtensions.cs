@@ -1,0 +1,37 @@
+using CacheCluster.Http.Auth;
+using CacheCluster.Http.Entries;
+using CacheCluster.Http.Invalidation;
+using CacheCluster.Http.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the CacheCluster HTTP API.</summary>
+public static class CacheClusterHttpApplicationExtensions
+{
+    /// <summary>
+    /// Adds the API's middleware (problem+json for every error, API-key checks) and maps its endpoints:
+    /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/health/live</c>,
+    /// <c>/health/ready</c> and <c>/metrics</c>. Needs <c>AddCacheClusterHttp</c>.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication UseCacheClusterHttp(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+
+        CacheEndpoints.Map(app);
+        InvalidateEndpoint.Map(app);
+        RateLimitEndpoint.Map(app);
+
+        // Health needs no key: orchestrators probe it. Metrics need admin when keys are configured.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new RequiredScope(ApiScopes.Admin));
+        return app;
+    }
+}

@@ -1,0 +1,37 @@
+namespace CacheCluster.Http.Hosting;
+
+/// <summary>
+/// Options of the HTTP API, bound from <c>CacheCluster:Http</c>.
+/// </summary>
+public sealed class CacheClusterHttpOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "CacheCluster:Http";
+
+    /// <summary>Where the API listens when neither <c>--urls</c> nor another Kestrel endpoint setting is given: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// Gets the API keys by name, from <c>CacheCluster:Http:ApiKeys:{name}:Key</c> and <c>:Scopes</c>. When empty the
+    /// API is open (meant for the embedded default, which listens on loopback only).
+    /// </summary>
+    public Dictionary<string, ApiKeyOptions> ApiKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets how long a <c>GET ?fill=1</c> waits for another caller's fill before it gives up.</summary>
+    /// <value>Default: 10 seconds; at most 30 seconds.</value>
+    public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets how long a lease granted over HTTP lasts without a fill before it passes to the next caller.</summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan LeaseTimeout { get; set; } = CacheLeaseRequest.DefaultLeaseTimeout;
+}
+
+/// <summary>One API key: the secret and what it may do.</summary>
+public sealed class ApiKeyOptions
+{
+    /// <summary>Gets or sets the secret sent as <c>Authorization: Bearer KEY</c>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Gets the scopes: <c>read</c>, <c>write</c>, <c>invalidate</c>, <c>ratelimit</c>, <c>admin</c> (admin allows everything).</summary>
+    public List<string> Scopes { get; } = [];
+}

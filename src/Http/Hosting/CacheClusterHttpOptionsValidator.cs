@@ -1,0 +1,58 @@
+using CacheCluster.Http.Auth;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Http.Hosting;
+
+/// <summary>Checks <see cref="CacheClusterHttpOptions"/>; each message names the configuration key at fault, never a key's secret.</summary>
+internal sealed class CacheClusterHttpOptionsValidator : IValidateOptions<CacheClusterHttpOptions>
+{
+    private const string Prefix = CacheClusterHttpOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, CacheClusterHttpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyName, key) in options.ApiKeys)
+        {
+            var path = $"{Prefix}{nameof(options.ApiKeys)}:{keyName}";
+            if (string.IsNullOrWhiteSpace(key.Key))
+            {
+                failures.Add($"{path}:{nameof(key.Key)} must not be empty.");
+            }
+            else if (seen.TryGetValue(key.Key, out var other))
+            {
+                failures.Add($"{path}:{nameof(key.Key)} is the same key as {Prefix}{nameof(options.ApiKeys)}:{other}:{nameof(key.Key)}; give each name its own key.");
+            }
+            else
+            {
+                seen.Add(key.Key, keyName);
+            }
+
+            if (key.Scopes.Count == 0)
+            {
+                failures.Add($"{path}:{nameof(key.Scopes)} must name at least one scope ({string.Join(", ", ApiScopes.All)}).");
+            }
+
+            foreach (var scope in key.Scopes)
+            {
+                if (!ApiScopes.All.Contains(scope, StringComparer.Ordinal))
+                {
+                    failures.Add($"{path}:{nameof(key.Scopes)} has an unknown scope '{CacheKey.Describe(scope).Trim('"')}'; the scopes are {string.Join(", ", ApiScopes.All)}.");
+                }
+            }
+        }
+
+        if (options.LeaseWait < TimeSpan.Zero || options.LeaseWait > CacheLeaseRequest.MaxWait)
+        {
+            failures.Add($"{Prefix}{nameof(options.LeaseWait)} must be between 0 and {CacheLeaseRequest.MaxWait.TotalSeconds:0} seconds (was {options.LeaseWait}).");
+        }
+
+        if (options.LeaseTimeout <= TimeSpan.Zero || options.LeaseTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{Prefix}{nameof(options.LeaseTimeout)} must be greater than zero and at most 1 hour (was {options.LeaseTimeout}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
