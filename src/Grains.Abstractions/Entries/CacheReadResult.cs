@@ -35,6 +35,10 @@ public sealed record CacheReadResult
     [Id(6)]
     public CacheHttpPolicy? HttpPolicy { get; init; }
 
+    /// <summary>Gets the entry's tags (empty when it has none): the HTTP API sends them for CDNs to purge by.</summary>
+    [Id(7)]
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
     /// <summary>Gets a value indicating whether the key exists (fresh or stale).</summary>
     public bool Found => State != CacheEntryState.Missing;
 }

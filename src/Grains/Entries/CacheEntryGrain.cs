@@ -101,6 +101,7 @@ internal sealed partial class CacheEntryGrain(
         FreshUntil = record.FreshUntil,
         ExpiresAt = record.ExpiresAt,
         HttpPolicy = record.HttpPolicy,
+        Tags = record.Tags,
     };
 
     public Task<CacheWriteResult> SetAsync(CacheValue value, CacheEntryOptions? options, CacheWriteCondition condition)

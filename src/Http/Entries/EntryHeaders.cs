@@ -6,15 +6,19 @@ using Microsoft.Net.Http.Headers;
 namespace CacheCluster.Http.Entries;
 
 /// <summary>
-/// The validators and caching headers of an entry's representation. <c>max-age</c> is the entry's fresh lifetime and
-/// <c>Age</c> the time since its write, so <c>max-age − Age</c>, what every RFC 9111 cache computes, is the time the
-/// entry has left fresh; <c>stale-while-revalidate</c> is its stale window (hard minus soft expiry).
+/// The validators and caching headers of an entry's representation. The silo is the origin and generates each response
+/// when asked, so <c>Age</c> is 0 (RFC 9111 §5.1: time since the origin generated it), <c>max-age</c> is the seconds the
+/// entry has left fresh, and <c>stale-while-revalidate</c> the seconds from then to its hard expiry (the stale window):
+/// a downstream cache computes exactly the entry's own freshness, never counting its age twice. <c>Last-Modified</c>
+/// tells when it was written.
 /// </summary>
 internal static class EntryHeaders
 {
     public const string CacheStatus = "Cache-Status";
     public const string CacheLease = "Cache-Lease";
     public const string CacheTag = "Cache-Tag";
+    public const string SurrogateKey = "Surrogate-Key";
+    public const string XKey = "xkey";
     private const string CacheName = "CacheCluster";
 
     /// <summary>The strong entity tag of a version: <c>"version"</c>.</summary>
@@ -27,7 +31,7 @@ internal static class EntryHeaders
     {
         var headers = response.Headers;
         headers.ETag = ETagOf(entry.Version).ToString();
-        if (CacheControl(entry) is { Length: > 0 } cacheControl)
+        if (CacheControl(entry, now) is { Length: > 0 } cacheControl)
         {
             headers.CacheControl = cacheControl;
         }
@@ -41,12 +45,19 @@ internal static class EntryHeaders
     {
         var headers = response.Headers;
         headers.LastModified = HeaderUtilities.FormatDate(Preconditions.TruncateToSeconds(entry.LastModified));
-        headers.Age = Seconds(now - entry.LastModified).ToString(CultureInfo.InvariantCulture);
+        headers.Age = "0";
         headers[CacheStatus] = Status(entry, now, refreshLease);
+        if (entry.Tags is { Count: > 0 } tags)
+        {
+            // For CDNs to purge by tag: Fastly (space-separated), Cloudflare (comma-separated), Varnish xkey.
+            headers[SurrogateKey] = string.Join(' ', tags);
+            headers[CacheTag] = string.Join(',', tags);
+            headers[XKey] = string.Join(' ', tags);
+        }
     }
 
-    /// <summary>The Cache-Control of an entry: its policy directives, then max-age and stale-while-revalidate from its expiry.</summary>
-    public static string CacheControl(CacheReadResult entry)
+    /// <summary>The Cache-Control of an entry at <paramref name="now"/>: its policy directives, then max-age and stale-while-revalidate from its expiry.</summary>
+    public static string CacheControl(CacheReadResult entry, DateTimeOffset now)
     {
         var parts = new List<string>(8);
         if (entry.HttpPolicy is { } policy)
@@ -79,10 +90,11 @@ internal static class EntryHeaders
 
         if (entry.FreshUntil is { } freshUntil)
         {
-            parts.Add(Invariant($"max-age={Seconds(freshUntil - entry.LastModified)}"));
-            if (entry.ExpiresAt is { } expiresAt && Seconds(expiresAt - freshUntil) > 0)
+            parts.Add(Invariant($"max-age={Seconds(freshUntil - now)}"));
+            var staleFrom = freshUntil > now ? freshUntil : now;
+            if (entry.ExpiresAt is { } expiresAt && Seconds(expiresAt - staleFrom) > 0)
             {
-                parts.Add(Invariant($"stale-while-revalidate={Seconds(expiresAt - freshUntil)}"));
+                parts.Add(Invariant($"stale-while-revalidate={Seconds(expiresAt - staleFrom)}"));
             }
         }
 

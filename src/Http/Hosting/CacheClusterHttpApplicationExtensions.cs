@@ -12,7 +12,7 @@ public static class CacheClusterHttpApplicationExtensions
 {
     /// <summary>
     /// Adds the API's middleware (problem+json for every error, API-key checks) and maps its endpoints:
-    /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/health/live</c>,
+    /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/events</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/health/live</c>,
     /// <c>/health/ready</c> and <c>/metrics</c>. Needs <c>AddCacheClusterHttp</c>.
     /// </summary>
     /// <param name="app">The application.</param>
@@ -26,6 +26,7 @@ public static class CacheClusterHttpApplicationExtensions
 
         CacheEndpoints.Map(app);
         InvalidateEndpoint.Map(app);
+        CacheCluster.Http.Events.EventsEndpoint.Map(app);
         RateLimitEndpoint.Map(app);
 
         // Health needs no key: orchestrators probe it. Metrics need admin when keys are configured.

@@ -26,8 +26,8 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
         Assert.Equal("{\"a\":1}", await get.Content.ReadAsStringAsync());
         Assert.Equal("application/json", get.Content.Headers.ContentType?.ToString());
         Assert.Equal(etag, HttpAssert.Header(get, "ETag"));
-        Assert.Equal("max-age=60, stale-while-revalidate=30", HttpAssert.Header(get, "Cache-Control"));
-        Assert.Equal("20", HttpAssert.Header(get, "Age"));
+        Assert.Equal("max-age=40, stale-while-revalidate=30", HttpAssert.Header(get, "Cache-Control"));
+        Assert.Equal("0", HttpAssert.Header(get, "Age"));
         Assert.Equal("CacheCluster; hit; ttl=40", HttpAssert.Header(get, "Cache-Status"));
         Assert.Equal(written.ToString("r"), HttpAssert.Header(get, "Last-Modified"));
         Assert.Equal(fixture.Cluster.Clock.GetUtcNow().ToString("r"), HttpAssert.Header(get, "Date"));
@@ -44,7 +44,8 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
         var stale = await Client.GetKeyAsync(key);
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
         Assert.Equal("CacheCluster; hit; ttl=-5", HttpAssert.Header(stale, "Cache-Status"));
-        Assert.Equal("15", HttpAssert.Header(stale, "Age"));
+        Assert.Equal("0", HttpAssert.Header(stale, "Age"));
+        Assert.Equal("max-age=0, stale-while-revalidate=15", HttpAssert.Header(stale, "Cache-Control"));
 
         fixture.Cluster.Clock.Advance(TimeSpan.FromSeconds(15));
         var gone = await Client.GetKeyAsync(key);
@@ -175,7 +176,7 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Put_CacheTag_TagsTheEntry()
+    public async Task Put_CacheTag_TagsTheEntry_AndGetSendsTheTagsForCdns()
     {
         var key = CacheTestCluster.NewKey("http");
         var tag = CacheTestCluster.NewKey("tag");
@@ -183,6 +184,10 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
 
         var info = await fixture.Cluster.Grain(key).GetInfoAsync();
         Assert.Equal([tag, "other"], info!.Tags);
+        var get = await Client.GetKeyAsync(key);
+        Assert.Equal($"{tag} other", HttpAssert.Header(get, "Surrogate-Key"));
+        Assert.Equal($"{tag},other", HttpAssert.Header(get, "Cache-Tag"));
+        Assert.Equal($"{tag} other", HttpAssert.Header(get, "xkey"));
     }
 
     [Fact]

@@ -7,8 +7,8 @@ internal static class HttpAssert
 {
     public const string ProblemPrefix = "https://cachecluster.dev/problems/";
 
-    /// <summary>Asserts an RFC 9457 problem+json answer with the status and problem type.</summary>
-    public static async Task ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    /// <summary>Asserts an RFC 9457 problem+json answer with the status and problem type; returns the body.</summary>
+    public static async Task<string> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
@@ -17,6 +17,7 @@ internal static class HttpAssert
         Assert.Equal(ProblemPrefix + type, json.RootElement.GetProperty("type").GetString());
         Assert.Equal((int)status, json.RootElement.GetProperty("status").GetInt32());
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        return body;
     }
 
     public static string Header(HttpResponseMessage response, string name) =>
