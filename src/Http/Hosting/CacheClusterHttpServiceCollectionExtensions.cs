@@ -30,9 +30,15 @@ public static class CacheClusterHttpServiceCollectionExtensions
 
         var options = Bind(configuration.GetSection(CacheClusterHttpOptions.SectionName));
         var validation = new CacheClusterHttpOptionsValidator().Validate(Options.Options.DefaultName, options);
-        if (validation.Failed)
+        var failures = validation.Failed ? validation.Failures.ToList() : [];
+        if (options.ApiKeys.Count == 0 && NonLoopbackUrls(configuration).FirstOrDefault() is { } exposed)
         {
-            throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterHttpOptions), validation.Failures);
+            failures.Add($"The HTTP API would listen on '{exposed}', which is not loopback, with no API keys: configure {CacheClusterHttpOptions.SectionName}:ApiKeys:{{name}}:Key and :Scopes, or listen on 127.0.0.1.");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterHttpOptions), failures);
         }
 
         services.AddSingleton<IOptions<CacheClusterHttpOptions>>(Options.Options.Create(options));
@@ -62,6 +68,37 @@ public static class CacheClusterHttpServiceCollectionExtensions
             .AddMeter(CacheClusterDiagnostics.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());
         return services;
+    }
+
+    /// <summary>
+    /// The configured listen URLs (<c>urls</c>, <c>http_ports</c>, <c>https_ports</c>, <c>Kestrel:Endpoints:*:Url</c>)
+    /// whose host is not a loopback address or <c>localhost</c>; wildcards (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>,
+    /// <c>[::]</c>) and bare ports listen everywhere.
+    /// </summary>
+    private static IEnumerable<string> NonLoopbackUrls(IConfiguration configuration)
+    {
+        var urls = (configuration["urls"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"]).OfType<string>());
+        foreach (var url in urls)
+        {
+            var authority = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+            var host = authority.Split('/')[0];
+            host = host.StartsWith('[') ? host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)] : host.Split(':')[0];
+            var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+            if (!loopback)
+            {
+                yield return url;
+            }
+        }
+
+        foreach (var ports in new[] { configuration["http_ports"], configuration["https_ports"] })
+        {
+            if (!string.IsNullOrWhiteSpace(ports))
+            {
+                yield return $"*:{ports}";
+            }
+        }
     }
 
     /// <summary>

@@ -50,4 +50,16 @@ public sealed class HttpEndToEndTests(EmbeddedSiloFixture fixture) : IClassFixtu
         Assert.Contains("cachecluster-silo: invalid configuration: CacheCluster:Http:ApiKeys:ops:Scopes has an unknown scope 'reed'", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("ops-secret-value", result.Stderr + result.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://*:0")]
+    [InlineData("http://127.0.0.1:0;http://[::]:0")]
+    public async Task Silo_OpenApiOnANonLoopbackAddress_RefusesToStart(string urls)
+    {
+        var result = await SiloProcess.RunToExitAsync("--urls", urls);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("which is not loopback, with no API keys", result.Stderr, StringComparison.Ordinal);
+    }
 }
