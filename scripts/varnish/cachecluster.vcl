@@ -55,6 +55,12 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # Misses (404) and errors are answers about this moment: do not keep them.
+    if (beresp.status != 200) {
+        set beresp.ttl = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
     # Kept on the object for bans (the ban lurker can only test obj.*).
     set beresp.http.X-Url = bereq.url;
     set beresp.http.X-Cache-Tags = regsuball(beresp.http.Cache-Tag, " *, *", ",");

@@ -19,6 +19,25 @@ internal sealed partial class ClusterCache
         }
     }
 
+    /// <summary>
+    /// Tells subscribers (near caches, the CDN purger) about a removal already done. The removal stands either way, so a
+    /// failure here is logged, not thrown; subscribers that miss it see a gap or a lost subscription and flush.
+    /// </summary>
+    private async Task AnnounceAsync(string[] keys, string[] tags, string[] patterns)
+    {
+        try
+        {
+            await client.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CacheClusterException || ClusterErrors.IsUnavailable(ex))
+        {
+            LogWarningAnnounceFailed(ex);
+        }
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(20, Microsoft.Extensions.Logging.LogLevel.Warning, "A removal was done but could not be announced to invalidation subscribers")]
+    private partial void LogWarningAnnounceFailed(Exception exception);
+
     public async Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);

@@ -74,7 +74,9 @@ internal sealed partial class ClusterCache(
         CacheKey.ValidateTag(tag);
         try
         {
-            return await client.GetGrain<ITagGrain>(tag).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            var removed = await client.GetGrain<ITagGrain>(tag).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await AnnounceAsync([], [tag], []).ConfigureAwait(false);
+            return removed;
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
@@ -93,7 +95,9 @@ internal sealed partial class ClusterCache(
         try
         {
             var partitions = Enumerable.Range(0, KeyIndexPartitions).Select(p => client.GetGrain<IKeyIndexGrain>(p).InvalidateAsync(pattern, allowAll));
-            return (await Task.WhenAll(partitions).WaitAsync(cancellationToken).ConfigureAwait(false)).Sum();
+            var removed = (await Task.WhenAll(partitions).WaitAsync(cancellationToken).ConfigureAwait(false)).Sum();
+            await AnnounceAsync([], [], [pattern]).ConfigureAwait(false);
+            return removed;
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {

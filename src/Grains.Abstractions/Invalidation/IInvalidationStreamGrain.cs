@@ -12,12 +12,26 @@ public interface IInvalidationStreamGrain : IGrainWithIntegerKey
     /// <summary>The number of stream partitions.</summary>
     public const int Partitions = 16;
 
+    /// <summary>The event type of announced direct invalidations.</summary>
+    public const string DirectInvalidationType = "cachecluster.invalidated";
+
     /// <summary>Accepts an event routed to this partition; publish through <see cref="IInvalidationPublisherGrain"/>.</summary>
     /// <param name="domainEvent">The event.</param>
     /// <returns>The receipt, once the event is durable.</returns>
     /// <exception cref="InvalidDomainEventException">The event is malformed or lacks a field its rule needs; nothing was applied.</exception>
     /// <exception cref="CacheStorageException">The event could not be persisted; it was not accepted.</exception>
     Task<DomainEventReceipt> AppendAsync(DomainEvent domainEvent);
+
+    /// <summary>
+    /// Announces an invalidation that was applied directly (a remove by key, tag or pattern): it is sequenced like an
+    /// event of type <see cref="DirectInvalidationType"/> and told to subscribers (near caches, the CDN purger), but
+    /// not applied again.
+    /// </summary>
+    /// <param name="keys">The keys removed.</param>
+    /// <param name="tags">The tags invalidated.</param>
+    /// <param name="patterns">The patterns invalidated.</param>
+    /// <returns>The announcement's sequence number.</returns>
+    Task<long> AnnounceAsync(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns);
 
     /// <summary>Completes once every event up to <paramref name="sequence"/> has been applied and announced.</summary>
     /// <param name="sequence">The sequence number.</param>

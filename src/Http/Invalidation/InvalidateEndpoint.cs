@@ -65,6 +65,19 @@ internal static class InvalidateEndpoint
         var removedMatching = await Task.WhenAll(patterns.Distinct(StringComparer.Ordinal).SelectMany(pattern =>
             Enumerable.Range(0, KeyIndexPartitions).Select(partition => api.Grains.GetGrain<IKeyIndexGrain>(partition).InvalidateAsync(pattern, request.AllowAll)))).ConfigureAwait(false);
 
+        // Subscribers (near caches, the CDN purger) hear about it through the stream; the removal itself is done.
+        if (keys.Length + tags.Length + patterns.Length > 0)
+        {
+            try
+            {
+                await api.Grains.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns).ConfigureAwait(false);
+            }
+            catch (CacheClusterException)
+            {
+                // Subscribers that miss it see a gap or a lost subscription and flush.
+            }
+        }
+
         return TypedResults.Ok(new InvalidateResponse(removedKeys.Count(removed => removed) + removedTagged.Sum() + removedMatching.Sum()));
     }
 }

@@ -23,6 +23,7 @@ public sealed class VarnishServer : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static async Task<VarnishServer> StartAsync(int backendPort)
     {
         var executable = new[] { "/usr/sbin/varnishd", "/usr/local/sbin/varnishd" }.FirstOrDefault(File.Exists)
@@ -30,6 +31,10 @@ public sealed class VarnishServer : IAsyncDisposable
                 "varnishd was not found. The Varnish tests need it and are never skipped: run ./test.sh, which installs it (apt-get install varnish).");
 
         var directory = Directory.CreateTempSubdirectory("cachecluster-varnish-").FullName;
+
+        // varnishd drops privileges to its own user before it reads the VCL.
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var vcl = await File.ReadAllTextAsync(Path.Combine(BuiltPrograms.SolutionDirectory, "scripts", "varnish", "cachecluster.vcl"));
         var vclPath = Path.Combine(directory, "cachecluster.vcl");
         await File.WriteAllTextAsync(vclPath, vcl.Replace(".port = \"5080\";", $".port = \"{backendPort}\";", StringComparison.Ordinal));

@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-using System.Text;
 using CacheCluster.Diagnostics;
 using CacheCluster.Hosting;
 using CacheCluster.Invalidation.Rules;
@@ -35,6 +33,5 @@ internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOpt
         return GrainFactory.GetGrain<IInvalidationStreamGrain>(PartitionOf(entity)).AppendAsync(domainEvent);
     }
 
-    public static int PartitionOf(string entity) =>
-        (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(entity)) % IInvalidationStreamGrain.Partitions);
+    public static int PartitionOf(string entity) => InvalidationPartitions.Of(entity);
 }

@@ -112,6 +112,34 @@ internal sealed partial class InvalidationStreamGrain(
         return new DomainEventReceipt(_partition, place.Sequence, Duplicate: false, matched);
     }
 
+    public async Task<long> AnnounceAsync(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(tags);
+        ArgumentNullException.ThrowIfNull(patterns);
+        var now = clock.GetUtcNow();
+        var record = new LoggedEvent("direct:" + Guid.NewGuid().ToString("N"), IInvalidationStreamGrain.DirectInvalidationType, now, now, [.. keys], [.. patterns], [.. tags]) { Announcement = true };
+        LogAppend place;
+        try
+        {
+            place = await log.AppendAsync(_partition, record, TimeSpan.FromSeconds(1), now);
+        }
+        catch (CacheStorageException ex)
+        {
+            _reloadNeeded = true;
+            LogWarningAppendFailed(ex, _partition);
+            throw new CacheStorageException(ex.Message) { Operation = "Announce" };
+        }
+
+        if (place.Sequence > _applied)
+        {
+            _pending[place.Sequence] = record with { Sequence = place.Sequence };
+            StartPump();
+        }
+
+        return place.Sequence;
+    }
+
     public Task WaitForAppliedAsync(long sequence)
     {
         if (sequence <= _applied)
@@ -155,7 +183,7 @@ internal sealed partial class InvalidationStreamGrain(
                     }
 
                     var next = _pending.First().Value;
-                    var invalidated = await fanOut.ApplyAsync(next);
+                    var invalidated = next.Announcement ? 0 : await fanOut.ApplyAsync(next);
                     await log.CompleteAsync(_partition, next.Sequence);
                     _pending.Remove(next.Sequence);
                     _applied = next.Sequence;

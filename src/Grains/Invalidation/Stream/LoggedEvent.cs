@@ -13,6 +13,9 @@ internal sealed record LoggedEvent(
     IReadOnlyList<string> Patterns,
     IReadOnlyList<string> Tags)
 {
+    /// <summary>Gets a value indicating whether the targets were already invalidated: the event only announces them.</summary>
+    public bool Announcement { get; init; }
+
     /// <summary>Gets the sequence number the log gave the event (0 before it is appended).</summary>
     [JsonIgnore]
     public long Sequence { get; init; }
