@@ -46,14 +46,14 @@ if ((build)); then
     dotnet build -c Release --disable-build-servers -nologo -v q tests/Bench
 fi
 
-read -r -a ports < <(free_ports $((1 + 3 * silos)))
+read -r -a ports < <(free_ports $((1 + 2 * silos)))
 id="bench-invalidation-$(date -u +%Y%m%d%H%M%S)-$$"
 start_redis "${ports[0]}" "$work/redis.log"
 gateways=()
 for ((i = 0; i < silos; i++)); do
-    silo_port=${ports[1 + 3 * i]} gateway_port=${ports[2 + 3 * i]} http_port=${ports[3 + 3 * i]}
+    silo_port=${ports[1 + 2 * i]} gateway_port=${ports[2 + 2 * i]}
     start_silo "$silo_dll" "$work/silo$i.log" "${ports[0]}" "$silo_port" "$gateway_port" "$id" \
-        "--CacheCluster:Invalidation:Rules:bench.tagged:Tags:0=entity:{id}" --urls "http://127.0.0.1:$http_port"
+        "--CacheCluster:Invalidation:Rules:bench.tagged:Tags:0=entity:{id}"
     gateways+=(--gateway "127.0.0.1:$gateway_port")
 done
 for ((i = 0; i < silos; i++)); do
