@@ -42,6 +42,21 @@ public interface IClusterCache
     /// <returns>The bytes with their state and version, or <see cref="CacheReadResult.Missing"/>.</returns>
     Task<CacheReadResult> TryGetBytesAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads a value as bytes, from the near cache when <paramref name="readOptions"/> (or the client's options) say so.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="readOptions">How to read; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The read; a near-cache hit is a fresh value this client has been told nothing against.</returns>
+    Task<CacheReadResult> TryGetBytesAsync(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads and deserializes a value, from the near cache when <paramref name="readOptions"/> (or the client's options) say so.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="readOptions">How to read; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The value with its version and expiry, or not found.</returns>
+    Task<CacheResult<T>> TryGetAsync<T>(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default);
+
     /// <summary>Serializes and writes a value if <paramref name="condition"/> holds.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>

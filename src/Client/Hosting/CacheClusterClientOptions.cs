@@ -51,6 +51,9 @@ public sealed class CacheClusterClientOptions
     /// <value>Default: <see cref="RateLimitFailureMode.Closed"/>.</value>
     public RateLimitFailureMode RateLimitFailureMode { get; set; } = RateLimitFailureMode.Closed;
 
+    /// <summary>Gets the near cache settings (off unless <see cref="NearCacheOptions.Enabled"/>, or asked for per read).</summary>
+    public NearCacheOptions NearCache { get; } = new();
+
     /// <summary>Gets or sets the options used when a write passes none.</summary>
     /// <value>Default: <see langword="null"/> (no expiry, no tags).</value>
     public CacheEntryOptions? DefaultEntryOptions { get; set; }

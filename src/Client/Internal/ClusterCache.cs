@@ -21,15 +21,20 @@ internal sealed partial class ClusterCache(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
     private readonly ClientMetrics _metrics = new(meterFactory);
+    private NearCache? _near;
+    private int _nearSubscribed;
 
     /// <summary>The number of key index partitions on the silos.</summary>
     private const int KeyIndexPartitions = 16;
 
     private ICacheSerializer Serializer => _options.Serializer;
 
-    public async Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
+    public Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default) =>
+        TryGetAsync<T>(key, null, cancellationToken);
+
+    public async Task<CacheResult<T>> TryGetAsync<T>(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default)
     {
-        var read = await TryGetBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        var read = await TryGetBytesAsync(key, readOptions, cancellationToken).ConfigureAwait(false);
         return read.Value is null || read.Value.IsAbsent
             ? default
             : new CacheResult<T>
@@ -44,7 +49,67 @@ internal sealed partial class ClusterCache(
     }
 
     public Task<CacheReadResult> TryGetBytesAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken);
+        TryGetBytesAsync(key, null, cancellationToken);
+
+    public async Task<CacheReadResult> TryGetBytesAsync(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default)
+    {
+        if (!(readOptions?.UseNearCache ?? _options.NearCache.Enabled))
+        {
+            return await CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken).ConfigureAwait(false);
+        }
+
+        CacheKey.Validate(key, _options.MaxKeyBytes);
+        var near = Near;
+        if (near.TryGet(key, out var hit))
+        {
+            _metrics.NearHit();
+            return hit;
+        }
+
+        _metrics.NearMiss();
+        var marker = near.BeginRead(key);
+        var read = await CallAsync(key, "Get", g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
+        near.Complete(key, marker, read);
+        return read.Result;
+    }
+
+    /// <summary>Gets the near cache if it was created (for tests).</summary>
+    internal ref NearCache? NearField => ref _near;
+
+    /// <summary>Gets the near cache, created (and subscribed to the invalidation stream, for gaps) on first use.</summary>
+    internal NearCache Near
+    {
+        get
+        {
+            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache(_options.NearCache, _clock, client, monitor));
+            if (Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
+            {
+                _ = SubscribeNearCacheAsync(near);
+            }
+
+            return near;
+        }
+    }
+
+    /// <summary>
+    /// The near cache also hears the invalidation stream: events and direct invalidations by tag or pattern, and a flush
+    /// whenever notices may have been missed. Per-key tracking works without it, so a failure here is logged.
+    /// </summary>
+    private async Task SubscribeNearCacheAsync(NearCache near)
+    {
+        try
+        {
+            await SubscribeAsync(near).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CacheClusterException || ClusterErrors.IsUnavailable(ex))
+        {
+            Volatile.Write(ref _nearSubscribed, 0);
+            LogWarningNearSubscribeFailed(ex);
+        }
+    }
+
+    [LoggerMessage(21, LogLevel.Warning, "The near cache could not subscribe to the invalidation stream; it will try again on its next use")]
+    private partial void LogWarningNearSubscribeFailed(Exception exception);
 
     public Task<CacheWriteResult> SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CacheWriteCondition condition = default, CancellationToken cancellationToken = default)
     {
@@ -75,6 +140,7 @@ internal sealed partial class ClusterCache(
         try
         {
             var removed = await client.GetGrain<ITagGrain>(tag).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            _near?.RemoveTag(tag);
             await AnnounceAsync([], [tag], []).ConfigureAwait(false);
             return removed;
         }
@@ -96,6 +162,7 @@ internal sealed partial class ClusterCache(
         {
             var partitions = Enumerable.Range(0, KeyIndexPartitions).Select(p => client.GetGrain<IKeyIndexGrain>(p).InvalidateAsync(pattern, allowAll));
             var removed = (await Task.WhenAll(partitions).WaitAsync(cancellationToken).ConfigureAwait(false)).Sum();
+            _near?.RemovePattern(glob);
             await AnnounceAsync([], [], [pattern]).ConfigureAwait(false);
             return removed;
         }
@@ -163,6 +230,10 @@ internal sealed partial class ClusterCache(
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
+
+        // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after.
+        var near = ClusterErrors.IsWrite(operation) && operation != "GetOrSet" ? _near : null;
+        near?.Invalidate(key);
         try
         {
             return await call(client.GetGrain<ICacheEntryGrain>(key)).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -170,6 +241,10 @@ internal sealed partial class ClusterCache(
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
             throw ClusterErrors.Unavailable(ex, key, operation);
+        }
+        finally
+        {
+            near?.Invalidate(key);
         }
     }
 }

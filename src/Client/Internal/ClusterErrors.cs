@@ -10,7 +10,7 @@ internal static class ClusterErrors
         return (end < 0 ? message : message[..end]).TrimEnd();
     }
 
-    private static bool IsWrite(string operation) =>
+    public static bool IsWrite(string operation) =>
         operation is not ("Get" or "Exists" or "TimeToLive" or "Info" or "ListRange" or "ListLength");
 
     public static bool IsUnavailable(Exception exception) =>

@@ -17,6 +17,15 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     [ReadOnly]
     Task<CacheReadResult> GetAsync();
 
+    /// <summary>
+    /// Reads the value like <see cref="GetAsync"/> and, when it is found, registers <paramref name="tracker"/> to be told
+    /// once when the entry next changes (one-shot: read again to be told again).
+    /// </summary>
+    /// <param name="tracker">The reader's near cache.</param>
+    /// <returns>The read, and whether it is tracked.</returns>
+    [ReadOnly]
+    Task<CacheTrackedRead> GetTrackedAsync(INearCacheObserver tracker);
+
     /// <summary>Writes the value if <paramref name="condition"/> holds.</summary>
     /// <param name="value">The value.</param>
     /// <param name="options">Expiry and tags; <see langword="null"/> for no expiry and no tags.</param>

@@ -66,6 +66,8 @@ internal sealed partial class CacheEntryGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Trackers are not kept across activations: tell them now, so no near copy outlives what this grain knows.
+        NotifyTrackers();
         _record = null;
         if (_expiryTicket is not null)
         {
@@ -276,6 +278,11 @@ internal sealed partial class CacheEntryGrain(
 
     private void SetRecord(EntryRecord? record)
     {
+        if (!ReferenceEquals(record, _record))
+        {
+            NotifyTrackers();
+        }
+
         _record = record;
         if (record is null)
         {

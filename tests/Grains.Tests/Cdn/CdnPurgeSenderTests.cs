@@ -14,7 +14,7 @@ namespace CacheCluster.Tests.Cdn;
 /// <summary>Retries, backoff, Retry-After, pacing and honest failure, on fake time.</summary>
 public sealed class CdnPurgeSenderTests : IDisposable
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TimerWatchingClock _clock = new();
     private readonly ScriptedHandler _handler = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly MetricRecorder _metrics;
@@ -48,7 +48,7 @@ public sealed class CdnPurgeSenderTests : IDisposable
         _handler.Responses.Enqueue(new HttpResponseMessage(HttpStatusCode.OK));
 
         var sending = _sender.SendAsync(Target(), Request(), CancellationToken.None);
-        await _handler.WaitForCalls(1);
+        await _clock.WaitForTimers(1);
         _clock.Advance(TimeSpan.FromSeconds(4.9));
         Assert.False(sending.IsCompleted);
         Assert.Equal(1, _handler.Calls);
@@ -69,9 +69,9 @@ public sealed class CdnPurgeSenderTests : IDisposable
         }
 
         var sending = _sender.SendAsync(Target(), Request(), CancellationToken.None);
-        await _handler.WaitForCalls(1);
+        await _clock.WaitForTimers(1);
         _clock.Advance(TimeSpan.FromSeconds(1));
-        await _handler.WaitForCalls(2);
+        await _clock.WaitForTimers(2);
         _clock.Advance(TimeSpan.FromSeconds(1.9));
         Assert.Equal(2, _handler.Calls);
         _clock.Advance(TimeSpan.FromSeconds(0.1));
@@ -118,6 +118,45 @@ public sealed class CdnPurgeSenderTests : IDisposable
         _clock.Advance(TimeSpan.FromMilliseconds(500));
 
         Assert.All(await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10)), Assert.True);
+    }
+
+    /// <summary>A fake clock that lets a test wait until the code under test has armed its backoff delay.</summary>
+    private sealed class TimerWatchingClock() : FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(int Count, TaskCompletionSource Done)> _waits = [];
+        private int _timers;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            lock (_lock)
+            {
+                _timers++;
+                foreach (var wait in _waits.Where(w => w.Count <= _timers).ToList())
+                {
+                    wait.Done.TrySetResult();
+                    _waits.Remove(wait);
+                }
+            }
+
+            return timer;
+        }
+
+        public Task WaitForTimers(int count)
+        {
+            lock (_lock)
+            {
+                if (_timers >= count)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((count, done));
+                return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
     }
 
     private sealed class TestTarget(TimeSpan spacing) : ICdnPurgeTarget

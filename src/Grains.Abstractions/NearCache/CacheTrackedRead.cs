@@ -1,0 +1,9 @@
+namespace CacheCluster;
+
+/// <summary>The answer to a tracked read: the read, and whether the grain will report the next change to the reader.</summary>
+/// <param name="Result">The read.</param>
+/// <param name="Tracked"><see langword="true"/> when the reader is registered and may keep a near copy until told otherwise.</param>
+[GenerateSerializer, Immutable, Alias("cachecluster.tracked-read")]
+public sealed record CacheTrackedRead(
+    [property: Id(0)] CacheReadResult Result,
+    [property: Id(1)] bool Tracked);

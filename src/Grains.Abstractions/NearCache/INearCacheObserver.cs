@@ -1,0 +1,16 @@
+using Orleans.Concurrency;
+
+namespace CacheCluster;
+
+/// <summary>
+/// A client's near cache, as the entry grains see it: a key read with tracking is reported once when it changes (written,
+/// removed, expired, invalidated, or its grain goes away), like Redis client tracking's default mode.
+/// </summary>
+public interface INearCacheObserver : IGrainObserver
+{
+    /// <summary>The entry at <paramref name="key"/> changed: drop the near copy.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>A task (one-way: the grain does not wait).</returns>
+    [OneWay]
+    Task InvalidateAsync(string key);
+}

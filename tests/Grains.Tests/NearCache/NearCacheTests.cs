@@ -1,0 +1,240 @@
+using System.Diagnostics.Metrics;
+using CacheCluster.Hosting;
+using CacheCluster.Internal;
+using CacheCluster.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Tests.NearCache;
+
+/// <summary>
+/// The client near cache with per-key tracking: hits stay local, a change elsewhere reaches exactly the clients that
+/// hold the key, once; bounds, the TTL safety net and read-your-writes. A cluster of its own, for exact counters.
+/// </summary>
+public sealed class NearCacheTests : IAsyncLifetime
+{
+    private CacheTestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(silos: 2);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private ClusterCache NewCache(Action<NearCacheOptions>? configure = null, IMeterFactory? meters = null)
+    {
+        var options = new CacheClusterClientOptions();
+        options.NearCache.Enabled = true;
+        configure?.Invoke(options.NearCache);
+        return new ClusterCache(_cluster.Client, Options.Create(options), _cluster.Clock, meterFactory: meters);
+    }
+
+    private MetricRecorder RecordSiloMetrics() =>
+        new(_cluster.Cluster.Silos.Select(s => (object)s.SiloHost.Services.GetRequiredService<IMeterFactory>()));
+
+    private static Task<string> NextInvalidation(ClusterCache cache, string key)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        cache.Near.Invalidated += k =>
+        {
+            if (k == key)
+            {
+                done.TrySetResult(k);
+            }
+        };
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task RepeatedReads_AreServedLocally_AfterTheFirst()
+    {
+        using var metrics = RecordSiloMetrics();
+        var cache = NewCache();
+        var key = CacheTestCluster.NewKey("near");
+        await _cluster.Cache.SetAsync(key, "v1", new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(10) });
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("v1", (await cache.TryGetAsync<string>(key)).Value);
+        }
+
+        Assert.Equal(1, metrics["cachecluster.entry.hits"]);
+        Assert.Equal(1, cache.Near.Count);
+    }
+
+    [Fact]
+    public async Task ChangeByAnotherClient_ReachesExactlyTheClientsHoldingTheKey_Once()
+    {
+        using var metrics = RecordSiloMetrics();
+        var holder = NewCache();
+        var bystander = NewCache();
+        var key = CacheTestCluster.NewKey("near");
+        var other = CacheTestCluster.NewKey("near");
+        await _cluster.Cache.SetAsync(key, "v1");
+        await _cluster.Cache.SetAsync(other, "o1");
+        await holder.TryGetAsync<string>(key);
+        await bystander.TryGetAsync<string>(other);
+
+        var invalidated = NextInvalidation(holder, key);
+        await _cluster.Cache.SetAsync(key, "v2");
+        await invalidated;
+
+        Assert.Equal(1, metrics["cachecluster.nearcache.notices"]);
+        Assert.Equal("v2", (await holder.TryGetAsync<string>(key)).Value);
+        Assert.Equal(1, bystander.Near.Count);
+
+        // One-shot: told once, then not again until it reads the key again.
+        await _cluster.Cache.SetAsync(other, "o2");
+        await NextInvalidation(bystander, other);
+        Assert.Equal(2, metrics["cachecluster.nearcache.notices"]);
+    }
+
+    [Fact]
+    public async Task OneShot_ASecondChangeIsNotReported_UntilTheKeyIsReadAgain()
+    {
+        using var metrics = RecordSiloMetrics();
+        var holder = NewCache();
+        var key = CacheTestCluster.NewKey("near");
+        await _cluster.Cache.SetAsync(key, "v1");
+        await holder.TryGetAsync<string>(key);
+
+        var first = NextInvalidation(holder, key);
+        await _cluster.Cache.SetAsync(key, "v2");
+        await first;
+        await _cluster.Cache.SetAsync(key, "v3");
+        await _cluster.Cache.RemoveAsync(key);
+
+        Assert.Equal(1, metrics["cachecluster.nearcache.notices"]);
+    }
+
+    [Fact]
+    public async Task TagInvalidationAndExpiry_AlsoReachTheHolder()
+    {
+        var holder = NewCache();
+        var tagged = CacheTestCluster.NewKey("near");
+        var tag = CacheTestCluster.NewKey("tag");
+        await _cluster.Cache.SetAsync(tagged, "v", new CacheEntryOptions { Tags = [tag] });
+        await holder.TryGetAsync<string>(tagged);
+
+        var invalidated = NextInvalidation(holder, tagged);
+        await _cluster.Cache.RemoveByTagAsync(tag);
+        await invalidated;
+        Assert.False((await holder.TryGetAsync<string>(tagged)).Found);
+    }
+
+    [Fact]
+    public async Task OwnWrite_IsReadBackAtOnce()
+    {
+        var cache = NewCache();
+        var key = CacheTestCluster.NewKey("near");
+        await cache.SetAsync(key, "v1");
+        Assert.Equal("v1", (await cache.TryGetAsync<string>(key)).Value);
+
+        await cache.SetAsync(key, "v2");
+        Assert.Equal("v2", (await cache.TryGetAsync<string>(key)).Value);
+        await cache.IncrementAsync(CacheTestCluster.NewKey("counter"));
+        await cache.RemoveAsync(key);
+        Assert.False((await cache.TryGetAsync<string>(key)).Found);
+    }
+
+    [Fact]
+    public async Task NearCopy_IsNeverUsedPastItsFreshnessOrTheMaxTimeToLive()
+    {
+        using var metrics = RecordSiloMetrics();
+        var cache = NewCache(near => near.MaxTimeToLive = TimeSpan.FromSeconds(5));
+        var shortLived = CacheTestCluster.NewKey("near");
+        var longLived = CacheTestCluster.NewKey("near");
+        await _cluster.Cache.SetAsync(shortLived, "s", new CacheEntryOptions { TimeToLive = TimeSpan.FromSeconds(4), FreshFor = TimeSpan.FromSeconds(2) });
+        await _cluster.Cache.SetAsync(longLived, "l", new CacheEntryOptions { TimeToLive = TimeSpan.FromHours(1) });
+        await cache.TryGetAsync<string>(shortLived);
+        await cache.TryGetAsync<string>(longLived);
+
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(3));
+        var stale = await cache.TryGetAsync<string>(shortLived);
+        Assert.Equal(CacheEntryState.Stale, stale.State);
+        Assert.Equal("l", (await cache.TryGetAsync<string>(longLived)).Value);
+        Assert.Equal(3, metrics["cachecluster.entry.hits"]);
+
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal("l", (await cache.TryGetAsync<string>(longLived)).Value);
+        Assert.Equal(4, metrics["cachecluster.entry.hits"]);
+    }
+
+    [Fact]
+    public async Task NearCache_IsBoundedInEntriesAndBytes_LeastRecentlyUsedOut()
+    {
+        var cache = NewCache(near => near.MaxEntries = 3);
+        var keys = Enumerable.Range(0, 5).Select(_ => CacheTestCluster.NewKey("near")).ToArray();
+        foreach (var key in keys)
+        {
+            await _cluster.Cache.SetAsync(key, "v");
+        }
+
+        await cache.TryGetAsync<string>(keys[0]);
+        await cache.TryGetAsync<string>(keys[1]);
+        await cache.TryGetAsync<string>(keys[2]);
+        await cache.TryGetAsync<string>(keys[0]);
+        await cache.TryGetAsync<string>(keys[3]);
+
+        Assert.Equal(3, cache.Near.Count);
+        Assert.True(cache.Near.TryGet(keys[0], out _));
+        Assert.False(cache.Near.TryGet(keys[1], out _));
+
+        var small = NewCache(near => near.MaxBytes = 1000);
+        foreach (var key in keys)
+        {
+            await _cluster.Cache.SetAsync(key, new string('x', 300));
+            await small.TryGetAsync<string>(key);
+        }
+
+        Assert.InRange(small.Near.Bytes, 1, 1000);
+        Assert.InRange(small.Near.Count, 1, 2);
+    }
+
+    [Fact]
+    public async Task PerCallOptIn_AndOptOut()
+    {
+        var optedOut = NewCache(near => near.Enabled = false);
+        var key = CacheTestCluster.NewKey("near");
+        await _cluster.Cache.SetAsync(key, "v");
+
+        await optedOut.TryGetAsync<string>(key);
+        Assert.Null(Volatile.Read(ref optedOut.NearField));
+        await optedOut.TryGetAsync<string>(key, new CacheReadOptions { UseNearCache = true });
+        Assert.Equal(1, optedOut.Near.Count);
+
+        var optedIn = NewCache();
+        await optedIn.TryGetAsync<string>(key, new CacheReadOptions { UseNearCache = false });
+        Assert.Equal(0, optedIn.Near.Count);
+    }
+
+    [Fact]
+    public void ChangeReportedWhileAReadIsInFlight_KeepsTheAnswerOutOfTheNearCache()
+    {
+        var near = new CacheCluster.Internal.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor: null);
+        var fresh = new CacheReadResult { State = CacheEntryState.Fresh, Value = new CacheValue([1]), Version = 1, LastModified = _cluster.Clock.GetUtcNow() };
+
+        var marker = near.BeginRead("k");
+        ((INearCacheObserver)near).InvalidateAsync("k");
+        near.Complete("k", marker, new CacheTrackedRead(fresh, Tracked: true));
+        Assert.False(near.TryGet("k", out _));
+
+        near.Complete("k2", near.BeginRead("k2"), new CacheTrackedRead(fresh, Tracked: false));
+        Assert.False(near.TryGet("k2", out _));
+
+        near.Complete("k3", near.BeginRead("k3"), new CacheTrackedRead(fresh, Tracked: true));
+        Assert.True(near.TryGet("k3", out _));
+    }
+
+    [Fact]
+    public void LostConnection_FlushesTheNearCache()
+    {
+        var monitor = new ClusterConnectionMonitor();
+        var near = new CacheCluster.Internal.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor);
+        var fresh = new CacheReadResult { State = CacheEntryState.Fresh, Value = new CacheValue([1]), Version = 1, LastModified = _cluster.Clock.GetUtcNow() };
+        near.Complete("k", near.BeginRead("k"), new CacheTrackedRead(fresh, Tracked: true));
+        Assert.Equal(1, near.Count);
+
+        monitor.OnGatewayCountChanged(null, new GatewayCountChangedEventArgs(0, 1));
+
+        Assert.Equal(0, near.Count);
+    }
+}
