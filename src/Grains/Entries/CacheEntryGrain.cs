@@ -380,6 +380,10 @@ internal sealed partial class CacheEntryGrain(
     private static bool NeedsRegistration(EntryRecord? stored, EntryRecord next) =>
         stored is null || stored.ExpiresAt != next.ExpiresAt || next.Tags.Any(tag => !stored.Tags.Contains(tag, StringComparer.Ordinal));
 
+    /// <summary>
+    /// After a durable write or delete: leaves the key index (on delete) and the tags the entry no longer carries, both
+    /// at once. A failure only leaves a registration that costs a no-op at the next invalidation.
+    /// </summary>
     private async Task UnregisterDroppedTagsAsync(EntryRecord? stored, EntryRecord? next)
     {
         if (stored is null)
@@ -387,36 +391,20 @@ internal sealed partial class CacheEntryGrain(
             return;
         }
 
-        if (next is null)
-        {
-            try
-            {
-                await keyIndex.RemoveAsync([IKeyIndex.PartitionOf(_key)], _key);
-            }
-            catch (CacheStorageException ex)
-            {
-                LogWarningUnregisterFailed(ex, KeyHash);
-            }
-        }
+        var dropped = stored.Tags.Length == 0 ? [] : next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
+        var keyIndexRemoval = next is null ? Unregister(keyIndex, [IKeyIndex.PartitionOf(_key)]) : Task.CompletedTask;
+        var tagRemoval = dropped.Length > 0 ? Unregister(tagIndex, dropped) : Task.CompletedTask;
+        await Task.WhenAll(keyIndexRemoval, tagRemoval);
+    }
 
-        if (stored.Tags.Length == 0)
-        {
-            return;
-        }
-
-        var dropped = next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
-        if (dropped.Length == 0)
-        {
-            return;
-        }
-
+    private async Task Unregister(ITagIndex index, IReadOnlyCollection<string> names)
+    {
         try
         {
-            await tagIndex.RemoveAsync(dropped, _key);
+            await index.RemoveAsync(names, _key);
         }
         catch (CacheStorageException ex)
         {
-            // A leftover registration only costs a no-op at the next invalidation of the tag.
             LogWarningUnregisterFailed(ex, KeyHash);
         }
     }

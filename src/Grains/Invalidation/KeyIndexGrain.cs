@@ -5,7 +5,7 @@ namespace CacheCluster.Invalidation;
 /// <summary>A partition of the key index: matches its live keys against a glob and removes the matches.</summary>
 internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock, IKeyIndex index) : Grain, IKeyIndexGrain
 {
-    private const int FanOut = 512;
+    private const int FanOut = 4096;
 
     public async Task<long> InvalidateAsync(string pattern, bool allowAll)
     {
