@@ -318,21 +318,31 @@ internal sealed partial class CacheEntryGrain(
             bool written;
             try
             {
-                // Register tags before the write: a failed write leaves a harmless extra registration, never an
-                // entry that tag invalidation cannot reach.
-                if (next is { Tags.Length: > 0 } && NeedsRegistration(stored, next))
+                var tagsToRegister = next is { Tags.Length: > 0 } && NeedsRegistration(stored, next) ? next.Tags : [];
+                var keyIndexPartition = next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt) ? IKeyIndex.PartitionOf(_key) : null;
+                if (next is not null && store is IIndexedEntryStore indexed)
                 {
-                    await tagIndex.AddAsync(next.Tags, _key, next.ExpiresAt, now);
+                    // One atomic step: the record and its registrations together, or nothing.
+                    written = await indexed.WriteIndexedAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now, tagsToRegister, keyIndexPartition, now);
                 }
-
-                if (next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt))
+                else
                 {
-                    await keyIndex.AddAsync([IKeyIndex.PartitionOf(_key)], _key, next.ExpiresAt, now);
-                }
+                    // Register before the write: a failed write leaves a harmless extra registration, never an
+                    // entry that tag invalidation cannot reach.
+                    if (tagsToRegister.Length > 0)
+                    {
+                        await tagIndex.AddAsync(tagsToRegister, _key, next!.ExpiresAt, now);
+                    }
 
-                written = next is null
-                    ? await store.DeleteAsync(_key, stored!.Version)
-                    : await store.WriteAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now);
+                    if (keyIndexPartition is not null)
+                    {
+                        await keyIndex.AddAsync([keyIndexPartition], _key, next!.ExpiresAt, now);
+                    }
+
+                    written = next is null
+                        ? await store.DeleteAsync(_key, stored!.Version)
+                        : await store.WriteAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now);
+                }
             }
             catch (CacheStorageException ex)
             {

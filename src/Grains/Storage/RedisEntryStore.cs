@@ -10,12 +10,27 @@ namespace CacheCluster.Storage;
 /// Entries in Redis: one string per key under <c>{ServiceId}/e/</c>, holding the compact record, with a Redis TTL equal
 /// to the entry's hard expiry. Writes and deletes run as Lua scripts fenced on the record's leading version bytes.
 /// </summary>
-internal sealed class RedisEntryStore(RedisConnection connection, IOptions<CacheClusterOptions> options) : IEntryStore
+internal sealed class RedisEntryStore(RedisConnection connection, IOptions<CacheClusterOptions> options) : IIndexedEntryStore
 {
     // GETRANGE of a missing key is "", which is what a writer that expects the key absent passes.
     private const string WriteScript = """
         if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
         if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+        return 1
+        """;
+
+    // The write script, then for each index set (a tag's or a key-index partition's, laid out as RedisTagIndex does):
+    // add the key scored by its expiry, prune expired members, and expire the set with its latest member.
+    private const string IndexedWriteScript = """
+        if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
+        if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+        local now = tonumber(ARGV[6])
+        for i = 2, #KEYS do
+          redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4])
+          redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
+          local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+          if last[2] == 'inf' then redis.call('PERSIST', KEYS[i]) else redis.call('PEXPIRE', KEYS[i], math.max(1, tonumber(last[2]) - now)) end
+        end
         return 1
         """;
 
@@ -26,6 +41,8 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         """;
 
     private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"{options.Value.ServiceId}/e/");
+    private readonly string _tagPrefix = $"{options.Value.ServiceId}/t/";
+    private readonly string _keyIndexPrefix = $"{options.Value.ServiceId}/k/";
 
     public async Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -42,6 +59,31 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
             WriteScript,
             [RedisKeyFor(key)],
             [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl])).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public async Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, DateTimeOffset now)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
+        var keys = new RedisKey[1 + tags.Count + (keyIndexPartition is null ? 0 : 1)];
+        keys[0] = RedisKeyFor(key);
+        var i = 1;
+        foreach (var tag in tags)
+        {
+            keys[i++] = _tagPrefix + tag;
+        }
+
+        if (keyIndexPartition is not null)
+        {
+            keys[i] = _keyIndexPrefix + keyIndexPartition;
+        }
+
+        RedisValue score = record.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : "+inf";
+        var result = await Run(() => database.ScriptEvaluateAsync(
+            IndexedWriteScript,
+            keys,
+            [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds()])).ConfigureAwait(false);
         return (long)result == 1;
     }
 

@@ -166,6 +166,32 @@ public sealed class RedisPersistenceTests(RedisFixture fixture)
     }
 
     [Fact]
+    public async Task IndexedWrite_StoresTheRecordAndItsRegistrationsInOneStep_OrNothingWhenFenced()
+    {
+        var serviceId = "indexed-" + Guid.NewGuid().ToString("N")[..8];
+        await using var connection = new RedisConnection(_redis.ConnectionString);
+        var store = new RedisEntryStore(connection, Options.Create(new CacheClusterOptions { ServiceId = serviceId }));
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var record = new EntryRecord { Version = 1, Kind = CacheEntryKind.Value, Value = [1], LastModified = now, ExpiresAt = now.AddMinutes(5), Tags = ["a", "b"] };
+        var database = _redis.Connection.GetDatabase();
+
+        Assert.True(await store.WriteIndexedAsync("k1", record, expectedVersion: 0, TimeSpan.FromMinutes(5), ["a", "b"], "7", now));
+
+        Assert.True(await database.KeyExistsAsync($"{serviceId}/e/k1"));
+        foreach (var set in new[] { $"{serviceId}/t/a", $"{serviceId}/t/b", $"{serviceId}/k/7" })
+        {
+            Assert.Equal(now.AddMinutes(5).ToUnixTimeMilliseconds(), await database.SortedSetScoreAsync(set, "k1"));
+            Assert.InRange((await database.KeyTimeToLiveAsync(set))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        }
+
+        // A stale writer's fence fails: neither the record nor any registration is written.
+        var stale = new EntryRecord { Version = 5, Kind = CacheEntryKind.Value, Value = [2], LastModified = now, Tags = ["c"] };
+        Assert.False(await store.WriteIndexedAsync("k1", stale, expectedVersion: 3, null, ["c"], "8", now));
+        Assert.False(await database.KeyExistsAsync($"{serviceId}/t/c"));
+        Assert.False(await database.KeyExistsAsync($"{serviceId}/k/8"));
+    }
+
+    [Fact]
     public async Task WarmRestart_ActivationLoadsFromRedis()
     {
         var serviceId = "warm-" + Guid.NewGuid().ToString("N")[..8];

@@ -1,0 +1,18 @@
+using CacheCluster.Entries;
+
+namespace CacheCluster.Storage;
+
+/// <summary>
+/// A store that keeps the tag and key indexes itself, so that a write and its registrations are one atomic step (one
+/// round trip to Redis instead of three).
+/// </summary>
+internal interface IIndexedEntryStore : IEntryStore
+{
+    /// <summary>
+    /// Stores <paramref name="record"/> if the stored version is <paramref name="expectedVersion"/> and, in the same
+    /// step, registers the key under <paramref name="tags"/> and, when given, key index <paramref name="keyIndexPartition"/>,
+    /// scored by the record's hard expiry.
+    /// </summary>
+    /// <returns><see langword="false"/> if the fence failed: nothing was written or registered.</returns>
+    Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, DateTimeOffset now);
+}
