@@ -28,6 +28,50 @@ internal static class RequestPath
             throw new HttpRequestHeaderException("The request path is missing a segment.");
         }
 
-        return Uri.UnescapeDataString(segments[index + 1]);
+        return Decode(segments[index + 1]);
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Percent-decodes a segment into UTF-8 strictly: an escape that is not valid UTF-8 (<c>%FF</c>) is an error, not a
+    /// replacement character, so two different byte sequences can never name the same key.
+    /// </summary>
+    private static string Decode(string segment)
+    {
+        if (!segment.Contains('%', StringComparison.Ordinal))
+        {
+            return segment;
+        }
+
+        var bytes = new List<byte>(segment.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < segment.Length; i++)
+        {
+            var c = segment[i];
+            if (c == '%' && i + 2 < segment.Length && Uri.IsHexDigit(segment[i + 1]) && Uri.IsHexDigit(segment[i + 2]))
+            {
+                bytes.Add((byte)((Uri.FromHex(segment[i + 1]) << 4) | Uri.FromHex(segment[i + 2])));
+                i += 2;
+            }
+            else
+            {
+                var count = System.Text.Encoding.UTF8.GetBytes(segment.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < segment.Length ? 2 : 1), utf8);
+                bytes.AddRange(utf8[..count]);
+                if (count == 4)
+                {
+                    i++;
+                }
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString([.. bytes]);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new InvalidCacheKeyException("A path segment (key or identifier) is not valid UTF-8 once percent-decoded.");
+        }
     }
 }
