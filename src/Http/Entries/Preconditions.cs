@@ -135,7 +135,21 @@ internal sealed class Preconditions
             }
         }
 
-        if (!EntityTagHeaderValue.TryParseStrictList(values, out var tags) || tags.Count == 0)
+        IList<EntityTagHeaderValue>? tags;
+        bool parsed;
+        try
+        {
+            parsed = EntityTagHeaderValue.TryParseStrictList(values, out tags);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // The framework's parser can run off the end of some malformed values (such as "W/" then whitespace),
+            // found by FuzzTests: that is a malformed header, not a server error.
+            parsed = false;
+            tags = null;
+        }
+
+        if (!parsed || tags is null || tags.Count == 0)
         {
             throw new HttpRequestHeaderException($"{header} is not a list of entity tags, nor '*'.");
         }

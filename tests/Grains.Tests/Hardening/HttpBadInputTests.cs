@@ -28,7 +28,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
     public static TheoryData<string, int> Cases => new()
     {
         { "ttl NaN", 400 }, { "ttl negative", 400 }, { "ttl overflowing", 400 }, { "fresh over ttl", 400 },
-        { "max-age not a number", 400 }, { "100 MB body", 413 }, { "star mixed with tags", 400 }, { "stale If-Match", 412 },
+        { "max-age not a number", 400 }, { "100 MB body", 413 }, { "star mixed with tags", 400 }, { "weak prefix then whitespace", 400 }, { "stale If-Match", 412 },
         { "made-up lease token", 409 }, { "tag too long", 400 }, { "increment by text", 400 }, { "increment of text", 409 },
         { "invalid UTF-8 key", 400 }, { "CRLF in the key", 400 }, { "malformed glob", 400 }, { "lone star glob", 400 },
         { "broken invalidate body", 400 }, { "broken event JSON", 400 }, { "event nested 100 deep", 400 },
@@ -76,6 +76,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             "max-age not a number" => client.SendAsync(Put(string.Empty, ("Cache-Control", "max-age=soon"))),
             "100 MB body" => client.SendAsync(HundredMegabytes(path)),
             "star mixed with tags" => client.SendAsync(Put(string.Empty, ("If-None-Match", "\"1\", *"))),
+            "weak prefix then whitespace" => client.SendAsync(Put(string.Empty, ("If-Match", "W/\t"))),
             "stale If-Match" => client.SendAsync(Put(string.Empty, ("If-Match", "\"1\""))),
             "made-up lease token" => client.SendAsync(Put(string.Empty, ("Cache-Lease", "424242"))),
             "tag too long" => client.SendAsync(Put(string.Empty, ("Cache-Tag", new string('t', 300)))),
