@@ -5,7 +5,8 @@
 # everything it started on exit, failure included. Exit 1 when a target returned wrong data or failed.
 #
 # Usage: scripts/bench.sh [--quick] [--scenario S1,S3,...] [--silos 1|3] [--no-build]
-#   --quick        10,000 keys, 3 s runs, one stampede round, 100,000 entries in S7: about three minutes
+#   --quick        10,000 keys, 3 s runs, one stampede round, 50,000 entries in S7: about three minutes on an idle
+#                  2-core machine (full: 100,000 keys, 10 s runs, 3 rounds, 100,000 and 1,000,000 entries)
 #   --scenario L   comma-separated subset of S1,S2,S3,S4,S5,S6,S7 (default: all)
 #   --silos N      1 (default) or 3 silos
 #   --no-build     use the Release builds already there
@@ -17,7 +18,7 @@ bench_args=()
 original_args=("$@")
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 

@@ -31,7 +31,7 @@ internal static class AllCommand
         var siloPid = new Option<int[]>("--silo-pid") { Description = "A silo's process id (S7 reads its RSS); repeat for each silo", HelpName = "PID" };
         var siloMetrics = new Option<string[]>("--silo-metrics") { Description = "A silo's /metrics URL (S7 looks for the GC heap there); repeat for each silo", HelpName = "URL" };
         var cli = new Option<string?>("--cli") { Description = "The cachecluster CLI dll, for S4's CacheCluster processes", HelpName = "DLL" };
-        var quick = new Option<bool>("--quick") { Description = "Smaller key sets, short runs, one stampede round: about three minutes" };
+        var quick = new Option<bool>("--quick") { Description = "10,000 keys, 3 s runs, one stampede round, 50,000 entries in S7: about three minutes" };
         var scenario = new Option<string>("--scenario") { Description = "Comma-separated scenarios to run", HelpName = "S1,S3,...", DefaultValueFactory = _ => string.Join(',', AllSettings.AllScenarios) };
         var silos = new Option<int>("--silos") { Description = "How many silos the cluster has (for the report)", HelpName = "N", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Directory for all-<date>.json and .md", HelpName = "DIR", DefaultValueFactory = _ => Path.Combine("bench", "results") };
@@ -45,7 +45,7 @@ internal static class AllCommand
         {
             var names = parse.GetRequiredValue(scenario).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => s.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
-            if (names.Count == 0 || names.Except(AllSettings.AllScenarios).FirstOrDefault() is { } unknown)
+            if (names.Count == 0 || names.Except(AllSettings.AllScenarios).Any())
             {
                 await Console.Error.WriteLineAsync($"cachecluster-bench: --scenario takes a comma-separated list of {string.Join(", ", AllSettings.AllScenarios)}");
                 return 2;
@@ -115,40 +115,23 @@ internal static class AllCommand
         try
         {
             // S7 first, while the silos hold nothing else; S5 last, as it runs in a process of its own.
-            if (settings.Runs("S7"))
-            {
-                await MemoryScenario.RunAsync(context, cancellationToken);
-            }
-
             var readKeys = new ReadKeys(new KeySpace(settings.Keys, settings.ValueBytes, seed: 11));
-            if (settings.Runs("S1"))
+            var scenarios = new (string Name, Func<Task> Run)[]
             {
-                await ReadScenario.RunS1Async(context, readKeys, cancellationToken);
-            }
-
-            if (settings.Runs("S2"))
+                ("S7", () => MemoryScenario.RunAsync(context, cancellationToken)),
+                ("S1", () => ReadScenario.RunS1Async(context, readKeys, cancellationToken)),
+                ("S2", () => ReadScenario.RunS2Async(context, readKeys, cancellationToken)),
+                ("S3", () => WriteScenario.RunAsync(context, new KeySpace(settings.Keys, settings.ValueBytes, seed: 13), cancellationToken)),
+                ("S4", () => StampedeScenario.RunAsync(context, cancellationToken)),
+                ("S6", () => InvalidationScenario.RunAsync(context, cancellationToken)),
+                ("S5", () => RateLimitScenario.RunAsync(context, cancellationToken)),
+            };
+            foreach (var (name, run) in scenarios.Where(s => settings.Runs(s.Name)))
             {
-                await ReadScenario.RunS2Async(context, readKeys, cancellationToken);
-            }
-
-            if (settings.Runs("S3"))
-            {
-                await WriteScenario.RunAsync(context, new KeySpace(settings.Keys, settings.ValueBytes, seed: 13), cancellationToken);
-            }
-
-            if (settings.Runs("S4"))
-            {
-                await StampedeScenario.RunAsync(context, cancellationToken);
-            }
-
-            if (settings.Runs("S6"))
-            {
-                await InvalidationScenario.RunAsync(context, cancellationToken);
-            }
-
-            if (settings.Runs("S5"))
-            {
-                await RateLimitScenario.RunAsync(context, cancellationToken);
+                var scenarioStarted = clock.GetTimestamp();
+                await run();
+                context.ScenarioSeconds[name] = Math.Round(clock.GetElapsedTime(scenarioStarted).TotalSeconds, 1);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({name}: {context.ScenarioSeconds[name]:0.0} s)"));
             }
         }
         catch (BenchFailureException ex)
@@ -172,6 +155,7 @@ internal static class AllCommand
             context.Invalidation,
             context.Memory,
             Goals.Evaluate(context),
+            context.ScenarioSeconds,
             context.Notes);
         var markdown = BenchReportWriter.ToMarkdown(report);
         Console.WriteLine();

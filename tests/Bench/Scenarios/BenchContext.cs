@@ -57,4 +57,7 @@ internal sealed class BenchContext
     public List<MemoryRow> Memory { get; } = [];
 
     public List<string> Notes { get; } = [];
+
+    /// <summary>How long each scenario took, set up included, in seconds.</summary>
+    public SortedDictionary<string, double> ScenarioSeconds { get; } = new(StringComparer.Ordinal);
 }

@@ -29,7 +29,7 @@ internal static class RateLimitScenario
 
         if (context.Settings.Quick)
         {
-            arguments.AddRange(["--quick", "--seconds", "1.5"]);
+            arguments.AddRange(["--quick", "--seconds", "1"]);
         }
 
         arguments.AddRange(["--command", context.Command]);

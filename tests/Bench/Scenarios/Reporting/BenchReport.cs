@@ -18,4 +18,5 @@ internal sealed record BenchReport(
     IReadOnlyList<InvalidationRow> Invalidation,
     IReadOnlyList<MemoryRow> Memory,
     IReadOnlyList<GoalRow> Goals,
+    IReadOnlyDictionary<string, double> ScenarioSeconds,
     IReadOnlyList<string> Notes);

@@ -22,7 +22,7 @@ internal static class BenchReportWriter
         var text = new StringBuilder();
         Line(text, $"# CacheCluster benchmarks, {report.StartedAt:yyyy-MM-dd HH:mm} UTC ({report.Mode})");
         text.AppendLine();
-        Line(text, $"`{report.Command}`: {report.Silos} silo(s) in Redis mode, one private redis-server, this client process; {report.WallSeconds:0} s in all.");
+        Line(text, $"`{report.Command}`: {report.Silos} silo(s) in Redis mode, one private redis-server, this client process; {report.WallSeconds:0} s in all ({string.Join(", ", report.ScenarioSeconds.Select(p => $"{p.Key} {p.Value:0} s"))}).");
         Line(text, $"Machine: {report.Machine.Describe()}. Packages: {string.Join(", ", report.Machine.Packages.Concat(report.PeerPackages).Select(p => $"{p.Key} {p.Value}"))}.");
         text.AppendLine();
         text.AppendLine("Only same-run ratios mean much here: the machine is shared and absolute figures move by ±50 % between runs.");
@@ -52,9 +52,9 @@ internal static class BenchReportWriter
             }
 
             text.AppendLine();
-            foreach (var setup in report.Throughput.Select(r => (r.Target, r.Setup)).Distinct())
+            foreach (var row in report.Throughput)
             {
-                Line(text, $"- {setup.Target}: {setup.Setup}");
+                Line(text, $"- {row.Scenario} {row.Target}: {row.Setup}");
             }
         }
 

@@ -42,7 +42,7 @@ internal static class StampedeScenario
             ])));
         }
 
-        var startDelay = TimeSpan.FromSeconds(5);
+        var startDelay = TimeSpan.FromSeconds(8);
         foreach (var (name, launch) in targets)
         {
             var latencies = new List<double>();
