@@ -80,7 +80,7 @@ internal static class MemoryScenario
         await TimedRun.VerifySampleAsync(target, clusterKeys, space, seed: 3, cancellationToken);
         if (gcBefore is null)
         {
-            context.Notes.Add("S7: the silos' /metrics exports only the CacheCluster and Microsoft.Orleans meters, not the .NET runtime's GC heap gauge, so CacheCluster is measured by RSS only (which includes Orleans activations and allocator slack; it never shrinks).");
+            context.Notes.Add("S7: the silos' /metrics exports only the CacheCluster and Microsoft.Orleans meters, not the .NET runtime's GC heap gauge, so CacheCluster is measured by RSS only (which includes Orleans activations and allocator slack, and shrinks when the silo returns earlier garbage: hence S7 runs first).");
         }
     }
 
