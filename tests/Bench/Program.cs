@@ -6,6 +6,8 @@ var root = new RootCommand("CacheCluster benchmarks, each measured beside a peer
     RateLimitCommand.Create(),
     RateLimitCommand.CreateSiloArguments(),
     CacheCluster.Bench.Invalidation.InvalidationCommand.Create(),
+    CacheCluster.Bench.Scenarios.AllCommand.Create(),
+    CacheCluster.Bench.Scenarios.Stampede.StampedePeerCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -45,7 +45,7 @@ internal static class InvalidationCommand
             });
             using var host = builder.Build();
             await host.StartAsync(cancellationToken);
-            var report = await RunAsync(host.Services, parse.GetValue(entries), parse.GetValue(runs), cancellationToken);
+            var report = (await MeasureAsync(host.Services, parse.GetValue(entries), parse.GetValue(runs), cancellationToken)).Report;
             Console.Write(report);
             if (parse.GetValue(output) is { } directory)
             {
@@ -62,7 +62,8 @@ internal static class InvalidationCommand
         return command;
     }
 
-    private static async Task<string> RunAsync(IServiceProvider services, int entries, int runs, CancellationToken cancellationToken)
+    /// <summary>Runs the measurement on a started client host; <c>all</c> calls it too, for its combined report.</summary>
+    internal static async Task<InvalidationFigures> MeasureAsync(IServiceProvider services, int entries, int runs, CancellationToken cancellationToken)
     {
         var cache = services.GetRequiredService<IClusterCache>();
         var client = services.GetRequiredService<IClusterClient>();
@@ -128,7 +129,7 @@ internal static class InvalidationCommand
         Row(text, $"publish → {entries:N0} tagged entries invalidated", applied);
         Row(text, $"publish → subscriber notified ({entries:N0} entries)", notified);
         Row(text, "publish → subscriber notified (1 entry)", single);
-        return text.ToString();
+        return new InvalidationFigures(text.ToString(), applied, notified, single);
     }
 
     private static void Row(StringBuilder text, string name, List<double> samples)

@@ -19,6 +19,10 @@ internal sealed class LoadRunner(TimeProvider clock)
             return () => identifiers == 1 ? 0 : random.Next(identifiers);
         }, acquire);
 
+    /// <summary>Runs <paramref name="callers"/> callers for <paramref name="duration"/>, each drawing identifiers from the picker <paramref name="pickerFor"/> makes for it.</summary>
+    public Task<LoadResult> RunForAsync(Func<int, ValueTask<Outcome>> acquire, Func<int, Func<int>> pickerFor, int callers, TimeSpan duration) =>
+        RunAsync(callers, (caller, start, now) => clock.GetElapsedTime(start, now) < duration, pickerFor, acquire);
+
     /// <summary>Makes exactly <paramref name="attempts"/> decisions from <paramref name="callers"/> callers on identifiers 0, 1, 2, … (mod <paramref name="identifiers"/>).</summary>
     public Task<LoadResult> RunCountAsync(Func<int, ValueTask<Outcome>> acquire, int identifiers, int callers, long attempts)
     {
