@@ -1,6 +1,6 @@
 namespace CacheCluster.Bench.Scenarios.Targets;
 
-/// <summary>CacheCluster through its .NET client: <see cref="IClusterCache.TryGetBytesAsync"/> and <see cref="IClusterCache.SetBytesAsync"/>.</summary>
+/// <summary>CacheCluster through its .NET client: <see cref="IClusterCache.TryGetBytesAsync(string, CancellationToken)"/> and <see cref="IClusterCache.SetBytesAsync"/>.</summary>
 internal sealed class ClusterCacheTarget(IClusterCache cache, string setup) : ICacheTarget
 {
     public string Name => "CacheCluster";
