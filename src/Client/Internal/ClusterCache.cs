@@ -51,21 +51,26 @@ internal sealed partial class ClusterCache(
     public Task<CacheReadResult> TryGetBytesAsync(string key, CancellationToken cancellationToken = default) =>
         TryGetBytesAsync(key, null, cancellationToken);
 
-    public async Task<CacheReadResult> TryGetBytesAsync(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default)
+    public Task<CacheReadResult> TryGetBytesAsync(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default)
     {
         if (!(readOptions?.UseNearCache ?? _options.NearCache.Enabled))
         {
-            return await CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken).ConfigureAwait(false);
+            return CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken);
         }
 
         CacheKey.Validate(key, _options.MaxKeyBytes);
         var near = Near;
-        if (near.TryGet(key, out var hit))
+        if (near.TryGetCompleted(key, out var hit))
         {
             _metrics.NearHit();
             return hit;
         }
 
+        return ReadThroughAsync(near, key, cancellationToken);
+    }
+
+    private async Task<CacheReadResult> ReadThroughAsync(NearCache near, string key, CancellationToken cancellationToken)
+    {
         _metrics.NearMiss();
         var marker = near.BeginRead(key);
         var read = await CallAsync(key, "Get", g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
@@ -82,7 +87,7 @@ internal sealed partial class ClusterCache(
         get
         {
             var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache(_options.NearCache, _clock, client, monitor));
-            if (Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
+            if (Volatile.Read(ref _nearSubscribed) == 0 && Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
             {
                 _ = SubscribeNearCacheAsync(near);
             }

@@ -57,6 +57,19 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
 
     public bool TryGet(string key, out CacheReadResult result)
     {
+        if (TryGetCompleted(key, out var completed))
+        {
+            result = completed.Result;
+            return true;
+        }
+
+        result = CacheReadResult.Missing;
+        return false;
+    }
+
+    /// <summary>A hit as an already-completed task, made once per entry: a hit allocates nothing.</summary>
+    public bool TryGetCompleted(string key, out Task<CacheReadResult> result)
+    {
         var now = _clock.GetUtcNow();
         lock (_lock)
         {
@@ -64,9 +77,13 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
             {
                 if (node.Value.ValidUntil > now)
                 {
-                    _recency.Remove(node);
-                    _recency.AddFirst(node);
-                    result = node.Value.Result;
+                    if (!ReferenceEquals(_recency.First, node))
+                    {
+                        _recency.Remove(node);
+                        _recency.AddFirst(node);
+                    }
+
+                    result = node.Value.Completed;
                     return true;
                 }
 
@@ -74,7 +91,7 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
             }
         }
 
-        result = CacheReadResult.Missing;
+        result = null!;
         return false;
     }
 
@@ -125,7 +142,7 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
                 Remove(old);
             }
 
-            _entries[key] = _recency.AddFirst(new Entry(key, result, validUntil, size));
+            _entries[key] = _recency.AddFirst(new Entry(key, result, validUntil, size, Task.FromResult(result)));
             _bytes += size;
             while (_entries.Count > _options.MaxEntries || _bytes > _options.MaxBytes)
             {
@@ -214,5 +231,5 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         _bytes -= node.Value.Size;
     }
 
-    internal sealed record Entry(string Key, CacheReadResult Result, DateTimeOffset ValidUntil, long Size);
+    internal sealed record Entry(string Key, CacheReadResult Result, DateTimeOffset ValidUntil, long Size, Task<CacheReadResult> Completed);
 }
