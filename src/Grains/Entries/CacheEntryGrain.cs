@@ -320,10 +320,12 @@ internal sealed partial class CacheEntryGrain(
             {
                 var tagsToRegister = next is { Tags.Length: > 0 } && NeedsRegistration(stored, next) ? next.Tags : [];
                 var keyIndexPartition = next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt) ? IKeyIndex.PartitionOf(_key) : null;
-                if (next is not null && store is IIndexedEntryStore indexed)
+                if (store is IIndexedEntryStore indexed)
                 {
                     // One atomic step: the record and its registrations together, or nothing.
-                    written = await indexed.WriteIndexedAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now, tagsToRegister, keyIndexPartition, now);
+                    written = next is null
+                        ? await indexed.DeleteIndexedAsync(_key, stored!.Version, stored.Tags, IKeyIndex.PartitionOf(_key))
+                        : await indexed.WriteIndexedAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now, tagsToRegister, keyIndexPartition, DroppedTags(stored, next), now);
                 }
                 else
                 {
@@ -352,7 +354,11 @@ internal sealed partial class CacheEntryGrain(
 
             if (written)
             {
-                await UnregisterDroppedTagsAsync(stored, next);
+                if (store is not IIndexedEntryStore)
+                {
+                    await UnregisterDroppedTagsAsync(stored, next);
+                }
+
                 SetRecord(next);
                 metrics.Write(operation);
                 OnEntryWritten(fillToken);
@@ -401,11 +407,15 @@ internal sealed partial class CacheEntryGrain(
             return;
         }
 
-        var dropped = stored.Tags.Length == 0 ? [] : next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
+        var dropped = DroppedTags(stored, next);
         var keyIndexRemoval = next is null ? Unregister(keyIndex, [IKeyIndex.PartitionOf(_key)]) : Task.CompletedTask;
         var tagRemoval = dropped.Length > 0 ? Unregister(tagIndex, dropped) : Task.CompletedTask;
         await Task.WhenAll(keyIndexRemoval, tagRemoval);
     }
+
+    /// <summary>The tags <paramref name="stored"/> carries and <paramref name="next"/> (null: a removal) does not.</summary>
+    private static string[] DroppedTags(EntryRecord? stored, EntryRecord? next) =>
+        stored is null || stored.Tags.Length == 0 ? [] : next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
 
     private async Task Unregister(ITagIndex index, IReadOnlyCollection<string> names)
     {

@@ -25,12 +25,22 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
         if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
         local now = tonumber(ARGV[6])
-        for i = 2, #KEYS do
+        local added = 1 + tonumber(ARGV[7])
+        for i = added + 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[4]) end
+        for i = 2, added do
           redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4])
           redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
           local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
           if last[2] == 'inf' then redis.call('PERSIST', KEYS[i]) else redis.call('PEXPIRE', KEYS[i], math.max(1, tonumber(last[2]) - now)) end
         end
+        return 1
+        """;
+
+    // The delete script, then the key leaves every index set given.
+    private const string IndexedDeleteScript = """
+        if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[2]) end
         return 1
         """;
 
@@ -62,28 +72,32 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         return (long)result == 1;
     }
 
-    public async Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, DateTimeOffset now)
+    public async Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now)
     {
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
         RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
-        var keys = new RedisKey[1 + tags.Count + (keyIndexPartition is null ? 0 : 1)];
-        keys[0] = RedisKeyFor(key);
-        var i = 1;
-        foreach (var tag in tags)
-        {
-            keys[i++] = _tagPrefix + tag;
-        }
-
+        var added = tags.Count + (keyIndexPartition is null ? 0 : 1);
+        var keys = new List<RedisKey>(1 + added + droppedTags.Count) { RedisKeyFor(key) };
+        keys.AddRange(tags.Select(tag => (RedisKey)(_tagPrefix + tag)));
         if (keyIndexPartition is not null)
         {
-            keys[i] = _keyIndexPrefix + keyIndexPartition;
+            keys.Add(_keyIndexPrefix + keyIndexPartition);
         }
 
+        keys.AddRange(droppedTags.Select(tag => (RedisKey)(_tagPrefix + tag)));
         RedisValue score = record.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : "+inf";
         var result = await Run(() => database.ScriptEvaluateAsync(
             IndexedWriteScript,
-            keys,
-            [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds()])).ConfigureAwait(false);
+            [.. keys],
+            [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), added])).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public async Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
+    {
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        RedisKey[] keys = [RedisKeyFor(key), _keyIndexPrefix + keyIndexPartition, .. tags.Select(tag => (RedisKey)(_tagPrefix + tag))];
+        var result = await Run(() => database.ScriptEvaluateAsync(IndexedDeleteScript, keys, [Fence(expectedVersion), key])).ConfigureAwait(false);
         return (long)result == 1;
     }
 

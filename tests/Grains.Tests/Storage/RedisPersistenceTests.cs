@@ -175,7 +175,7 @@ public sealed class RedisPersistenceTests(RedisFixture fixture)
         var record = new EntryRecord { Version = 1, Kind = CacheEntryKind.Value, Value = [1], LastModified = now, ExpiresAt = now.AddMinutes(5), Tags = ["a", "b"] };
         var database = _redis.Connection.GetDatabase();
 
-        Assert.True(await store.WriteIndexedAsync("k1", record, expectedVersion: 0, TimeSpan.FromMinutes(5), ["a", "b"], "7", now));
+        Assert.True(await store.WriteIndexedAsync("k1", record, expectedVersion: 0, TimeSpan.FromMinutes(5), ["a", "b"], "7", [], now));
 
         Assert.True(await database.KeyExistsAsync($"{serviceId}/e/k1"));
         foreach (var set in new[] { $"{serviceId}/t/a", $"{serviceId}/t/b", $"{serviceId}/k/7" })
@@ -186,9 +186,20 @@ public sealed class RedisPersistenceTests(RedisFixture fixture)
 
         // A stale writer's fence fails: neither the record nor any registration is written.
         var stale = new EntryRecord { Version = 5, Kind = CacheEntryKind.Value, Value = [2], LastModified = now, Tags = ["c"] };
-        Assert.False(await store.WriteIndexedAsync("k1", stale, expectedVersion: 3, null, ["c"], "8", now));
+        Assert.False(await store.WriteIndexedAsync("k1", stale, expectedVersion: 3, null, ["c"], "8", ["a"], now));
         Assert.False(await database.KeyExistsAsync($"{serviceId}/t/c"));
         Assert.False(await database.KeyExistsAsync($"{serviceId}/k/8"));
+        Assert.NotNull(await database.SortedSetScoreAsync($"{serviceId}/t/a", "k1"));
+
+        // A rewrite that drops tag a leaves it in the same step; a delete leaves every index it was in.
+        var rewritten = new EntryRecord { Version = 2, Kind = CacheEntryKind.Value, Value = [3], LastModified = now, ExpiresAt = now.AddMinutes(5), Tags = ["b"] };
+        Assert.True(await store.WriteIndexedAsync("k1", rewritten, expectedVersion: 1, TimeSpan.FromMinutes(5), [], null, ["a"], now));
+        Assert.Null(await database.SortedSetScoreAsync($"{serviceId}/t/a", "k1"));
+        Assert.False(await store.DeleteIndexedAsync("k1", expectedVersion: 1, ["b"], "7"));
+        Assert.True(await store.DeleteIndexedAsync("k1", expectedVersion: 2, ["b"], "7"));
+        Assert.False(await database.KeyExistsAsync($"{serviceId}/e/k1"));
+        Assert.Null(await database.SortedSetScoreAsync($"{serviceId}/t/b", "k1"));
+        Assert.Null(await database.SortedSetScoreAsync($"{serviceId}/k/7", "k1"));
     }
 
     [Fact]
