@@ -24,9 +24,6 @@ internal sealed partial class ClusterCache(
     private NearCache? _near;
     private int _nearSubscribed;
 
-    /// <summary>The number of key index partitions on the silos.</summary>
-    private const int KeyIndexPartitions = 16;
-
     private ICacheSerializer Serializer => _options.Serializer;
 
     public Task<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default) =>
@@ -165,8 +162,7 @@ internal sealed partial class ClusterCache(
 
         try
         {
-            var partitions = Enumerable.Range(0, KeyIndexPartitions).Select(p => client.GetGrain<IKeyIndexGrain>(p).InvalidateAsync(pattern, allowAll));
-            var removed = (await Task.WhenAll(partitions).WaitAsync(cancellationToken).ConfigureAwait(false)).Sum();
+            var removed = await client.InvalidatePatternAsync(pattern, allowAll).WaitAsync(cancellationToken).ConfigureAwait(false);
             _near?.RemovePattern(glob);
             await AnnounceAsync([], [], [pattern]).ConfigureAwait(false);
             return removed;

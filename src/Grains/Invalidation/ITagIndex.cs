@@ -21,7 +21,7 @@ internal interface ITagIndex
 /// </summary>
 internal interface IKeyIndex : ITagIndex
 {
-    public const int Partitions = 16;
+    public const int Partitions = IKeyIndexGrain.Partitions;
 
     public static string PartitionOf(string key) =>
         (System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(key)) % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -17,9 +17,6 @@ internal static class InvalidateEndpoint
     /// <summary>The largest request body: 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>The number of key index partitions on the silos (as the client's).</summary>
-    private const int KeyIndexPartitions = 16;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
@@ -62,8 +59,7 @@ internal static class InvalidateEndpoint
 
         var removedKeys = await Task.WhenAll(keys.Distinct(StringComparer.Ordinal).Select(key => api.Grains.GetGrain<ICacheEntryGrain>(key).DeleteAsync())).ConfigureAwait(false);
         var removedTagged = await Task.WhenAll(tags.Distinct(StringComparer.Ordinal).Select(tag => api.Grains.GetGrain<ITagGrain>(tag).InvalidateAsync())).ConfigureAwait(false);
-        var removedMatching = await Task.WhenAll(patterns.Distinct(StringComparer.Ordinal).SelectMany(pattern =>
-            Enumerable.Range(0, KeyIndexPartitions).Select(partition => api.Grains.GetGrain<IKeyIndexGrain>(partition).InvalidateAsync(pattern, request.AllowAll)))).ConfigureAwait(false);
+        var removedMatching = await Task.WhenAll(patterns.Distinct(StringComparer.Ordinal).Select(pattern => api.Grains.InvalidatePatternAsync(pattern, request.AllowAll))).ConfigureAwait(false);
 
         // Subscribers (near caches, the CDN purger) hear about it through the stream; the removal itself is done.
         if (keys.Length + tags.Length + patterns.Length > 0)

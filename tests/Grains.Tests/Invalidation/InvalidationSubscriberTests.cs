@@ -133,7 +133,7 @@ public sealed class InvalidationSubscriberTests : IAsyncLifetime
 
         // The partition loses the subscription (it moved, or the client was cut off) while an event is applied.
         var user = Guid.NewGuid().ToString("N");
-        var partition = _cluster.Client.GetGrain<IInvalidationStreamGrain>(CacheCluster.Invalidation.Stream.InvalidationPublisherGrain.PartitionOf($"user:{user}"));
+        var partition = _cluster.Client.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of($"user:{user}"));
         await partition.UnsubscribeAsync(ObserverOf(subscription));
         var missed = UserUpdated(user);
         var receipt = await cache.PublishAsync(missed);

@@ -38,7 +38,7 @@ public sealed class RedisInvalidationStreamTests(RedisFixture fixture)
             }
 
             var candidate = Guid.NewGuid().ToString("N")[..10];
-            var partition = cluster.Client.GetGrain<IInvalidationStreamGrain>(InvalidationPublisherGrain.PartitionOf($"entity:{candidate}"));
+            var partition = cluster.Client.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of($"entity:{candidate}"));
             await partition.PingAsync();
             Assert.True(cluster.Cluster.TryGetGrainContext(partition.GetGrainId(), out var context));
             if (!context!.Address.SiloAddress!.Equals(primary))

@@ -12,7 +12,7 @@ internal sealed class GrainInvalidationFanOut(IGrainFactory grains) : IInvalidat
 {
     public async Task<long> ApplyAsync(LoggedEvent logged)
     {
-        var work = new List<Task<long>>(logged.Keys.Count + logged.Tags.Count + (logged.Patterns.Count * IKeyIndex.Partitions));
+        var work = new List<Task<long>>(logged.Keys.Count + logged.Tags.Count + logged.Patterns.Count);
         foreach (var key in logged.Keys)
         {
             work.Add(RemoveKeyAsync(key));
@@ -25,10 +25,7 @@ internal sealed class GrainInvalidationFanOut(IGrainFactory grains) : IInvalidat
 
         foreach (var pattern in logged.Patterns)
         {
-            for (var partition = 0; partition < IKeyIndex.Partitions; partition++)
-            {
-                work.Add(grains.GetGrain<IKeyIndexGrain>(partition).InvalidateAsync(pattern, allowAll: false));
-            }
+            work.Add(grains.InvalidatePatternAsync(pattern, allowAll: false));
         }
 
         return (await Task.WhenAll(work)).Sum();

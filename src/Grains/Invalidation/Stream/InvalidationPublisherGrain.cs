@@ -30,8 +30,6 @@ internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOpt
             throw;
         }
 
-        return GrainFactory.GetGrain<IInvalidationStreamGrain>(PartitionOf(entity)).AppendAsync(domainEvent);
+        return GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(entity)).AppendAsync(domainEvent);
     }
-
-    public static int PartitionOf(string entity) => InvalidationPartitions.Of(entity);
 }
