@@ -78,6 +78,9 @@ public sealed class CacheClusterOptions
     /// <value>Default: 1 second.</value>
     public TimeSpan RateLimitCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets the failure-detection settings (<c>CacheCluster:Membership</c>): how fast a dead silo is noticed.</summary>
+    public CacheClusterMembershipOptions Membership { get; } = new();
+
     /// <summary>Gets or sets how often expired entries are swept from memory.</summary>
     /// <value>Default: 1 second.</value>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);

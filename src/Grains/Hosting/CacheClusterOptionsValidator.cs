@@ -108,6 +108,7 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
         }
 
         ValidateCdn(options.Cdn, failures);
+        ValidateMembership(options.Membership, failures);
 
         if (!Enum.IsDefined(options.Clustering))
         {
@@ -167,6 +168,45 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
         if (cdn.MaxAttempts is < 1 or > 20)
         {
             failures.Add($"{CdnPrefix}MaxAttempts must be between 1 and 20 (was {cdn.MaxAttempts}).");
+        }
+    }
+
+    private static void ValidateMembership(CacheClusterMembershipOptions membership, List<string> failures)
+    {
+        const string MembershipPrefix = Prefix + nameof(CacheClusterOptions.Membership) + ":";
+        if (membership.ProbeTimeout < TimeSpan.FromMilliseconds(100) || membership.ProbeTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{MembershipPrefix}{nameof(membership.ProbeTimeout)} must be between 100 ms and 1 minute (was {membership.ProbeTimeout}).");
+        }
+        else if (membership.MaxProbeTimeout < membership.ProbeTimeout || membership.MaxProbeTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{MembershipPrefix}{nameof(membership.MaxProbeTimeout)} must be at least {nameof(membership.ProbeTimeout)} ({membership.ProbeTimeout}) and at most 5 minutes (was {membership.MaxProbeTimeout}).");
+        }
+
+        if (membership.NumMissedProbesLimit is < 1 or > 10)
+        {
+            failures.Add($"{MembershipPrefix}{nameof(membership.NumMissedProbesLimit)} must be between 1 and 10 (was {membership.NumMissedProbesLimit}).");
+        }
+
+        if (membership.NumVotesForDeathDeclaration is < 1 or > 10)
+        {
+            failures.Add($"{MembershipPrefix}{nameof(membership.NumVotesForDeathDeclaration)} must be between 1 and 10 (was {membership.NumVotesForDeathDeclaration}).");
+        }
+
+        CheckPeriod(failures, MembershipPrefix + nameof(membership.DeathVoteExpirationTimeout), membership.DeathVoteExpirationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        CheckPeriod(failures, MembershipPrefix + nameof(membership.IAmAliveTablePublishTimeout), membership.IAmAliveTablePublishTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        CheckPeriod(failures, MembershipPrefix + nameof(membership.TableRefreshTimeout), membership.TableRefreshTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        if (membership.DeathVoteExpirationTimeout < membership.DetectionTime && membership.DeathVoteExpirationTimeout >= TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{MembershipPrefix}{nameof(membership.DeathVoteExpirationTimeout)} ({membership.DeathVoteExpirationTimeout}) must be at least {nameof(membership.MaxProbeTimeout)} × {nameof(membership.NumMissedProbesLimit)} ({membership.DetectionTime}), or votes expire before they add up.");
+        }
+    }
+
+    private static void CheckPeriod(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{key} must be between {min} and {max} (was {value}).");
         }
     }
 

@@ -81,6 +81,7 @@ public static class CacheClusterSiloBuilderExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
+            builder.Configure<ClusterMembershipOptions>(membership => ConfigureMembership(membership, options.Membership));
 
             if (redis is null)
             {
@@ -99,6 +100,17 @@ public static class CacheClusterSiloBuilderExtensions
         }
 
         return builder;
+    }
+
+    private static void ConfigureMembership(ClusterMembershipOptions membership, CacheClusterMembershipOptions tuned)
+    {
+        membership.ProbeTimeout = tuned.ProbeTimeout;
+        membership.MaxProbeTimeout = tuned.MaxProbeTimeout;
+        membership.NumMissedProbesLimit = tuned.NumMissedProbesLimit;
+        membership.NumVotesForDeathDeclaration = tuned.NumVotesForDeathDeclaration;
+        membership.DeathVoteExpirationTimeout = tuned.DeathVoteExpirationTimeout;
+        membership.IAmAliveTablePublishTimeout = tuned.IAmAliveTablePublishTimeout;
+        membership.TableRefreshTimeout = tuned.TableRefreshTimeout;
     }
 
     private static void AddCdnPurging(IServiceCollection services, CdnOptions cdn)
