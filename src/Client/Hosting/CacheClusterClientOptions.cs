@@ -36,6 +36,13 @@ public sealed class CacheClusterClientOptions
     /// <value>Default: 10 seconds.</value>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets how often the client refreshes its list of live gateways. A gateway whose connection fails is dropped
+    /// at once, and tried again (restarted, or newly found in Redis membership) after at most this long.
+    /// </summary>
+    /// <value>Default: 10 seconds (Orleans: 1 minute).</value>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets the longest key the client sends, in UTF-8 bytes; longer keys fail before any call.</summary>
     /// <value>Default: 1024, as on the silo.</value>
     public int MaxKeyBytes { get; set; } = CacheKey.DefaultMaxKeyBytes;

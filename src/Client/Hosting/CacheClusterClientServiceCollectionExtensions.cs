@@ -75,6 +75,7 @@ public static class CacheClusterClientServiceCollectionExtensions
             }
 
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
             client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectTimeout, TimeProvider.System));
             client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
         });
@@ -118,6 +119,11 @@ public static class CacheClusterClientServiceCollectionExtensions
         if (options.ResponseTimeout <= TimeSpan.Zero || options.ResponseTimeout > TimeSpan.FromMinutes(10))
         {
             failures.Add($"ResponseTimeout must be greater than zero and at most 10 minutes (was {options.ResponseTimeout}).");
+        }
+
+        if (options.GatewayListRefreshPeriod < TimeSpan.FromSeconds(1) || options.GatewayListRefreshPeriod > TimeSpan.FromHours(1))
+        {
+            failures.Add($"GatewayListRefreshPeriod must be between 1 second and 1 hour (was {options.GatewayListRefreshPeriod}).");
         }
 
         if (options.MaxKeyBytes < 1)
