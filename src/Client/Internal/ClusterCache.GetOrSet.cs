@@ -10,6 +10,9 @@ internal sealed partial class ClusterCache
     /// <summary>The longest single wait inside the grain; longer waits are several calls, each well under the response timeout.</summary>
     private static readonly TimeSpan MaxWaitPerCall = TimeSpan.FromSeconds(5);
 
+    /// <summary>The pause before a lookup the cluster did not answer is asked again.</summary>
+    private static readonly TimeSpan UnavailableRetryDelay = TimeSpan.FromMilliseconds(200);
+
     public async Task<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
@@ -30,7 +33,20 @@ internal sealed partial class ClusterCache
                 EagerRefreshThreshold = options.EagerRefreshThreshold,
                 FillFailureMode = options.FillFailureMode,
             };
-            var lookup = await CallAsync(key, "GetOrSet", g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
+            CacheLookup lookup;
+            try
+            {
+                lookup = await CallAsync(key, "GetOrSet", g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
+            }
+            catch (CacheClusterUnavailableException ex) when (_clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
+            {
+                // The key's silo died (or could not be reached) while this caller waited: a lease it held died with it.
+                // Ask again until the wait timeout; the key's next activation hands the lease to a waiter, or the value.
+                LogDebugLookupRetried(ex, CacheKey.Hash(key));
+                await Task.Delay(UnavailableRetryDelay, _clock, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             switch (lookup.Outcome)
             {
                 case CacheLookupOutcome.Hit:
@@ -220,6 +236,9 @@ internal sealed partial class ClusterCache
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Releasing the lease on key {KeyHash} ({Release}) failed; it will time out instead.")]
     private partial void LogWarningReleaseFailed(Exception exception, string keyHash, CacheLeaseRelease release);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "The cluster did not answer a lookup of key {KeyHash}; asking again within the wait timeout.")]
+    private partial void LogDebugLookupRetried(Exception exception, string keyHash);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "The fill of key {KeyHash} was rejected: its lease was voided by a change to the key.")]
     private partial void LogDebugFillVoided(string keyHash);

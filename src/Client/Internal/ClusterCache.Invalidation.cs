@@ -11,7 +11,8 @@ internal sealed partial class ClusterCache
         domainEvent.ParseData(int.MaxValue).Dispose();
         try
         {
-            return await client.GetGrain<IInvalidationPublisherGrain>(0).PublishAsync(domainEvent).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
+            return await RejectedCalls.RetryAsync(() => publisher.PublishAsync(domainEvent).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {

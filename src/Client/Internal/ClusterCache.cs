@@ -237,7 +237,8 @@ internal sealed partial class ClusterCache(
         near?.Invalidate(key);
         try
         {
-            return await call(client.GetGrain<ICacheEntryGrain>(key)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var grain = client.GetGrain<ICacheEntryGrain>(key);
+            return await RejectedCalls.RetryAsync(() => call(grain).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {

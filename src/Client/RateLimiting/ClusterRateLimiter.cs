@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CacheCluster.Hosting;
 using CacheCluster.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,14 @@ using Microsoft.Extensions.Options;
 namespace CacheCluster.RateLimiting;
 
 /// <summary>The <see cref="IClusterRateLimiter"/> over the rate-limiter grains.</summary>
-internal sealed partial class ClusterRateLimiter(IClusterClient client, IOptions<CacheClusterClientOptions> options, ILogger<ClusterRateLimiter>? logger = null) : IClusterRateLimiter
+internal sealed partial class ClusterRateLimiter(
+    IClusterClient client,
+    IOptions<CacheClusterClientOptions> options,
+    ILogger<ClusterRateLimiter>? logger = null,
+    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null) : IClusterRateLimiter
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     // Each policy's failure mode, learnt from the cluster's answers, for when the cluster cannot answer.
     private readonly ConcurrentDictionary<string, RateLimitFailureMode> _failureModes = new(StringComparer.Ordinal);
     private readonly ILogger _logger = logger ?? NullLogger<ClusterRateLimiter>.Instance;
@@ -24,7 +31,8 @@ internal sealed partial class ClusterRateLimiter(IClusterClient client, IOptions
 
         try
         {
-            var decision = await client.GetGrain<IRateLimiterGrain>(key).AcquireAsync(permits).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var limiter = client.GetGrain<IRateLimiterGrain>(key);
+            var decision = await RejectedCalls.RetryAsync(() => limiter.AcquireAsync(permits).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
             _failureModes[policy] = decision.FailureMode;
             return decision;
         }
