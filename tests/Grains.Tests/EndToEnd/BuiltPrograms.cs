@@ -19,19 +19,22 @@ public static class BuiltPrograms
         ?? throw new InvalidOperationException("The test assembly has no AssemblyConfigurationAttribute; cannot tell Debug from Release.");
 
     /// <summary>The full path of <c>CacheCluster.Silo.dll</c>; throws when it was not built.</summary>
-    public static string Silo => Find("Silo", "CacheCluster.Silo.dll");
+    public static string Silo => Find(Path.Combine("src", "Silo"), "CacheCluster.Silo.dll");
 
     /// <summary>The full path of <c>cachecluster.dll</c>; throws when it was not built.</summary>
-    public static string Cli => Find("Cli", "cachecluster.dll");
+    public static string Cli => Find(Path.Combine("src", "Cli"), "cachecluster.dll");
+
+    /// <summary>The full path of <c>CacheCluster.FaultLoad.dll</c>, the fault tests' load client; throws when it was not built.</summary>
+    public static string FaultLoad => Find(Path.Combine("tests", "FaultLoad"), "CacheCluster.FaultLoad.dll");
 
     private static string Find(string project, string assembly)
     {
-        var path = Path.Combine(LazySolutionDirectory.Value, "src", project, "bin", Configuration, "net10.0", assembly);
+        var path = Path.Combine(LazySolutionDirectory.Value, project, "bin", Configuration, "net10.0", assembly);
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException(
                 $"{assembly} was not found at {path}. Build the tests first (dotnet build tests/Grains.Tests -c {Configuration}): " +
-                $"they reference src/{project} with ReferenceOutputAssembly=false so that it is built alongside them.",
+                $"they reference {project} with ReferenceOutputAssembly=false so that it is built alongside them.",
                 path);
     }
 

@@ -23,8 +23,11 @@ internal static class ChildProcesses
             ? path
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
-    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> with stdout and stderr redirected.</summary>
-    public static Process Start(string assembly, IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> with stdout and stderr redirected, and
+    /// stdin closed unless <paramref name="keepStandardInput"/> (then the caller writes to it).
+    /// </summary>
+    public static Process Start(string assembly, IEnumerable<string> arguments, bool keepStandardInput = false)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -48,7 +51,11 @@ internal static class ChildProcesses
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"dotnet {assembly} did not start.");
         Live.TryAdd(process, 0);
-        process.StandardInput.Close();
+        if (!keepStandardInput)
+        {
+            process.StandardInput.Close();
+        }
+
         return process;
     }
 

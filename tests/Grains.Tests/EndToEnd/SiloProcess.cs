@@ -24,8 +24,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Task _exited;
     private int _disposed;
 
-    private SiloProcess(Process process, StringBuilder output, int siloPort, int gatewayPort, int httpPort, ClusterIdentity? identity)
+    private readonly string[] _arguments;
+
+    private SiloProcess(Process process, StringBuilder output, int siloPort, int gatewayPort, int httpPort, ClusterIdentity? identity, string[] arguments)
     {
+        _arguments = arguments;
         HttpPort = httpPort;
         _process = process;
         _output = output;
@@ -84,6 +87,20 @@ public sealed class SiloProcess : IAsyncDisposable
             httpPort = RedisServer.FreePort();
         }
 
+        return await StartAsync(identity, siloPort, gatewayPort, httpPort, arguments);
+    }
+
+    /// <summary>
+    /// Starts this silo again, on the same ports with the same arguments, once it has exited (killed or stopped), and
+    /// returns the new process once it is ready: a restart, as a service manager would do.
+    /// </summary>
+    public Task<SiloProcess> RestartAsync() =>
+        _process.HasExited
+            ? StartAsync(Identity, SiloPort, GatewayPort, HttpPort, _arguments)
+            : throw new InvalidOperationException($"The silo (gateway {Gateway}) is still running.");
+
+    private static async Task<SiloProcess> StartAsync(ClusterIdentity? identity, int siloPort, int gatewayPort, int httpPort, string[] arguments)
+    {
         var output = new StringBuilder();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = ChildProcesses.Start(
@@ -107,7 +124,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var silo = new SiloProcess(process, output, siloPort, gatewayPort, httpPort, identity);
+        var silo = new SiloProcess(process, output, siloPort, gatewayPort, httpPort, identity, arguments);
         try
         {
             var first = await Task.WhenAny(ready.Task, silo._exited).WaitAsync(ReadyTimeout, TimeProvider.System);

@@ -11,14 +11,18 @@ namespace CacheCluster.Tests.Fixtures;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string _executable;
     private readonly string _directory;
+    private readonly bool _appendOnly;
+    private Process _process;
     private int _disposed;
 
-    private RedisServer(Process process, string directory, int port, ConnectionMultiplexer connection)
+    private RedisServer(Process process, string executable, string directory, bool appendOnly, int port, ConnectionMultiplexer connection)
     {
         _process = process;
+        _executable = executable;
         _directory = directory;
+        _appendOnly = appendOnly;
         Port = port;
         Connection = connection;
     }
@@ -29,6 +33,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public ConnectionMultiplexer Connection { get; }
 
+    /// <summary>Gets a value indicating whether the redis-server process is running (it may have been stopped).</summary>
+    public bool IsRunning => !_process.HasExited;
+
     public static async Task<RedisServer> StartAsync(bool appendOnly = false)
     {
         var executable = FindExecutable()
@@ -37,6 +44,35 @@ public sealed class RedisServer : IAsyncDisposable
 
         var directory = Directory.CreateTempSubdirectory("cachecluster-redis-").FullName;
         var port = FreePort();
+        var process = await LaunchAsync(executable, port, directory, appendOnly);
+        var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=5000");
+        return new RedisServer(process, executable, directory, appendOnly, port, connection);
+    }
+
+    /// <summary>Stops redis-server gracefully (SIGTERM: with append-only on, it syncs the AOF first) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            EndToEnd.ChildProcesses.Terminate(_process);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Starts redis-server again after <see cref="StopAsync"/>, on the same port with the same data directory.</summary>
+    public async Task RestartAsync()
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException($"redis-server on port {Port} is still running.");
+        }
+
+        _process.Dispose();
+        _process = await LaunchAsync(_executable, Port, _directory, _appendOnly);
+    }
+
+    private static async Task<Process> LaunchAsync(string executable, int port, string directory, bool appendOnly)
+    {
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -94,8 +130,7 @@ public sealed class RedisServer : IAsyncDisposable
             throw new InvalidOperationException($"redis-server on port {port} was not ready within 30 s:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
         }
 
-        var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=5000");
-        return new RedisServer(process, directory, port, connection);
+        return process;
     }
 
     public async ValueTask DisposeAsync()

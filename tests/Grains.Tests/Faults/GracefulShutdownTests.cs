@@ -1,0 +1,59 @@
+using CacheCluster.FaultLoad.Recording;
+using Xunit.Abstractions;
+
+namespace CacheCluster.Tests.Faults;
+
+/// <summary>SIGTERM to one of three silos under load: it leaves the cluster without a single client error.</summary>
+[Collection(FaultsCollection.Name)]
+public sealed class GracefulShutdownTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task SiloStoppedWithSigTermUnderLoad_CausesNoClientError_AndKeepsEveryAcknowledgedWrite()
+    {
+        await using var cluster = await FaultCluster.StartAsync("graceful");
+        try
+        {
+            await RunAsync(cluster);
+        }
+        catch
+        {
+            output.WriteLine(cluster.Describe());
+            throw;
+        }
+    }
+
+    private async Task RunAsync(FaultCluster cluster)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        await cluster.StartLoadAsync();
+
+        var leaving = cluster[0];
+        var terminatedAt = FaultCluster.NowMs;
+        var exitCode = await leaving.TerminateAsync(Patience);
+        var shutdown = FaultCluster.NowMs - terminatedAt;
+        Assert.True(exitCode == 0, $"The silo exited with code {exitCode}:\n{leaving.Output}");
+        Assert.Equal(SiloStatus.Dead, await cluster.StatusAsync(leaving));
+
+        await cluster.WaitForMoreWritesAsync(200, Patience);
+        var reports = await cluster.StopLoadAsync();
+
+        var errors = ErrorWindow.Of(reports);
+        Assert.True(errors.Errors == 0, $"{errors.Errors} operations failed:\n{ErrorWindow.Details(reports, terminatedAt)}");
+        var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
+        Assert.Equal(writes.Keys, writes.AtLastAcknowledged);
+        var windows = RateLimitCheck.Verify(reports, crashAtMs: null);
+
+        var operations = reports.Sum(report => report.Operations.Values.Sum(counts => counts.Ok));
+        FaultFigures.Report(output, "graceful shutdown (SIGTERM) of one of three silos under load", [
+            $"shutdown: the silo left the cluster and exited with code 0 after {FaultFigures.Ms(shutdown)}",
+            $"client errors: {errors.Errors} in {operations:N0} operations",
+            $"writes checked: {writes.AcknowledgedWrites:N0} acknowledged writes over {writes.Keys} keys, every key at its last acknowledged write",
+            $"GetOrSet of the load clients: {reports.Sum(r => r.Operations[LoadOperations.GetOrSet].Ok):N0} completed, factory runs {reports.Sum(r => r.GetOrSet.Sum(g => g.FactoryRuns))} " +
+                $"over {reports.SelectMany(r => r.GetOrSet).Select(g => g.Key).Distinct(StringComparer.Ordinal).Count()} keys",
+            $"rate limits: {windows.Count} identifier windows, most admitted {windows.Max(w => w.Admitted)} against a limit of {FaultCluster.Limit}",
+            $"wall time: {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s",
+        ]);
+    }
+}
