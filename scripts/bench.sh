@@ -95,7 +95,9 @@ silo_args+=("--CacheCluster:Invalidation:Rules:bench.tagged:Tags:0=entity:{id}")
 read -r -a ports < <(free_ports $((1 + 3 * silos)))
 redis_port=${ports[0]}
 id="bench-$(date -u +%Y%m%d%H%M%S)-$$-$RANDOM"
-start_redis "$redis_port" "$work/redis.log"
+# Persistence on, as issue 7's S3 asks: CacheCluster and the peers write to the same AOF-backed Redis.
+mkdir -p "$work/redis"
+start_redis "$redis_port" "$work/redis.log" "$work/redis"
 
 cluster_args=()
 for ((s = 0; s < silos; s++)); do

@@ -33,10 +33,14 @@ stop_pids() {
     done
 }
 
-# start_redis PORT LOG: starts a throw-away redis-server (no persistence) and waits until it answers.
+# start_redis PORT LOG [AOF_DIR]: starts a throw-away redis-server and waits until it answers. Without AOF_DIR it
+# persists nothing; with it, it keeps an append-only file there (appendonly yes, appendfsync everysec: Redis' durable
+# production setting).
 start_redis() {
-    local port=$1 log=$2
-    redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize no >"$log" 2>&1 &
+    local port=$1 log=$2 aof_dir=${3:-}
+    local persistence=(--appendonly no)
+    [[ -n $aof_dir ]] && persistence=(--appendonly yes --appendfsync everysec --dir "$aof_dir")
+    redis-server --bind 127.0.0.1 --port "$port" --save '' "${persistence[@]}" --daemonize no >"$log" 2>&1 &
     local pid=$!
     service_pids+=("$pid")
     for _ in $(seq 100); do

@@ -14,7 +14,7 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly ClusterConnectionMonitor? _monitor;
-    private readonly long[] _last = new long[IInvalidationStreamGrain.Partitions];
+    private readonly InvalidationSequence _sequence = new();
     private readonly Lock _lock = new();
     private IInvalidationObserver? _reference;
     private ITimer? _timer;
@@ -46,10 +46,7 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
         var states = await Task.WhenAll(Partitions().Select(p => p.SubscribeAsync(_reference))).WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
-            foreach (var state in states)
-            {
-                _last[state.Partition] = state.Sequence;
-            }
+            _sequence.Start(states);
         }
 
         RenewalPeriod = states.Min(s => s.Lifetime) / 3;
@@ -78,11 +75,7 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
                     var state = await task.ConfigureAwait(false);
                     lock (_lock)
                     {
-                        if (!state.Renewed && state.Sequence != _last[state.Partition])
-                        {
-                            _last[state.Partition] = state.Sequence;
-                            flush = true;
-                        }
+                        flush |= _sequence.Renewed(state);
                     }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -105,36 +98,35 @@ internal sealed partial class InvalidationSubscription : IInvalidationObserver, 
 
     async Task IInvalidationObserver.OnInvalidatedAsync(InvalidationNotice notice)
     {
-        if ((uint)notice.Partition >= IInvalidationStreamGrain.Partitions)
+        InvalidationNoticeOrder order;
+        lock (_lock)
+        {
+            order = _sequence.Observe(notice);
+        }
+
+        if (order == InvalidationNoticeOrder.Seen)
         {
             return;
         }
 
-        bool gap;
-        lock (_lock)
-        {
-            var last = _last[notice.Partition];
-            if (notice.Sequence <= last)
-            {
-                // Delivered again after a crash in the middle of a fan-out: already seen.
-                return;
-            }
-
-            gap = notice.Sequence > last + 1;
-        }
-
-        if (gap)
+        if (order == InvalidationNoticeOrder.AfterGap)
         {
             await FlushAsync(InvalidationFlushReason.Gap).ConfigureAwait(false);
         }
 
-        await _listener.OnInvalidatedAsync(notice).ConfigureAwait(false);
-        lock (_lock)
+        try
         {
-            if (notice.Sequence > _last[notice.Partition])
+            await _listener.OnInvalidatedAsync(notice).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not applied: the next notice of this partition flushes, so nothing this one invalidated survives.
+            lock (_lock)
             {
-                _last[notice.Partition] = notice.Sequence;
+                _sequence.Missed(notice);
             }
+
+            throw;
         }
     }
 

@@ -1,26 +1,32 @@
+using System.Collections.Concurrent;
 using CacheCluster.Hosting;
 
 namespace CacheCluster.Internal;
 
 /// <summary>
-/// The near cache: fresh entries, least recently used first out, bounded in entries and bytes. A read that misses puts
-/// a marker for its key before it asks the grain; a change notice (or this client's own write) removes the marker, and
-/// the answer is kept only if its marker is still there, so a notice that overtakes the answer can never leave a stale
-/// copy behind.
+/// The near cache: fresh entries, bounded in entries and bytes, the least recently used out first (CLOCK, the usual
+/// approximation of LRU: a hit only sets a flag). A hit takes no lock and allocates nothing. A read that misses puts a
+/// marker for its key before it asks the grain; a change notice (or this client's own write) removes the marker, and the
+/// answer is kept only if its marker is still there, so a notice that overtakes the answer can never leave a stale copy
+/// behind.
 /// </summary>
 internal sealed class NearCache : INearCacheObserver, IInvalidationListener
 {
-    /// <summary>What an entry costs beyond its key and value: node, dictionary slot, result record.</summary>
+    /// <summary>What an entry costs beyond its key and value: entry, dictionary slot, result record.</summary>
     private const int EntryOverhead = 160;
 
     private readonly NearCacheOptions _options;
     private readonly TimeProvider _clock;
     private readonly IClusterClient _client;
-    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<Entry> _recency = new();
+
+    // Readers look entries up without the lock; every change (and the clock ring) is made under it.
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly List<Entry?> _ring = [];
+    private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<string, object> _pending = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private INearCacheObserver? _reference;
+    private int _hand;
     private long _bytes;
 
     public NearCache(NearCacheOptions options, TimeProvider clock, IClusterClient client, ClusterConnectionMonitor? monitor)
@@ -39,16 +45,7 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     /// <summary>Raised when a key is dropped because its grain said it changed (for tests to await).</summary>
     public event Action<string>? Invalidated;
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count;
-            }
-        }
-    }
+    public int Count => _entries.Count;
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
@@ -67,27 +64,29 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         return false;
     }
 
-    /// <summary>A hit as an already-completed task, made once per entry: a hit allocates nothing.</summary>
+    /// <summary>A hit as an already-completed task, made once per entry: a hit allocates nothing and takes no lock.</summary>
     public bool TryGetCompleted(string key, out Task<CacheReadResult> result)
     {
-        var now = _clock.GetUtcNow();
-        lock (_lock)
+        if (_entries.TryGetValue(key, out var entry))
         {
-            if (_entries.TryGetValue(key, out var node))
+            if (entry.ValidUntilTicks > _clock.GetUtcNow().UtcTicks)
             {
-                if (node.Value.ValidUntil > now)
+                // A plain write, and only when the flag is clear: hot entries do not bounce a cache line between cores.
+                if (!entry.Referenced)
                 {
-                    if (!ReferenceEquals(_recency.First, node))
-                    {
-                        _recency.Remove(node);
-                        _recency.AddFirst(node);
-                    }
-
-                    result = node.Value.Completed;
-                    return true;
+                    entry.Referenced = true;
                 }
 
-                Remove(node);
+                result = entry.Completed;
+                return true;
+            }
+
+            lock (_lock)
+            {
+                if (_entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+                {
+                    Remove(entry);
+                }
             }
         }
 
@@ -142,11 +141,11 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
                 Remove(old);
             }
 
-            _entries[key] = _recency.AddFirst(new Entry(key, result, validUntil, size, Task.FromResult(result)));
-            _bytes += size;
+            var entry = new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result));
+            Add(entry);
             while (_entries.Count > _options.MaxEntries || _bytes > _options.MaxBytes)
             {
-                Remove(_recency.Last!);
+                EvictOne();
             }
         }
     }
@@ -157,9 +156,9 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         lock (_lock)
         {
             _pending.Remove(key);
-            if (_entries.TryGetValue(key, out var node))
+            if (_entries.TryGetValue(key, out var entry))
             {
-                Remove(node);
+                Remove(entry);
             }
         }
     }
@@ -169,9 +168,9 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         lock (_lock)
         {
             _pending.Clear();
-            foreach (var node in _entries.Values.Where(n => predicate(n.Value)).ToList())
+            foreach (var entry in _entries.Values.Where(predicate).ToList())
             {
-                Remove(node);
+                Remove(entry);
             }
         }
     }
@@ -186,8 +185,10 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         {
             _pending.Clear();
             _entries.Clear();
-            _recency.Clear();
-            _bytes = 0;
+            _ring.Clear();
+            _freeSlots.Clear();
+            _hand = 0;
+            Interlocked.Exchange(ref _bytes, 0);
         }
     }
 
@@ -224,12 +225,74 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         return ValueTask.CompletedTask;
     }
 
-    private void Remove(LinkedListNode<Entry> node)
+    private void Add(Entry entry)
     {
-        _recency.Remove(node);
-        _entries.Remove(node.Value.Key);
-        _bytes -= node.Value.Size;
+        if (_freeSlots.TryPop(out var slot))
+        {
+            _ring[slot] = entry;
+        }
+        else
+        {
+            slot = _ring.Count;
+            _ring.Add(entry);
+        }
+
+        entry.Slot = slot;
+        _entries[entry.Key] = entry;
+        Interlocked.Add(ref _bytes, entry.Size);
     }
 
-    internal sealed record Entry(string Key, CacheReadResult Result, DateTimeOffset ValidUntil, long Size, Task<CacheReadResult> Completed);
+    private void Remove(Entry entry)
+    {
+        _entries.TryRemove(entry.Key, out _);
+        _ring[entry.Slot] = null;
+        _freeSlots.Push(entry.Slot);
+        Interlocked.Add(ref _bytes, -entry.Size);
+    }
+
+    /// <summary>Moves the clock hand to the first entry not used since the hand last passed it, and drops it.</summary>
+    private void EvictOne()
+    {
+        while (true)
+        {
+            if (_hand >= _ring.Count)
+            {
+                _hand = 0;
+            }
+
+            var entry = _ring[_hand++];
+            if (entry is null)
+            {
+                continue;
+            }
+
+            if (entry.Referenced)
+            {
+                entry.Referenced = false;
+                continue;
+            }
+
+            Remove(entry);
+            return;
+        }
+    }
+
+    internal sealed class Entry(string key, CacheReadResult result, long validUntilTicks, long size, Task<CacheReadResult> completed)
+    {
+        public string Key { get; } = key;
+
+        public CacheReadResult Result { get; } = result;
+
+        public long ValidUntilTicks { get; } = validUntilTicks;
+
+        public long Size { get; } = size;
+
+        public Task<CacheReadResult> Completed { get; } = completed;
+
+        /// <summary>Set by a hit, cleared by the clock hand passing: used since the hand last came by.</summary>
+        public bool Referenced { get; set; }
+
+        /// <summary>The entry's place in the clock ring (changed under the lock only).</summary>
+        public int Slot { get; set; }
+    }
 }

@@ -16,7 +16,7 @@ internal sealed partial class CdnPurgerGrain(
     IOptions<CacheClusterOptions> options,
     ILogger<CdnPurgerGrain> logger) : Grain, ICdnPurgerGrain
 {
-    private readonly long[] _last = new long[IInvalidationStreamGrain.Partitions];
+    private readonly InvalidationSequence _sequence = new();
     private readonly List<Lane> _lanes = [.. targets.Select(t => new Lane(t))];
     private IInvalidationObserver? _self;
 
@@ -29,10 +29,7 @@ internal sealed partial class CdnPurgerGrain(
         }
 
         var states = await Task.WhenAll(Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(p => GrainFactory.GetGrain<IInvalidationStreamGrain>(p).SubscribeAsync(_self)));
-        foreach (var state in states)
-        {
-            _last[state.Partition] = state.Sequence;
-        }
+        _sequence.Start(states);
 
         var period = states.Min(s => s.Lifetime) / 3;
         this.RegisterGrainTimer(RenewAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
@@ -42,14 +39,13 @@ internal sealed partial class CdnPurgerGrain(
 
     public Task OnInvalidatedAsync(InvalidationNotice notice)
     {
-        if ((uint)notice.Partition >= IInvalidationStreamGrain.Partitions || notice.Sequence <= _last[notice.Partition])
+        var order = _sequence.Observe(notice);
+        if (order == InvalidationNoticeOrder.Seen)
         {
             return Task.CompletedTask;
         }
 
-        var gap = notice.Sequence > _last[notice.Partition] + 1;
-        _last[notice.Partition] = notice.Sequence;
-        if (gap)
+        if (order == InvalidationNoticeOrder.AfterGap)
         {
             PurgeAll("a gap in the invalidation sequence");
         }
@@ -73,11 +69,7 @@ internal sealed partial class CdnPurgerGrain(
             try
             {
                 var state = await GrainFactory.GetGrain<IInvalidationStreamGrain>(partition).SubscribeAsync(_self!);
-                if (!state.Renewed && state.Sequence != _last[partition])
-                {
-                    _last[partition] = state.Sequence;
-                    lost = true;
-                }
+                lost |= _sequence.Renewed(state);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

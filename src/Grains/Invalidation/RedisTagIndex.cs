@@ -31,39 +31,33 @@ internal class RedisTagIndex(RedisConnection connection, string prefix) : ITagIn
 
     public async Task AddAsync(IReadOnlyCollection<string> tags, string key, DateTimeOffset? expiresAt, DateTimeOffset now)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
         var score = expiresAt is { } at ? at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : "+inf";
         var nowMs = now.ToUnixTimeMilliseconds();
-        await Run(() => Task.WhenAll(tags.Select(tag => database.ScriptEvaluateAsync(AddScript, [Key(tag)], [key, score, nowMs])))).ConfigureAwait(false);
+        await connection.RunAsync("register the tags", async database =>
+        {
+            await Task.WhenAll(tags.Select(tag => database.ScriptEvaluateAsync(AddScript, [Key(tag)], [key, score, nowMs]))).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
     }
 
     public async Task RemoveAsync(IReadOnlyCollection<string> tags, string key)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        await Run(() => Task.WhenAll(tags.Select(tag => database.SortedSetRemoveAsync(Key(tag), key)))).ConfigureAwait(false);
+        await connection.RunAsync("drop the tag registrations", async database =>
+        {
+            await Task.WhenAll(tags.Select(tag => database.SortedSetRemoveAsync(Key(tag), key))).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        RedisValue[] members = [];
-        await Run(async () => members = await database.SortedSetRangeByScoreAsync(Key(tag), now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start).ConfigureAwait(false)).ConfigureAwait(false);
+        var members = await connection.RunAsync(
+            "read the tag's members",
+            database => database.SortedSetRangeByScoreAsync(Key(tag), now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start)).ConfigureAwait(false);
         return [.. members.Select(m => (string)m!)];
     }
 
     private RedisKey Key(string tag) => _prefix + tag;
-
-    private static async Task Run(Func<Task> operation)
-    {
-        try
-        {
-            await operation().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            throw new CacheStorageException($"Redis did not complete the tag index operation: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}");
-        }
-    }
 }
 
 /// <summary>The key index for pattern invalidation: the same structure per partition, under <c>{ServiceId}/k/{partition}</c>.</summary>

@@ -9,7 +9,8 @@ namespace CacheCluster.RateLimiting;
 /// <summary>
 /// One limiter: decides in memory, exactly, for the whole cluster, and checkpoints its state to the store at most
 /// once per <see cref="CacheClusterOptions.RateLimitCheckpointInterval"/>. Losing the silo can therefore over-admit
-/// at most what was admitted since the last checkpoint.
+/// at most what was admitted since the last checkpoint. While the store is unreachable, the policy's
+/// <see cref="RateLimitPolicyOptions.FailureMode"/> decides (see <c>Degraded</c>), and every answer says so.
 /// </summary>
 internal sealed partial class RateLimiterGrain(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
@@ -17,6 +18,9 @@ internal sealed partial class RateLimiterGrain(
     IOptions<CacheClusterOptions> options,
     ILogger<RateLimiterGrain> logger) : Grain, IRateLimiterGrain
 {
+    /// <summary>How long a refused caller waits while the store is unreachable and the policy fails closed.</summary>
+    internal static readonly TimeSpan RetryAfterWhileDegraded = TimeSpan.FromSeconds(1);
+
     private readonly CacheClusterOptions _options = options.Value;
     private RateLimitPolicyOptions? _policy;
     private Exception? _error;
@@ -25,6 +29,9 @@ internal sealed partial class RateLimiterGrain(
     private bool _dirty;
     private DateTimeOffset _lastCheckpoint;
     private Task _checkpoint = Task.CompletedTask;
+
+    // The previous activation's checkpoint is still to be read (the store was unreachable at activation).
+    private bool _restorePending;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -43,26 +50,15 @@ internal sealed partial class RateLimiterGrain(
 
         var now = clock.GetUtcNow();
         _lastCheckpoint = now;
-        try
-        {
-            if (await store.ReadAsync(_key) is { } checkpoint)
-            {
-                _state = RateLimitState.Restore(_policy, now.UtcTicks, checkpoint);
-            }
-        }
-        catch (CacheStorageException ex)
-        {
-            // Fail towards the documented bound: start counting afresh rather than refuse every request.
-            LogWarningRestoreFailed(ex, CacheKey.Hash(_key));
-        }
-
-        _state ??= RateLimitState.Create(_policy, now.UtcTicks);
+        _state = RateLimitState.Create(_policy, now.UtcTicks);
+        _restorePending = true;
+        await TryRestoreAsync(now);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _checkpoint;
-        if (_dirty)
+        if (_dirty && store.IsAvailable)
         {
             await CheckpointAsync(clock.GetUtcNow());
         }
@@ -85,6 +81,16 @@ internal sealed partial class RateLimiterGrain(
         }
 
         var now = clock.GetUtcNow();
+        if (_restorePending)
+        {
+            await TryRestoreAsync(now);
+        }
+
+        if (!store.IsAvailable)
+        {
+            return Degraded(policy, permits, now);
+        }
+
         var outcome = _state!.Acquire(now.UtcTicks, permits);
         if (outcome.Allowed && permits > 0)
         {
@@ -93,7 +99,11 @@ internal sealed partial class RateLimiterGrain(
             {
                 // Write-through: every admitted request is stored before it is answered.
                 await _checkpoint;
-                await CheckpointAsync(now);
+                if (!await CheckpointAsync(now) && policy.FailureMode == RateLimitFailureMode.Closed)
+                {
+                    // Not stored, so not admitted: the permits stay counted in memory, which errs on the safe side.
+                    return Decision(policy, allowed: false, degraded: true, remaining: 0, RetryAfterWhileDegraded, TimeSpan.Zero);
+                }
             }
             else if (now - _lastCheckpoint >= _options.RateLimitCheckpointInterval && _checkpoint.IsCompleted)
             {
@@ -101,35 +111,85 @@ internal sealed partial class RateLimiterGrain(
             }
         }
 
-        return new RateLimitDecision
-        {
-            Allowed = outcome.Allowed || policy.ShadowMode,
-            ShadowLimited = policy.ShadowMode && !outcome.Allowed,
-            Limit = policy.MaxPermits,
-            Remaining = outcome.Remaining,
-            RetryAfter = TimeSpan.FromTicks(outcome.RetryAfterTicks),
-            ResetAfter = TimeSpan.FromTicks(outcome.ResetAfterTicks),
-            FailureMode = policy.FailureMode,
-            WindowSeconds = (long)Math.Ceiling(policy.Span.TotalSeconds),
-        };
+        return Decision(policy, outcome.Allowed, degraded: false, outcome.Remaining, TimeSpan.FromTicks(outcome.RetryAfterTicks), TimeSpan.FromTicks(outcome.ResetAfterTicks));
     }
 
-    private async Task CheckpointAsync(DateTimeOffset now)
+    /// <summary>
+    /// The answer while the store is unreachable, when admissions cannot be checkpointed and a lost silo could
+    /// over-admit without bound. <see cref="RateLimitFailureMode.Closed"/> refuses without counting;
+    /// <see cref="RateLimitFailureMode.Open"/> keeps deciding in memory (exact while this activation lives).
+    /// </summary>
+    private RateLimitDecision Degraded(RateLimitPolicyOptions policy, int permits, DateTimeOffset now)
+    {
+        if (policy.FailureMode == RateLimitFailureMode.Closed)
+        {
+            return Decision(policy, allowed: false, degraded: true, remaining: 0, RetryAfterWhileDegraded, TimeSpan.Zero);
+        }
+
+        var outcome = _state!.Acquire(now.UtcTicks, permits);
+        _dirty |= outcome.Allowed && permits > 0;
+        return Decision(policy, outcome.Allowed, degraded: true, outcome.Remaining, TimeSpan.FromTicks(outcome.RetryAfterTicks), TimeSpan.FromTicks(outcome.ResetAfterTicks));
+    }
+
+    private static RateLimitDecision Decision(RateLimitPolicyOptions policy, bool allowed, bool degraded, long remaining, TimeSpan retryAfter, TimeSpan resetAfter) => new()
+    {
+        Allowed = allowed || policy.ShadowMode,
+        ShadowLimited = policy.ShadowMode && !allowed,
+        Limit = policy.MaxPermits,
+        Remaining = remaining,
+        RetryAfter = allowed ? TimeSpan.Zero : retryAfter,
+        ResetAfter = resetAfter,
+        FailureMode = policy.FailureMode,
+        Degraded = degraded,
+        WindowSeconds = (long)Math.Ceiling(policy.Span.TotalSeconds),
+    };
+
+    /// <summary>
+    /// Loads the checkpoint a previous activation left, once the store can be reached. When it cannot, the limiter
+    /// starts afresh and tries again on later calls; a checkpoint found after this activation admitted anything (in
+    /// fail-open mode) is not applied, as it would forget those admissions.
+    /// </summary>
+    private async Task TryRestoreAsync(DateTimeOffset now)
+    {
+        if (!store.IsAvailable)
+        {
+            return;
+        }
+
+        try
+        {
+            var checkpoint = await store.ReadAsync(_key);
+            _restorePending = false;
+            if (checkpoint is not null && !_dirty)
+            {
+                _state = RateLimitState.Restore(_policy!, now.UtcTicks, checkpoint);
+            }
+        }
+        catch (CacheStorageException ex)
+        {
+            LogWarningRestoreFailed(ex, CacheKey.Hash(_key));
+        }
+    }
+
+    /// <summary>Stores the state; <see langword="false"/> when the store failed (it is retried after the next interval).</summary>
+    private async Task<bool> CheckpointAsync(DateTimeOffset now)
     {
         _dirty = false;
         _lastCheckpoint = now;
         try
         {
             await store.WriteAsync(_key, _state!.Serialize(), TimeSpan.FromTicks(_state.RelevantForTicks(now.UtcTicks)));
+            return true;
         }
         catch (CacheStorageException ex)
         {
             _dirty = true;
             LogWarningCheckpointFailed(ex, CacheKey.Hash(_key));
+            return false;
         }
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Restoring limiter {KeyHash} from its checkpoint failed; it starts afresh.")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Restoring limiter {KeyHash} from its checkpoint failed; it counts afresh and tries again on its next call.")]
     private partial void LogWarningRestoreFailed(Exception exception, string keyHash);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Checkpointing limiter {KeyHash} failed; it is retried after the next interval.")]

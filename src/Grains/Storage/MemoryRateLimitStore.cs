@@ -10,6 +10,8 @@ internal sealed class MemoryRateLimitStore([FromKeyedServices(CacheClusterClock.
 {
     private readonly ConcurrentDictionary<string, (byte[] State, DateTimeOffset ExpiresAt)> _checkpoints = new(StringComparer.Ordinal);
 
+    public bool IsAvailable => true;
+
     public Task<byte[]?> ReadAsync(string limiterKey) =>
         Task.FromResult(_checkpoints.TryGetValue(limiterKey, out var checkpoint) && checkpoint.ExpiresAt > clock.GetUtcNow() ? checkpoint.State : null);
 

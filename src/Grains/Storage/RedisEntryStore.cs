@@ -56,16 +56,14 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
 
     public async Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        using var lease = await Run(() => database.StringGetLeaseAsync(RedisKeyFor(key))).ConfigureAwait(false);
+        using var lease = await connection.RunAsync("read the entry", database => database.StringGetLeaseAsync(RedisKeyFor(key))).ConfigureAwait(false);
         return lease is null ? null : EntryRecordFormat.Deserialize(lease.Span);
     }
 
     public async Task<bool> WriteAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, CancellationToken cancellationToken = default)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
         RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
-        var result = await Run(() => database.ScriptEvaluateAsync(
+        var result = await connection.RunAsync("write the entry", database => database.ScriptEvaluateAsync(
             WriteScript,
             [RedisKeyFor(key)],
             [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl])).ConfigureAwait(false);
@@ -74,7 +72,6 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
 
     public async Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
         RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
         var added = tags.Count + (keyIndexPartition is null ? 0 : 1);
         var keys = new List<RedisKey>(1 + added + droppedTags.Count) { RedisKeyFor(key) };
@@ -86,7 +83,7 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
 
         keys.AddRange(droppedTags.Select(tag => (RedisKey)(_tagPrefix + tag)));
         RedisValue score = record.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : "+inf";
-        var result = await Run(() => database.ScriptEvaluateAsync(
+        var result = await connection.RunAsync("write the entry", database => database.ScriptEvaluateAsync(
             IndexedWriteScript,
             [.. keys],
             [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), added])).ConfigureAwait(false);
@@ -95,16 +92,14 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
 
     public async Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
         RedisKey[] keys = [RedisKeyFor(key), _keyIndexPrefix + keyIndexPartition, .. tags.Select(tag => (RedisKey)(_tagPrefix + tag))];
-        var result = await Run(() => database.ScriptEvaluateAsync(IndexedDeleteScript, keys, [Fence(expectedVersion), key])).ConfigureAwait(false);
+        var result = await connection.RunAsync("delete the entry", database => database.ScriptEvaluateAsync(IndexedDeleteScript, keys, [Fence(expectedVersion), key])).ConfigureAwait(false);
         return (long)result == 1;
     }
 
     public async Task<bool> DeleteAsync(string key, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var result = await Run(() => database.ScriptEvaluateAsync(DeleteScript, [RedisKeyFor(key)], [Fence(expectedVersion)])).ConfigureAwait(false);
+        var result = await connection.RunAsync("delete the entry", database => database.ScriptEvaluateAsync(DeleteScript, [RedisKeyFor(key)], [Fence(expectedVersion)])).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -118,16 +113,4 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
 
     private static RedisValue Fence(long expectedVersion) =>
         expectedVersion == 0 ? RedisValue.EmptyString : EntryRecordFormat.EncodeVersion(expectedVersion);
-
-    private static async Task<T> Run<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            throw new CacheStorageException($"Redis did not complete the operation: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}", ex);
-        }
-    }
 }

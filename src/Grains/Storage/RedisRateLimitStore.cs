@@ -11,40 +11,17 @@ internal sealed class RedisRateLimitStore(RedisConnection connection, IOptions<C
 {
     private readonly string _prefix = $"{options.Value.ServiceId}/rl/";
 
-    public async Task<byte[]?> ReadAsync(string limiterKey)
-    {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        try
-        {
-            return (byte[]?)await database.StringGetAsync(Key(limiterKey)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            throw new CacheStorageException($"Redis did not return the limiter checkpoint: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}");
-        }
-    }
+    public bool IsAvailable => connection.IsAvailable;
 
-    public async Task WriteAsync(string limiterKey, byte[] state, TimeSpan timeToLive)
-    {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        try
-        {
-            if (timeToLive <= TimeSpan.Zero)
-            {
-                await database.KeyDeleteAsync(Key(limiterKey)).ConfigureAwait(false);
-            }
-            else
-            {
-                // Whole milliseconds, at least one: a sub-millisecond TTL would go out as SETEX 0, which Redis rejects.
-                var milliseconds = Math.Max(1, Math.Ceiling(timeToLive.TotalMilliseconds));
-                await database.StringSetAsync(Key(limiterKey), state, TimeSpan.FromMilliseconds(milliseconds)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            throw new CacheStorageException($"Redis did not store the limiter checkpoint: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}");
-        }
-    }
+    public async Task<byte[]?> ReadAsync(string limiterKey) =>
+        (byte[]?)await connection.RunAsync("read the limiter checkpoint", database => database.StringGetAsync(Key(limiterKey))).ConfigureAwait(false);
+
+    public Task WriteAsync(string limiterKey, byte[] state, TimeSpan timeToLive) =>
+        timeToLive <= TimeSpan.Zero
+            ? connection.RunAsync("drop the limiter checkpoint", database => database.KeyDeleteAsync(Key(limiterKey)))
+
+            // Whole milliseconds, at least one: a sub-millisecond TTL would go out as SETEX 0, which Redis rejects.
+            : connection.RunAsync("store the limiter checkpoint", database => database.StringSetAsync(Key(limiterKey), state, TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(timeToLive.TotalMilliseconds)))));
 
     private RedisKey Key(string limiterKey) => Encoding.UTF8.GetBytes(_prefix + limiterKey);
 }

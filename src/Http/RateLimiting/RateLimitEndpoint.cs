@@ -45,7 +45,7 @@ internal static class RateLimitEndpoint
         var seconds = (long)Math.Ceiling(Math.Max(until.TotalSeconds, 0));
         headers[RateLimitHeader] = Invariant($"{name};r={decision.Remaining};t={seconds}");
 
-        var body = new RateLimitResponse(decision.Allowed, decision.Limit, decision.Remaining, decision.RetryAfter.TotalSeconds, decision.ResetAfter.TotalSeconds, decision.ShadowLimited);
+        var body = new RateLimitResponse(decision.Allowed, decision.Limit, decision.Remaining, decision.RetryAfter.TotalSeconds, decision.ResetAfter.TotalSeconds, decision.ShadowLimited, decision.Degraded);
         if (decision.Allowed)
         {
             return TypedResults.Ok(body);
@@ -54,8 +54,16 @@ internal static class RateLimitEndpoint
         headers.RetryAfter = Math.Max(seconds, 1).ToString(CultureInfo.InvariantCulture);
         return HttpProblems.Result(
             ProblemKind.RateLimited,
-            $"The '{policy}' limit is reached for this identifier; retry after {Math.Max(seconds, 1)} s.",
-            new Dictionary<string, object?> { ["limit"] = decision.Limit, ["remaining"] = decision.Remaining, ["retryAfter"] = decision.RetryAfter.TotalSeconds });
+            decision.Degraded
+                ? $"The '{policy}' limiter's store is unreachable and the policy fails closed; retry after {Math.Max(seconds, 1)} s."
+                : $"The '{policy}' limit is reached for this identifier; retry after {Math.Max(seconds, 1)} s.",
+            new Dictionary<string, object?>
+            {
+                ["limit"] = decision.Limit,
+                ["remaining"] = decision.Remaining,
+                ["retryAfter"] = decision.RetryAfter.TotalSeconds,
+                ["degraded"] = decision.Degraded,
+            });
     }
 
     /// <summary>A Structured Field String: printable ASCII in quotes, with <c>"</c> and <c>\</c> escaped.</summary>
@@ -79,4 +87,5 @@ internal static class RateLimitEndpoint
 }
 
 /// <summary>The decision, as JSON.</summary>
-internal sealed record RateLimitResponse(bool Allowed, long Limit, long Remaining, double RetryAfterSeconds, double ResetAfterSeconds, bool ShadowLimited);
+/// <remarks><c>Degraded</c>: the limiter's store was unreachable and the policy's failure mode decided.</remarks>
+internal sealed record RateLimitResponse(bool Allowed, long Limit, long Remaining, double RetryAfterSeconds, double ResetAfterSeconds, bool ShadowLimited, bool Degraded);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace CacheCluster.Tests.Fixtures;
@@ -8,83 +9,123 @@ namespace CacheCluster.Tests.Fixtures;
 /// <summary>
 /// A real redis-server on a free loopback port, started and stopped by the tests themselves.
 /// A missing or failing redis-server fails the tests loudly: they are never skipped.
+/// It can be stopped and started again on the same port and data directory (as a Redis restart), paused and resumed
+/// (as a hung Redis), and run with a password and TLS.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly string _executable;
+    private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
     private readonly string _directory;
-    private readonly bool _appendOnly;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly string? _password;
+    private readonly RedisTlsFiles? _tls;
     private Process _process;
     private int _disposed;
 
-    private RedisServer(Process process, string executable, string directory, bool appendOnly, int port, ConnectionMultiplexer connection)
+    private RedisServer(Process process, string directory, int port, IReadOnlyList<string> arguments, string? password, RedisTlsFiles? tls, ConnectionMultiplexer connection)
     {
         _process = process;
-        _executable = executable;
         _directory = directory;
-        _appendOnly = appendOnly;
+        _arguments = arguments;
+        _password = password;
+        _tls = tls;
         Port = port;
         Connection = connection;
     }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>Gets the connection string a silo uses: endpoint, and the password and <c>ssl=true</c> when configured.</summary>
+    public string ConnectionString =>
+        $"127.0.0.1:{Port}" + (_password is null ? string.Empty : $",password={_password}") + (_tls is null ? string.Empty : ",ssl=true,sslHost=localhost");
 
+    /// <summary>Gets the tests' own connection (it trusts the TLS certificate's issuer when TLS is on).</summary>
     public ConnectionMultiplexer Connection { get; }
 
-    /// <summary>Gets a value indicating whether the redis-server process is running (it may have been stopped).</summary>
+    /// <summary>Gets a value indicating whether redis-server is running (not stopped; a paused one counts as running).</summary>
     public bool IsRunning => !_process.HasExited;
 
-    public static async Task<RedisServer> StartAsync(bool appendOnly = false)
+    public static Task<RedisServer> StartAsync(bool appendOnly = false) => StartAsync(appendOnly, password: null, tls: null);
+
+    /// <summary>Starts redis-server, with <c>--requirepass</c> when <paramref name="password"/> is given and TLS only (no plaintext port) when <paramref name="tls"/> is.</summary>
+    public static async Task<RedisServer> StartAsync(bool appendOnly, string? password, RedisTlsFiles? tls)
+    {
+        var directory = Directory.CreateTempSubdirectory("cachecluster-redis-").FullName;
+        var port = FreePort();
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        List<string> arguments =
+        [
+            .. tls is null ? new[] { "--port", portText } : ["--port", "0", "--tls-port", portText, "--tls-cert-file", tls.CertificatePath, "--tls-key-file", tls.KeyPath, "--tls-ca-cert-file", tls.CaCertificatePath, "--tls-auth-clients", "no"],
+            "--bind", "127.0.0.1", "--save", string.Empty,
+            "--appendonly", appendOnly ? "yes" : "no", "--dir", directory, "--daemonize", "no", "--protected-mode", "yes",
+        ];
+        if (password is not null)
+        {
+            arguments.AddRange(["--requirepass", password]);
+        }
+
+        var process = await LaunchAsync(port, arguments);
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{portText},abortConnect=true,connectTimeout=5000");
+        options.Password = password;
+        if (tls is not null)
+        {
+            options.Ssl = true;
+            options.SslHost = "localhost";
+            options.TrustIssuer(tls.CaCertificatePath);
+        }
+
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        return new RedisServer(process, directory, port, arguments, password, tls, connection);
+    }
+
+    /// <summary>Stops redis-server with SIGTERM (it finishes its append-only file first) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, SigTerm);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Starts redis-server again on the same port and data directory, and returns once it accepts connections.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        _process = await LaunchAsync(Port, _arguments);
+    }
+
+    /// <summary>Freezes redis-server (SIGSTOP): the connection stays open and nothing answers, as with a hung process.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Lets a paused redis-server run again (SIGCONT).</summary>
+    public void Resume() => Signal(SigCont);
+
+    private void Signal(int signal)
+    {
+        if (SendSignal(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    private static async Task<Process> LaunchAsync(int port, IReadOnlyList<string> arguments)
     {
         var executable = FindExecutable()
             ?? throw new InvalidOperationException(
                 "redis-server was not found on PATH. The Redis-backed tests need it and are never skipped: run ./test.sh, which installs it (apt-get install redis-server).");
 
-        var directory = Directory.CreateTempSubdirectory("cachecluster-redis-").FullName;
-        var port = FreePort();
-        var process = await LaunchAsync(executable, port, directory, appendOnly);
-        var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=5000");
-        return new RedisServer(process, executable, directory, appendOnly, port, connection);
-    }
-
-    /// <summary>Stops redis-server gracefully (SIGTERM: with append-only on, it syncs the AOF first) and waits for it to exit.</summary>
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            EndToEnd.ChildProcesses.Terminate(_process);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-    }
-
-    /// <summary>Starts redis-server again after <see cref="StopAsync"/>, on the same port with the same data directory.</summary>
-    public async Task RestartAsync()
-    {
-        if (!_process.HasExited)
-        {
-            throw new InvalidOperationException($"redis-server on port {Port} is still running.");
-        }
-
-        _process.Dispose();
-        _process = await LaunchAsync(_executable, Port, _directory, _appendOnly);
-    }
-
-    private static async Task<Process> LaunchAsync(string executable, int port, string directory, bool appendOnly)
-    {
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = directory,
         };
-        foreach (var argument in new[]
-        {
-            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty,
-            "--appendonly", appendOnly ? "yes" : "no", "--dir", directory, "--daemonize", "no", "--protected-mode", "yes",
-        })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -143,6 +184,7 @@ public sealed class RedisServer : IAsyncDisposable
         await Connection.DisposeAsync();
         if (!_process.HasExited)
         {
+            _ = SendSignal(_process.Id, SigCont);
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
@@ -163,6 +205,11 @@ public sealed class RedisServer : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    // DllImport, not LibraryImport: the generated marshalling would need AllowUnsafeBlocks for the whole test project.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static string? FindExecutable() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)

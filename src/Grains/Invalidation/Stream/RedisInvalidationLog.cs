@@ -27,8 +27,7 @@ internal sealed class RedisInvalidationLog(RedisConnection connection, IOptions<
 
     public async Task<LogAppend> AppendAsync(int partition, LoggedEvent record, TimeSpan duplicateWindow, DateTimeOffset now)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var result = await Run(() => database.ScriptEvaluateAsync(
+        var result = await connection.RunAsync("append the event to the invalidation log", database => database.ScriptEvaluateAsync(
             AppendScript,
             [_prefix + "id/" + record.EventId, Key(partition, "seq"), Key(partition, "pending")],
             [record.ToBytes(), (long)Math.Max(1, duplicateWindow.TotalMilliseconds), partition])).ConfigureAwait(false);
@@ -45,8 +44,7 @@ internal sealed class RedisInvalidationLog(RedisConnection connection, IOptions<
 
     public async Task<IReadOnlyList<LoggedEvent>> PendingAsync(int partition)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var entries = await Run(() => database.HashGetAllAsync(Key(partition, "pending"))).ConfigureAwait(false);
+        var entries = await connection.RunAsync("read the invalidation log", database => database.HashGetAllAsync(Key(partition, "pending"))).ConfigureAwait(false);
         return [.. entries
             .Select(e => LoggedEvent.FromBytes((byte[])e.Value!, long.Parse((string)e.Name!, CultureInfo.InvariantCulture)))
             .OrderBy(e => e.Sequence)];
@@ -54,34 +52,19 @@ internal sealed class RedisInvalidationLog(RedisConnection connection, IOptions<
 
     public async Task CompleteAsync(int partition, long sequence)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        await Run(() => database.HashDeleteAsync(Key(partition, "pending"), sequence)).ConfigureAwait(false);
+        await connection.RunAsync("mark the event done in the invalidation log", database => database.HashDeleteAsync(Key(partition, "pending"), sequence)).ConfigureAwait(false);
     }
 
     public async Task<bool> HasPendingAsync(int partition)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        return await Run(() => database.KeyExistsAsync(Key(partition, "pending"))).ConfigureAwait(false);
+        return await connection.RunAsync("read the invalidation log", database => database.KeyExistsAsync(Key(partition, "pending"))).ConfigureAwait(false);
     }
 
     public async Task<long> LastSequenceAsync(int partition)
     {
-        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var value = await Run(() => database.StringGetAsync(Key(partition, "seq"))).ConfigureAwait(false);
+        var value = await connection.RunAsync("read the invalidation log", database => database.StringGetAsync(Key(partition, "seq"))).ConfigureAwait(false);
         return value.IsNull ? 0 : (long)value;
     }
 
     private string Key(int partition, string part) => string.Create(CultureInfo.InvariantCulture, $"{_prefix}{partition}/{part}");
-
-    private static async Task<T> Run<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            throw new CacheStorageException($"Redis did not complete the invalidation log operation: {ex.GetType().Name}: {RedisConnectionString.Redact(ex.Message)}");
-        }
-    }
 }

@@ -3,6 +3,9 @@ namespace CacheCluster.RateLimiting.Internal;
 /// <summary>Where limiter checkpoints live: Redis in Redis mode, memory in embedded mode.</summary>
 internal interface IRateLimitStore
 {
+    /// <summary>Gets a value indicating whether the store is reachable now, as far as is known without a round trip.</summary>
+    bool IsAvailable { get; }
+
     Task<byte[]?> ReadAsync(string limiterKey);
 
     /// <summary>Stores a checkpoint that expires once it can no longer change a decision.</summary>
