@@ -34,6 +34,18 @@ public sealed class ClientRegistrationTests
     }
 
     [Fact]
+    public void GatewayListRefreshPeriod_ReachesOrleans_AndIsChecked()
+    {
+        using var provider = new ServiceCollection()
+            .AddCacheClusterClient(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(3))
+            .BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromSeconds(3), provider.GetRequiredService<IOptions<Orleans.Configuration.GatewayOptions>>().Value.GatewayListRefreshPeriod);
+        var error = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddCacheClusterClient(o => o.GatewayListRefreshPeriod = TimeSpan.Zero));
+        Assert.Contains("GatewayListRefreshPeriod", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Registration_ProvidesClusterCacheAndClient()
     {
         var services = new ServiceCollection().AddCacheClusterClient(o => o.Gateways.Add("127.0.0.1:30001"));
