@@ -130,7 +130,7 @@ internal sealed class LoadRun(IClusterCache cache, IClusterRateLimiter limiter, 
                 }
                 else
                 {
-                    recorder.Limited(identifier);
+                    recorder.Refused(identifier);
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // cachecluster-faultload: a steady mixed load against a cluster, for the fault tests. It prints "FaultLoad ready" once
-// connected, a progress line every 500 ms, and "FaultLoad done" after it has written its result file. It stops at the
+// connected, a progress line every 500 ms ("progress acknowledged=N failed=N limited=N": writes acknowledged, operations
+// failed, rate-limit requests refused), and "FaultLoad done" after it has written its result file. It stops at the
 // end of --duration, on a "stop" line on stdin, or on SIGTERM/SIGINT. Exit codes: 0 done, 2 usage, 3 unreachable.
 var gateway = new Option<string[]>("--gateway") { Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "HOST:PORT" };
 var clusterId = new Option<string>("--cluster-id") { Required = true };
@@ -110,7 +111,7 @@ using (var progress = new PeriodicTimer(TimeSpan.FromMilliseconds(500), clock))
 {
     while (await Task.WhenAny(running, progress.WaitForNextTickAsync().AsTask()) != running)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress acknowledged={recorder.Acknowledged} failed={recorder.Failed}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress acknowledged={recorder.Acknowledged} failed={recorder.Failed} limited={recorder.Limited}"));
     }
 }
 

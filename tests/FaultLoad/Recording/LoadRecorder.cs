@@ -17,11 +17,15 @@ internal sealed class LoadRecorder(string client, string policy, int maxErrors, 
     private long _readsBehind;
     private long _acknowledged;
     private long _failed;
+    private long _limited;
     private long _startedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public long Acknowledged => Interlocked.Read(ref _acknowledged);
 
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Gets the rate-limit requests the cluster refused (not counting degraded answers).</summary>
+    public long Limited => Interlocked.Read(ref _limited);
 
     public long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -111,7 +115,11 @@ internal sealed class LoadRecorder(string client, string policy, int maxErrors, 
         }
     }
 
-    public void Limited(string identifier) => Interlocked.Increment(ref _limiters.GetOrAdd(identifier, _ => new LimiterState()).Limited);
+    public void Refused(string identifier)
+    {
+        Interlocked.Increment(ref _limited);
+        Interlocked.Increment(ref _limiters.GetOrAdd(identifier, _ => new LimiterState()).Limited);
+    }
 
     public void Degraded(string identifier) => Interlocked.Increment(ref _limiters.GetOrAdd(identifier, _ => new LimiterState()).Degraded);
 

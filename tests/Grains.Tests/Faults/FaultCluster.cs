@@ -15,16 +15,20 @@ namespace CacheCluster.Tests.Faults;
 /// </summary>
 internal sealed class FaultCluster : IAsyncDisposable
 {
+    /// <summary>The load clients' policy: fixed window, fail closed.</summary>
     public const string Policy = "faults";
 
+    /// <summary>The same limit, failing open.</summary>
+    public const string OpenPolicy = "faults-open";
+
     /// <summary>The policy's limit per <see cref="Window"/>. Both clients together ask 40 times a second per identifier.</summary>
-    public const int Limit = 200;
+    public const int Limit = 80;
 
     public const int Identifiers = 4;
 
     public const int SiloCount = 3;
 
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 
     /// <summary>The silos' failure detection: the product defaults, which the tests hold to their documented bound.</summary>
     public static readonly CacheClusterMembershipOptions Membership = new();
@@ -57,6 +61,8 @@ internal sealed class FaultCluster : IAsyncDisposable
 
     public IClusterClient Orleans => Client.Services.GetRequiredService<IClusterClient>();
 
+    public IClusterRateLimiter RateLimiter => Client.Services.GetRequiredService<IClusterRateLimiter>();
+
     private IHost Client => _client ?? throw new InvalidOperationException("The cluster has not started.");
 
     public SiloProcess this[int index] => _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
@@ -74,7 +80,11 @@ internal sealed class FaultCluster : IAsyncDisposable
                 $"--CacheCluster:Redis={redis.ConnectionString}",
                 $"--CacheCluster:RateLimits:{Policy}:Algorithm=FixedWindow",
                 $"--CacheCluster:RateLimits:{Policy}:Limit={Limit.ToString(CultureInfo.InvariantCulture)}",
-                $"--CacheCluster:RateLimits:{Policy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}");
+                $"--CacheCluster:RateLimits:{Policy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}",
+                $"--CacheCluster:RateLimits:{OpenPolicy}:Algorithm=FixedWindow",
+                $"--CacheCluster:RateLimits:{OpenPolicy}:Limit={Limit.ToString(CultureInfo.InvariantCulture)}",
+                $"--CacheCluster:RateLimits:{OpenPolicy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}",
+                $"--CacheCluster:RateLimits:{OpenPolicy}:FailureMode=Open");
             var cluster = new FaultCluster(redis, identity, [.. silos], Directory.CreateTempSubdirectory("cachecluster-faults-").FullName);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Services.AddCacheClusterClient(options =>
@@ -124,6 +134,10 @@ internal sealed class FaultCluster : IAsyncDisposable
     /// <summary>Waits until every load client has had <paramref name="more"/> writes acknowledged since now.</summary>
     public Task WaitForMoreWritesAsync(long more, TimeSpan timeout) =>
         Task.WhenAll(_loads.Select(load => load.WaitForAcknowledgedAsync(load.Acknowledged + more, timeout)));
+
+    /// <summary>Waits until every load client has had a rate-limit request refused (not degraded) since now: limits are enforced.</summary>
+    public Task WaitForEnforcedLimitsAsync(TimeSpan timeout) =>
+        Task.WhenAll(_loads.Select(load => load.WaitForLimitedAsync(load.Limited + 1, timeout)));
 
     /// <summary>Waits until the load clients together have had <paramref name="more"/> operations fail since now.</summary>
     public async Task WaitForMoreFailuresAsync(long more, TimeSpan timeout)

@@ -12,10 +12,12 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task SiloStoppedWithSigTermUnderLoad_CausesNoClientError_AndKeepsEveryAcknowledgedWrite()
     {
+        var phases = new Phases();
         await using var cluster = await FaultCluster.StartAsync("graceful");
+        phases.Mark("cluster up");
         try
         {
-            await RunAsync(cluster);
+            await RunAsync(cluster, phases);
         }
         catch
         {
@@ -24,10 +26,10 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunAsync(FaultCluster cluster)
+    private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
-        var started = TimeProvider.System.GetTimestamp();
         await cluster.StartLoadAsync();
+        phases.Mark("load on");
 
         var leaving = cluster[0];
         var terminatedAt = FaultCluster.NowMs;
@@ -37,7 +39,9 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         Assert.Equal(SiloStatus.Dead, await cluster.StatusAsync(leaving));
 
         await cluster.WaitForMoreWritesAsync(200, Patience);
+        await cluster.WaitForEnforcedLimitsAsync(Patience);
         var reports = await cluster.StopLoadAsync();
+        phases.Mark("load stopped");
 
         var errors = ErrorWindow.Of(reports);
         Assert.True(errors.Errors == 0, $"{errors.Errors} operations failed:\n{ErrorWindow.Details(reports, terminatedAt)}");
@@ -46,6 +50,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var windows = RateLimitCheck.Verify(reports, crashAtMs: null);
 
         var operations = reports.Sum(report => report.Operations.Values.Sum(counts => counts.Ok));
+        phases.Mark("checked");
         FaultFigures.Report(output, "graceful shutdown (SIGTERM) of one of three silos under load", [
             $"shutdown: the silo left the cluster and exited with code 0 after {FaultFigures.Ms(shutdown)}",
             $"client errors: {errors.Errors} in {operations:N0} operations",
@@ -53,7 +58,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             $"GetOrSet of the load clients: {reports.Sum(r => r.Operations[LoadOperations.GetOrSet].Ok):N0} completed, factory runs {reports.Sum(r => r.GetOrSet.Sum(g => g.FactoryRuns))} " +
                 $"over {reports.SelectMany(r => r.GetOrSet).Select(g => g.Key).Distinct(StringComparer.Ordinal).Count()} keys",
             $"rate limits: {windows.Count} identifier windows, most admitted {windows.Max(w => w.Admitted)} against a limit of {FaultCluster.Limit}",
-            $"wall time: {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s",
+            $"wall time: {phases.Elapsed.TotalSeconds:0.0} s ({phases})",
         ]);
     }
 }

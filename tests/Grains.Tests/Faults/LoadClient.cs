@@ -14,7 +14,7 @@ namespace CacheCluster.Tests.Faults;
 internal sealed class LoadClient : IAsyncDisposable
 {
     private const string ReadyLine = "FaultLoad ready";
-    private const string ProgressPrefix = "progress acknowledged=";
+    private const string ProgressPrefix = "progress ";
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
@@ -24,6 +24,7 @@ internal sealed class LoadClient : IAsyncDisposable
     private TaskCompletionSource _progressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _acknowledged;
     private long _failed;
+    private long _limited;
 
     private LoadClient(Process process, string name, string resultPath)
     {
@@ -97,6 +98,13 @@ internal sealed class LoadClient : IAsyncDisposable
     public Task WaitForAcknowledgedAsync(long count, TimeSpan timeout) =>
         WaitUntilAsync(() => Acknowledged >= count, $"{count} acknowledged writes", timeout);
 
+    /// <summary>Gets the rate-limit requests the cluster refused so far, from the last progress line.</summary>
+    public long Limited => Interlocked.Read(ref _limited);
+
+    /// <summary>Waits until the cluster has refused the client at least <paramref name="count"/> rate-limit requests.</summary>
+    public Task WaitForLimitedAsync(long count, TimeSpan timeout) =>
+        WaitUntilAsync(() => Limited >= count, $"{count} refused rate-limit requests", timeout);
+
     /// <summary>Gets a task that completes at the client's next progress line.</summary>
     public Task NextProgress => Volatile.Read(ref _progressed).Task;
 
@@ -165,18 +173,20 @@ internal sealed class LoadClient : IAsyncDisposable
         }
         else if (line.StartsWith(ProgressPrefix, StringComparison.Ordinal))
         {
-            // "progress acknowledged=123 failed=4"
-            var fields = line[ProgressPrefix.Length..].Split(" failed=");
-            if (fields.Length == 2
-                && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var acknowledged)
-                && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var failed))
+            // "progress acknowledged=123 failed=4 limited=5"
+            var fields = line["progress ".Length..].Split(' ').Select(field => field.Split('=')).ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : string.Empty, StringComparer.Ordinal);
+            if (Number(fields, "acknowledged") is { } acknowledged && Number(fields, "failed") is { } failed && Number(fields, "limited") is { } limited)
             {
                 Interlocked.Exchange(ref _acknowledged, acknowledged);
                 Interlocked.Exchange(ref _failed, failed);
+                Interlocked.Exchange(ref _limited, limited);
                 Interlocked.Exchange(ref _progressed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
     }
+
+    private static long? Number(Dictionary<string, string> fields, string name) =>
+        fields.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private void Append(string? line)
     {

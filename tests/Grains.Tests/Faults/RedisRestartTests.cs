@@ -14,10 +14,12 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task RedisRestartedUnderLoad_ClusterRecoversByItself_AndKeepsEveryAcknowledgedWrite()
     {
+        var phases = new Phases();
         await using var cluster = await FaultCluster.StartAsync("redis-restart");
+        phases.Mark("cluster up");
         try
         {
-            await RunAsync(cluster);
+            await RunAsync(cluster, phases);
         }
         catch
         {
@@ -26,10 +28,10 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunAsync(FaultCluster cluster)
+    private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
-        var started = TimeProvider.System.GetTimestamp();
         await cluster.StartLoadAsync();
+        phases.Mark("load on");
 
         var stoppedAt = FaultCluster.NowMs;
         await cluster.Redis.StopAsync();
@@ -45,9 +47,11 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
         await cluster.Redis.RestartAsync();
         var upAt = FaultCluster.NowMs;
 
-        // No one does anything: writes are acknowledged again.
+        // No one does anything: writes are acknowledged again, and rate limits are enforced again.
         await cluster.WaitForMoreWritesAsync(200, Patience);
+        await cluster.WaitForEnforcedLimitsAsync(Patience);
         var reports = await cluster.StopLoadAsync();
+        phases.Mark("load stopped");
 
         var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
         var windows = RateLimitCheck.Verify(reports, crashAtMs: null);
@@ -62,6 +66,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
             .Where(bucket => bucket.Operation == LoadOperations.Set && bucket.Ok > 0 && bucket.StartMs + 250 > upAt)
             .Min(bucket => bucket.StartMs);
         var failed = reports.SelectMany(report => report.Errors).ToList();
+        phases.Mark("checked");
         FaultFigures.Report(output, "Redis (AOF) restarted under load", [
             $"outage: Redis down {FaultFigures.Ms(upAt - stoppedAt)} (stopped with SIGTERM, started again on its port and data directory)",
             $"recovery: writes acknowledged again within {FaultFigures.Ms(Math.Max(0, firstWriteBack + 250 - upAt))} of Redis' return, with no manual action; all {FaultCluster.SiloCount} silos still active in the membership table",
@@ -69,7 +74,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
             $"writes checked: {writes.AcknowledgedWrites:N0} acknowledged writes over {writes.Keys} keys; {writes.AtLastAcknowledged} keys at their last acknowledged write, " +
                 $"{writes.AtLaterUnknown} at a later write whose outcome was unknown",
             $"rate limits: {windows.Count} identifier windows, most admitted {windows.Max(w => w.Admitted)} against a limit of {FaultCluster.Limit}",
-            $"wall time: {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s",
+            $"wall time: {phases.Elapsed.TotalSeconds:0.0} s ({phases})",
         ]);
     }
 }

@@ -20,10 +20,12 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task SiloKilledUnderLoad_KeepsEveryAcknowledgedWrite_AndRateLimits_HandsOverLeases_AndRejoinsWhenRestarted()
     {
+        var phases = new Phases();
         await using var cluster = await FaultCluster.StartAsync("crash");
+        phases.Mark("cluster up");
         try
         {
-            await RunAsync(cluster);
+            await RunAsync(cluster, phases);
         }
         catch
         {
@@ -32,10 +34,10 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunAsync(FaultCluster cluster)
+    private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
-        var started = TimeProvider.System.GetTimestamp();
         await cluster.StartLoadAsync();
+        phases.Mark("load on");
 
         // Leases out at the moment of the crash: a holder per key whose factory waits for the gate, and waiters behind it.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,12 +68,17 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var orphaned = leases.Where(lease => homes[lease] == victim.SiloPort).ToList();
         Assert.NotEmpty(orphaned);
 
+        phases.Mark("leases out");
         var killedAt = await cluster.KillAsync(victimIndex);
         var deadAt = await cluster.WaitForStatusAsync(victim, SiloStatus.Dead, Patience);
         var detection = TimeSpan.FromMilliseconds(deadAt - killedAt);
+        phases.Mark("declared dead");
         Assert.True(
             detection <= FaultCluster.Membership.DetectionTime + Propagation,
             $"The killed silo was declared dead after {FaultFigures.Ms(detection)}, beyond the documented {FaultFigures.Ms(FaultCluster.Membership.DetectionTime)}.");
+
+        // Restarted on its ports (meanwhile), the silo will rejoin.
+        var restarting = cluster.RestartAsync(victimIndex);
 
         // The holders finish once the orphaned keys answer again (at their next activation); every caller gets a value.
         foreach (var lease in orphaned)
@@ -81,6 +88,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
 
         gate.SetResult();
         await Task.WhenAll(leases.Select(lease => lease.Completion)).WaitAsync(Patience, TimeProvider.System);
+        phases.Mark("leases done");
         // The holder gets its own value. On a key whose activation died with its lease, exactly one waiter is handed the
         // lease and fills the key for the others. Any other key keeps its holder, unless the key's directory entry died
         // with the silo (Orleans' default directory is eventually consistent): then the key's next activation may hand
@@ -101,8 +109,8 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
 
         var handedOverElsewhere = leases.Count(lease => !orphaned.Contains(lease) && lease.WaiterFactoryRuns == 1);
 
-        // Restarted on its ports, the silo rejoins: the table shows it active, and a client on its gateway alone is served.
-        var restarted = await cluster.RestartAsync(victimIndex);
+        // The restarted silo has rejoined: the table shows it active, and a client on its gateway alone is served.
+        var restarted = await restarting;
         await cluster.WaitForStatusAsync(restarted, SiloStatus.Active, Patience);
         var rejoinKey = $"rejoin:{Guid.NewGuid():N}";
         await ThroughGatewayAsync(cluster, restarted, async cache =>
@@ -112,9 +120,12 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         });
         var hosts = await management.GetHosts(onlyActive: true);
         Assert.Contains(hosts.Keys, silo => silo.Endpoint.Port == restarted.SiloPort);
+        phases.Mark("rejoined");
 
         await cluster.WaitForMoreWritesAsync(100, Patience);
+        await cluster.WaitForEnforcedLimitsAsync(Patience);
         var reports = await cluster.StopLoadAsync();
+        phases.Mark("load stopped");
 
         var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
         var windows = RateLimitCheck.Verify(reports, killedAt);
@@ -131,6 +142,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             $"An operation failed {errors.LastFailedMs - killedAt} ms after the kill: later than a call started before the silo was declared dead could last.\n{ErrorWindow.Details(reports, killedAt)}");
 
         var crashed = windows.Where(window => window.Crashed).ToList();
+        phases.Mark("checked");
         FaultFigures.Report(output, "kill -9 of one of three silos under load", [
             $"detection: the killed silo was declared dead {FaultFigures.Ms(detection)} after the kill (documented bound {FaultFigures.Ms(FaultCluster.Membership.DetectionTime)})",
             $"error window: {FaultFigures.Ms(errors.ByStart)} between the first and the last failing operation's start ({errors.Errors} failed operations, " +
@@ -146,7 +158,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             $"GetOrSet of the load clients: {reports.Sum(r => r.Operations[FaultLoad.Recording.LoadOperations.GetOrSet].Ok):N0} completed, " +
                 $"{reports.Sum(r => r.Operations[FaultLoad.Recording.LoadOperations.GetOrSet].Failed)} failed, factory runs {reports.Sum(r => r.GetOrSet.Sum(g => g.FactoryRuns))} over {reports.SelectMany(r => r.GetOrSet).Select(g => g.Key).Distinct(StringComparer.Ordinal).Count()} keys",
             $"rejoin: restarted on its ports, active in the membership table and serving through its gateway",
-            $"wall time: {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s",
+            $"wall time: {phases.Elapsed.TotalSeconds:0.0} s ({phases})",
         ]);
     }
 
