@@ -46,7 +46,10 @@ public sealed record GetOrSetOptions
     /// <value>Default: 10 seconds.</value>
     public TimeSpan LeaseTimeout { get; init; } = CacheLeaseRequest.DefaultLeaseTimeout;
 
-    /// <summary>Gets how long a caller waits for another caller's fill before failing with <see cref="CacheLeaseWaitTimeoutException"/>.</summary>
+    /// <summary>
+    /// Gets how long a caller waits for another caller's fill before failing with <see cref="CacheLeaseWaitTimeoutException"/>;
+    /// within it, a wait the cluster did not answer (the key's silo died) is asked again.
+    /// </summary>
     /// <value>Default: 15 seconds.</value>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -8,6 +8,8 @@ namespace CacheCluster;
 /// <see cref="CacheValueTooLargeException"/>, <see cref="InvalidCacheOptionsException"/>,
 /// <see cref="CacheVersionConflictException"/>, <see cref="CacheStorageException"/> (the write was not acknowledged) and
 /// <see cref="CacheClusterUnavailableException"/> (the cluster did not answer; the outcome is unknown).
+/// A call the cluster refused to deliver (a silo shutting down refuses the calls that still reach it) is sent again,
+/// up to three times within about 400 ms: no grain ran it, so nothing is applied twice.
 /// Cancelling a call stops the wait for its answer; a write already sent may still be applied.
 /// </remarks>
 public interface IClusterCache
@@ -24,7 +26,9 @@ public interface IClusterCache
     /// callers on many servers miss the key at once, exactly one is granted the key's lease and runs the factory, and
     /// the key's grain hands the value to all the others. A stale value is returned at once while one caller refreshes
     /// it; a failing source is answered with the stale value (fail-safe); a value computed under a lease that a
-    /// delete or invalidation voided is returned to its caller but not stored.
+    /// delete or invalidation voided is returned to its caller but not stored. A caller whose wait the cluster does not
+    /// answer (the key's silo died) asks again until the wait timeout; the key's next activation hands the lease to one
+    /// waiter.
     /// </summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>
