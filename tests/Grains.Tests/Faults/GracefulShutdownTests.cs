@@ -47,7 +47,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         Assert.True(errors.Errors == 0, $"{errors.Errors} operations failed:\n{ErrorWindow.Details(reports, terminatedAt)}");
         var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
         Assert.Equal(writes.Keys, writes.AtLastAcknowledged);
-        var windows = RateLimitCheck.Verify(reports, crashAtMs: null);
+        var windows = RateLimitCheck.Verify(reports, (terminatedAt, terminatedAt + shutdown + 1000));
 
         var operations = reports.Sum(report => report.Operations.Values.Sum(counts => counts.Ok));
         phases.Mark("checked");
@@ -57,7 +57,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             $"writes checked: {writes.AcknowledgedWrites:N0} acknowledged writes over {writes.Keys} keys, every key at its last acknowledged write",
             $"GetOrSet of the load clients: {reports.Sum(r => r.Operations[LoadOperations.GetOrSet].Ok):N0} completed, factory runs {reports.Sum(r => r.GetOrSet.Sum(g => g.FactoryRuns))} " +
                 $"over {reports.SelectMany(r => r.GetOrSet).Select(g => g.Key).Distinct(StringComparer.Ordinal).Count()} keys",
-            $"rate limits: {windows.Count} identifier windows, most admitted {windows.Max(w => w.Admitted)} against a limit of {FaultCluster.Limit}",
+            $"rate limits: {windows.Count} identifier windows, most admitted {windows.Max(w => w.Admitted)} against a limit of {FaultCluster.Limit}; " +
+                $"windows of the shutdown: {string.Join(", ", windows.Where(w => w.MembershipChanged).Select(w => $"{w.Identifier} {w.Admitted} (bound {w.Bound})"))}",
             $"wall time: {phases.Elapsed.TotalSeconds:0.0} s ({phases})",
         ]);
     }

@@ -54,7 +54,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
         phases.Mark("load stopped");
 
         var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
-        var windows = RateLimitCheck.Verify(reports, crashAtMs: null);
+        var windows = RateLimitCheck.Verify(reports);
         for (var i = 0; i < FaultCluster.SiloCount; i++)
         {
             Assert.Equal(SiloStatus.Active, await cluster.StatusAsync(cluster[i]));

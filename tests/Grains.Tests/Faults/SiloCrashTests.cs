@@ -78,6 +78,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             $"The killed silo was declared dead after {FaultFigures.Ms(detection)}, beyond the documented {FaultFigures.Ms(FaultCluster.Membership.DetectionTime)}.");
 
         // Restarted on its ports (meanwhile), the silo will rejoin.
+        var restartedAt = FaultCluster.NowMs;
         var restarting = cluster.RestartAsync(victimIndex);
 
         // The holders finish once the orphaned keys answer again (at their next activation); every caller gets a value.
@@ -111,7 +112,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
 
         // The restarted silo has rejoined: the table shows it active, and a client on its gateway alone is served.
         var restarted = await restarting;
-        await cluster.WaitForStatusAsync(restarted, SiloStatus.Active, Patience);
+        var rejoinedAt = await cluster.WaitForStatusAsync(restarted, SiloStatus.Active, Patience);
         var rejoinKey = $"rejoin:{Guid.NewGuid():N}";
         await ThroughGatewayAsync(cluster, restarted, async cache =>
         {
@@ -128,7 +129,10 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         phases.Mark("load stopped");
 
         var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
-        var windows = RateLimitCheck.Verify(reports, killedAt);
+        var windows = RateLimitCheck.Verify(
+            reports,
+            (killedAt, deadAt + (long)Propagation.TotalMilliseconds),
+            (restartedAt, rejoinedAt + (long)Propagation.TotalMilliseconds));
         var errors = ErrorWindow.Of(reports);
         Assert.True(
             errors.Errors == 0 || (errors.FirstStartMs >= killedAt - (long)Propagation.TotalMilliseconds && errors.LastStartMs <= deadAt + (long)Propagation.TotalMilliseconds),
@@ -141,7 +145,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             errors.Errors == 0 || errors.LastFailedMs <= deadAt + (long)(FaultCluster.ResponseTimeout + Propagation + Propagation).TotalMilliseconds,
             $"An operation failed {errors.LastFailedMs - killedAt} ms after the kill: later than a call started before the silo was declared dead could last.\n{ErrorWindow.Details(reports, killedAt)}");
 
-        var crashed = windows.Where(window => window.Crashed).ToList();
+        var changed = windows.Where(window => window.MembershipChanged).ToList();
         phases.Mark("checked");
         FaultFigures.Report(output, "kill -9 of one of three silos under load", [
             $"detection: the killed silo was declared dead {FaultFigures.Ms(detection)} after the kill (documented bound {FaultFigures.Ms(FaultCluster.Membership.DetectionTime)})",
@@ -152,7 +156,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             $"writes checked: {writes.AcknowledgedWrites:N0} acknowledged writes over {writes.Keys} keys; {writes.AtLastAcknowledged} keys at their last acknowledged write, " +
                 $"{writes.AtLaterUnknown} at a later write whose outcome was unknown",
             $"rate limits: {windows.Count} identifier windows, most admitted {windows.Max(w => w.Admitted)} against a limit of {FaultCluster.Limit}; " +
-                $"windows of the crash: {string.Join(", ", crashed.Select(w => $"{w.Identifier} {w.Admitted} (bound {w.Bound})"))}",
+                $"windows of the crash and the rejoin: {string.Join(", ", changed.Select(w => $"{w.Identifier} {w.Admitted} (bound {w.Bound})"))}",
             $"leases: {orphaned.Count} of {LeaseKeys} keys had their lease on the killed silo; on each, one of {WaitersPerKey} waiters took the lease over and all callers got a value " +
                 $"({handedOverElsewhere} more keys were handed over too: their directory entry was on the killed silo)",
             $"GetOrSet of the load clients: {reports.Sum(r => r.Operations[FaultLoad.Recording.LoadOperations.GetOrSet].Ok):N0} completed, " +
