@@ -172,7 +172,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// Why no connection is open: the failure type of the last attempt and its cause, such as
     /// <c>AuthenticationFailure: NOAUTH …</c> or <c>UnableToConnect: Connection refused</c>.
     /// </summary>
-    private static string Reason(RedisConnectionException exception)
+    internal static string Reason(RedisConnectionException exception)
     {
         var attempt = exception.InnerException as RedisConnectionException ?? exception;
         var cause = attempt.InnerException?.Message;
