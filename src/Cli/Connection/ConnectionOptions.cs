@@ -9,6 +9,9 @@ internal sealed class ConnectionOptions
 {
     public const string DefaultGateway = "127.0.0.1:30000";
 
+    /// <summary>The environment variable holding the password of --tls-certificate: never a command-line argument, which others can read.</summary>
+    public const string TlsPasswordVariable = "CACHECLUSTER_TLS_PASSWORD";
+
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     public ConnectionOptions() => ConnectTimeout.Recursive = true;
@@ -46,6 +49,27 @@ internal sealed class ConnectionOptions
     public Option<TimeSpan?> ConnectTimeout { get; } = Seconds.Option(
         "--connect-timeout", "How long to keep trying to connect before giving up with exit 3 [default: 10]");
 
+    public Option<string?> TlsCertificate { get; } = new("--tls-certificate")
+    {
+        Description = $"Connect with TLS, presenting this client certificate (PFX or PEM); its password, if any, comes from ${TlsPasswordVariable}",
+        HelpName = "PATH",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "The PEM private key of --tls-certificate, when it is not in the same file",
+        HelpName = "PATH",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCa { get; } = new("--tls-ca")
+    {
+        Description = "Connect with TLS, accepting gateway certificates issued by these CA certificates (PEM or DER)",
+        HelpName = "PATH",
+        Recursive = true,
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose")
     {
         Description = "Write the client's logs (Information and above) to stderr",
@@ -59,6 +83,9 @@ internal sealed class ConnectionOptions
         root.Options.Add(ClusterId);
         root.Options.Add(ServiceId);
         root.Options.Add(ConnectTimeout);
+        root.Options.Add(TlsCertificate);
+        root.Options.Add(TlsKey);
+        root.Options.Add(TlsCa);
         root.Options.Add(Verbose);
     }
 
@@ -80,6 +107,10 @@ internal sealed class ConnectionOptions
         options.ClusterId = parse.GetRequiredValue(ClusterId);
         options.ServiceId = parse.GetRequiredValue(ServiceId);
         options.ConnectTimeout = GetConnectTimeout(parse);
+        options.Tls.CertificatePath = parse.GetValue(TlsCertificate);
+        options.Tls.KeyPath = parse.GetValue(TlsKey);
+        options.Tls.CaCertificatePath = parse.GetValue(TlsCa);
+        options.Tls.CertificatePassword = Environment.GetEnvironmentVariable(TlsPasswordVariable) is { Length: > 0 } password ? password : null;
     }
 
     public TimeSpan GetConnectTimeout(ParseResult parse) => parse.GetValue(ConnectTimeout) ?? DefaultConnectTimeout;

@@ -61,6 +61,13 @@ public sealed class CacheClusterClientOptions
     /// <summary>Gets the near cache settings (off unless <see cref="NearCacheOptions.Enabled"/>, or asked for per read).</summary>
     public NearCacheOptions NearCache { get; } = new();
 
+    /// <summary>
+    /// Gets the TLS settings for the connection to the gateways (<c>CacheCluster:Tls</c>), as configured on the silos:
+    /// <see cref="CacheClusterTlsOptions.CertificatePath"/> (the client certificate the gateways require by default)
+    /// and/or <see cref="CacheClusterTlsOptions.CaCertificatePath"/>. Off while neither is set.
+    /// </summary>
+    public CacheClusterTlsOptions Tls { get; } = new();
+
     /// <summary>Gets or sets the options used when a write passes none.</summary>
     /// <value>Default: <see langword="null"/> (no expiry, no tags).</value>
     public CacheEntryOptions? DefaultEntryOptions { get; set; }

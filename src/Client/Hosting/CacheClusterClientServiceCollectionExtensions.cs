@@ -7,6 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Hosting;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,13 +40,16 @@ public static class CacheClusterClientServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options, or <see langword="null"/> for the defaults.</param>
     /// <returns>The services.</returns>
-    /// <exception cref="OptionsValidationException">An option is invalid.</exception>
+    /// <exception cref="OptionsValidationException">An option is invalid, or a TLS certificate cannot be loaded (the message names the key).</exception>
     public static IServiceCollection AddCacheClusterClient(this IServiceCollection services, Action<CacheClusterClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = new CacheClusterClientOptions();
         configure?.Invoke(options);
         var failures = Validate(options);
+        var tls = options.Tls.Enabled
+            ? TlsCredentials.Load(options.Tls, $"{CacheClusterClientOptions.SectionName}:{nameof(options.Tls)}:", requireCertificate: false, failures)
+            : null;
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterClientOptions), failures);
@@ -72,6 +77,17 @@ public static class CacheClusterClientServiceCollectionExtensions
             else
             {
                 client.UseStaticClustering([.. (options.Gateways.Count == 0 ? ["127.0.0.1:30000"] : options.Gateways).SelectMany(Resolve)]);
+            }
+
+            if (tls is not null)
+            {
+                // The gateway's certificate must be accepted (TlsCredentials.Accepts); ours is sent when configured.
+                client.UseTls(tlsOptions =>
+                {
+                    tlsOptions.LocalCertificate = tls.Certificate;
+                    tlsOptions.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    tlsOptions.RemoteCertificateValidation = (certificate, _, _) => tls.Accepts(certificate);
+                });
             }
 
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);

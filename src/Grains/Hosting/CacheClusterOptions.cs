@@ -67,6 +67,9 @@ public sealed class CacheClusterOptions
     /// <summary>Gets the CDN purge settings (<c>CacheCluster:Cdn</c>).</summary>
     public CdnOptions Cdn { get; } = new();
 
+    /// <summary>Gets the TLS settings for silo-to-silo and client-to-gateway traffic (<c>CacheCluster:Tls</c>); off by default.</summary>
+    public CacheClusterTlsOptions Tls { get; } = new();
+
     /// <summary>Gets the named rate-limit policies, bound from <c>CacheCluster:RateLimits:{name}</c>.</summary>
     public Dictionary<string, RateLimitPolicyOptions> RateLimits { get; } = new(StringComparer.Ordinal);
 

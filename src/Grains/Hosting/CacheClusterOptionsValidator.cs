@@ -109,6 +109,10 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
 
         ValidateCdn(options.Cdn, failures);
         ValidateMembership(options.Membership, failures);
+        if (options.Tls.Enabled)
+        {
+            TlsCredentials.Load(options.Tls, Prefix + nameof(options.Tls) + ":", requireCertificate: true, failures)?.Certificate?.Dispose();
+        }
 
         if (!Enum.IsDefined(options.Clustering))
         {

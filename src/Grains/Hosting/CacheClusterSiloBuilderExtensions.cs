@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 
 namespace Orleans.Hosting;
 
@@ -62,6 +63,11 @@ public static class CacheClusterSiloBuilderExtensions
 
         var redis = options.Redis is null ? null : new RedisConnection(options.Redis);
         builder.Services.AddCacheClusterServices(options, redis);
+        if (options.Tls.Enabled)
+        {
+            builder.UseCacheClusterTls(options.Tls);
+        }
+
         builder.Configure<GrainCollectionOptions>(collection =>
         {
             // Idle entries give their activation back and live on as compact records in the store.
@@ -111,6 +117,34 @@ public static class CacheClusterSiloBuilderExtensions
         membership.DeathVoteExpirationTimeout = tuned.DeathVoteExpirationTimeout;
         membership.IAmAliveTablePublishTimeout = tuned.IAmAliveTablePublishTimeout;
         membership.TableRefreshTimeout = tuned.TableRefreshTimeout;
+    }
+
+    /// <summary>
+    /// TLS on every Orleans connection: silo to silo always mutual; gateways require a client certificate unless
+    /// <see cref="CacheClusterTlsOptions.RequireClientCertificate"/> is off. Peers are accepted by
+    /// <see cref="TlsCredentials.Accepts"/>.
+    /// </summary>
+    private static void UseCacheClusterTls(this ISiloBuilder builder, CacheClusterTlsOptions tls)
+    {
+        var failures = new List<string>();
+        var credentials = TlsCredentials.Load(tls, $"{CacheClusterOptions.SectionName}:{nameof(CacheClusterOptions.Tls)}:", requireCertificate: true, failures)
+            ?? throw new OptionsValidationException(Options.DefaultName, typeof(CacheClusterOptions), failures);
+        TlsOptions Configure(RemoteCertificateMode remoteMode) => new()
+        {
+            LocalCertificate = credentials.Certificate,
+            RemoteCertificateMode = remoteMode,
+            ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
+            RemoteCertificateValidation = (certificate, _, _) => credentials.Accepts(certificate),
+        };
+
+        var silos = Configure(RemoteCertificateMode.RequireCertificate);
+        var gateway = Configure(tls.RequireClientCertificate ? RemoteCertificateMode.RequireCertificate : RemoteCertificateMode.NoCertificate);
+        builder.Configure<SiloConnectionOptions>(connections =>
+        {
+            connections.ConfigureSiloInboundConnection(connection => connection.UseServerTls(silos));
+            connections.ConfigureSiloOutboundConnection(connection => connection.UseClientTls(silos));
+            connections.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(gateway));
+        });
     }
 
     private static void AddCdnPurging(IServiceCollection services, CdnOptions cdn)

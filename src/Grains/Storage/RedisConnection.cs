@@ -46,10 +46,10 @@ internal sealed class RedisConnection : IAsyncDisposable
     public ConfigurationOptions Configuration => _configuration;
 
     /// <summary>
-    /// Gets a value indicating whether commands would be sent now: connected, and not unresponsive since a timeout.
-    /// <see langword="false"/> until the first connection attempt finished.
+    /// Gets a value indicating whether Redis is not known to be unreachable: connected (or not tried yet, in which case
+    /// the next command connects), and not unresponsive since a timeout. Costs no round trip.
     /// </summary>
-    public bool IsAvailable => Volatile.Read(ref _connected) is { IsConnected: true } && Volatile.Read(ref _unresponsive) == 0;
+    public bool IsAvailable => Volatile.Read(ref _connected) is not { IsConnected: false } && Volatile.Read(ref _unresponsive) == 0;
 
     public async Task<IConnectionMultiplexer> GetMultiplexerAsync() => await _multiplexer.Value.ConfigureAwait(false);
 
@@ -172,7 +172,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// Why no connection is open: the failure type of the last attempt and its cause, such as
     /// <c>AuthenticationFailure: NOAUTH …</c> or <c>UnableToConnect: Connection refused</c>.
     /// </summary>
-    private static string Reason(RedisConnectionException exception)
+    internal static string Reason(RedisConnectionException exception)
     {
         var attempt = exception.InnerException as RedisConnectionException ?? exception;
         var cause = attempt.InnerException?.Message;

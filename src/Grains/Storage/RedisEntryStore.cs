@@ -8,7 +8,8 @@ namespace CacheCluster.Storage;
 
 /// <summary>
 /// Entries in Redis: one string per key under <c>{ServiceId}/e/</c>, holding the compact record, with a Redis TTL equal
-/// to the entry's hard expiry. Writes and deletes run as Lua scripts fenced on the record's leading version bytes.
+/// to the entry's hard expiry. Writes and deletes run as Lua scripts fenced on the record's leading version bytes; the
+/// indexed ones (every entry grain's) go through <see cref="RedisEntryCommits"/>, many to a script call under load.
 /// </summary>
 internal sealed class RedisEntryStore(RedisConnection connection, IOptions<CacheClusterOptions> options) : IIndexedEntryStore
 {
@@ -19,37 +20,13 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         return 1
         """;
 
-    // The write script, then for each index set (a tag's or a key-index partition's, laid out as RedisTagIndex does):
-    // add the key scored by its expiry, prune expired members, and expire the set with its latest member.
-    private const string IndexedWriteScript = """
-        if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
-        if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-        local now = tonumber(ARGV[6])
-        local added = 1 + tonumber(ARGV[7])
-        for i = added + 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[4]) end
-        for i = 2, added do
-          redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4])
-          redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
-          local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
-          if last[2] == 'inf' then redis.call('PERSIST', KEYS[i]) else redis.call('PEXPIRE', KEYS[i], math.max(1, tonumber(last[2]) - now)) end
-        end
-        return 1
-        """;
-
-    // The delete script, then the key leaves every index set given.
-    private const string IndexedDeleteScript = """
-        if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
-        redis.call('DEL', KEYS[1])
-        for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[2]) end
-        return 1
-        """;
-
     private const string DeleteScript = """
         if redis.call('GETRANGE', KEYS[1], 0, 7) ~= ARGV[1] then return 0 end
         redis.call('DEL', KEYS[1])
         return 1
         """;
 
+    private readonly RedisEntryCommits _commits = new(connection);
     private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"{options.Value.ServiceId}/e/");
     private readonly string _tagPrefix = $"{options.Value.ServiceId}/t/";
     private readonly string _keyIndexPrefix = $"{options.Value.ServiceId}/k/";
@@ -70,31 +47,36 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         return (long)result == 1;
     }
 
-    public async Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now)
+    public Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now)
     {
         RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
-        var added = tags.Count + (keyIndexPartition is null ? 0 : 1);
-        var keys = new List<RedisKey>(1 + added + droppedTags.Count) { RedisKeyFor(key) };
-        keys.AddRange(tags.Select(tag => (RedisKey)(_tagPrefix + tag)));
-        if (keyIndexPartition is not null)
+        var joins = tags.Count + (keyIndexPartition is null ? 0 : 1);
+        var keys = new RedisKey[1 + joins + droppedTags.Count];
+        var next = 0;
+        keys[next++] = RedisKeyFor(key);
+        foreach (var tag in tags)
         {
-            keys.Add(_keyIndexPrefix + keyIndexPartition);
+            keys[next++] = _tagPrefix + tag;
         }
 
-        keys.AddRange(droppedTags.Select(tag => (RedisKey)(_tagPrefix + tag)));
+        if (keyIndexPartition is not null)
+        {
+            keys[next++] = _keyIndexPrefix + keyIndexPartition;
+        }
+
+        foreach (var tag in droppedTags)
+        {
+            keys[next++] = _tagPrefix + tag;
+        }
+
         RedisValue score = record.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : "+inf";
-        var result = await connection.RunAsync("write the entry", database => database.ScriptEvaluateAsync(
-            IndexedWriteScript,
-            [.. keys],
-            [Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), added])).ConfigureAwait(false);
-        return (long)result == 1;
+        return _commits.RunAsync(EntryCommand.Write(keys, Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), joins));
     }
 
-    public async Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
+    public Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
     {
         RedisKey[] keys = [RedisKeyFor(key), _keyIndexPrefix + keyIndexPartition, .. tags.Select(tag => (RedisKey)(_tagPrefix + tag))];
-        var result = await connection.RunAsync("delete the entry", database => database.ScriptEvaluateAsync(IndexedDeleteScript, keys, [Fence(expectedVersion), key])).ConfigureAwait(false);
-        return (long)result == 1;
+        return _commits.RunAsync(EntryCommand.Delete(keys, Fence(expectedVersion), key));
     }
 
     public async Task<bool> DeleteAsync(string key, long expectedVersion, CancellationToken cancellationToken = default)

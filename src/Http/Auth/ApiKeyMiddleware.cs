@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace CacheCluster.Http.Auth;
 
 /// <summary>
-/// Requires <c>Authorization: Bearer KEY</c> with the endpoint's <see cref="RequiredScope"/> when API keys are
-/// configured: 401 without a valid key, 403 without the scope, both problem+json. Keys are never logged.
+/// Requires <c>Authorization: Bearer KEY</c> with the endpoint's <see cref="RequiredScope"/> (admin when it names
+/// none, unless it is a <see cref="PublicEndpoint"/>) when API keys are configured: 401 without a valid key, 403
+/// without the scope, both problem+json. Keys are never logged.
 /// </summary>
 internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, ILogger<ApiKeyMiddleware> logger)
 {
@@ -14,11 +15,14 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
 
     public Task InvokeAsync(HttpContext context)
     {
-        var required = context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>();
-        if (required is null || !authenticator.Enabled)
+        // Secure by default: an endpoint that names no scope and is not declared public needs admin.
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null || !authenticator.Enabled || endpoint.Metadata.GetMetadata<PublicEndpoint>() is not null)
         {
             return next(context);
         }
+
+        var required = endpoint.Metadata.GetMetadata<RequiredScope>() ?? new RequiredScope(ApiScopes.Admin);
 
         string? header = context.Request.Headers.Authorization;
         if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)

@@ -30,8 +30,8 @@ public static class CacheClusterHttpApplicationExtensions
         RateLimitEndpoint.Map(app);
 
         // Health needs no key: orchestrators probe it. Metrics need admin when keys are configured.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(PublicEndpoint.Instance);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).WithMetadata(PublicEndpoint.Instance);
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new RequiredScope(ApiScopes.Admin));
         return app;
     }

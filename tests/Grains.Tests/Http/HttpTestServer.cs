@@ -28,6 +28,9 @@ public sealed class HttpTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Gets the application's services (its <c>EndpointDataSource</c>, for instance).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Gets the address Kestrel listens on, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 

@@ -3,7 +3,7 @@ namespace CacheCluster.RateLimiting.Internal;
 /// <summary>Where limiter checkpoints live: Redis in Redis mode, memory in embedded mode.</summary>
 internal interface IRateLimitStore
 {
-    /// <summary>Gets a value indicating whether the store is reachable now, as far as is known without a round trip.</summary>
+    /// <summary>Gets a value indicating whether the store is not known to be unreachable (no round trip).</summary>
     bool IsAvailable { get; }
 
     Task<byte[]?> ReadAsync(string limiterKey);

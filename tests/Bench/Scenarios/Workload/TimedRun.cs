@@ -24,6 +24,21 @@ internal static class TimedRun
         context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loaded {keys.Length:N0} keys into {target.Name} in {context.Clock.GetElapsedTime(started).TotalSeconds:0.0} s"));
     }
 
+    /// <summary>
+    /// Reads every key once, checked: a read-hit scenario then starts with each target's in-process tier holding the
+    /// whole key space (FusionCache and HybridCache fill theirs when a key is set; the near cache when it is read).
+    /// </summary>
+    public static async Task PrimeAsync(BenchContext context, ICacheTarget target, string[] keys, KeySpace space, CancellationToken cancellationToken)
+    {
+        var started = context.Clock.GetTimestamp();
+        var read = VerifiedRead(target, keys, space, cancellationToken);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, keys.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = LoadConcurrency, CancellationToken = cancellationToken },
+            async (i, _) => await read(i));
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  read {keys.Length:N0} keys once from {target.Name} in {context.Clock.GetElapsedTime(started).TotalSeconds:0.0} s"));
+    }
+
     /// <summary>Reads back 200 keys picked at random and fails unless each returns exactly its value.</summary>
     public static async Task VerifySampleAsync(ICacheTarget target, string[] keys, KeySpace space, int seed, CancellationToken cancellationToken)
     {

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using CacheCluster.Http.Auth;
+using CacheCluster.Tests.Fixtures;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CacheCluster.Tests.Http;
+
+/// <summary>
+/// Every endpoint the API maps, found through its <see cref="EndpointDataSource"/>, requires the scope this table
+/// gives it, or is one of the deliberately public health probes. A new endpoint fails here until it is added to the
+/// table; and each one is called for real: 401 without a key, 403 with every scope but its own, let through with it.
+/// </summary>
+[Collection(HttpCollection.Name)]
+public sealed class EndpointScopeTests(HttpClusterFixture fixture) : IAsyncLifetime
+{
+    /// <summary>Route and method to scope; <see langword="null"/> = public.</summary>
+    private static readonly Dictionary<(string Route, string Method), string?> Expected = new()
+    {
+        [("/v1/cache/{key}", "GET")] = ApiScopes.Read,
+        [("/v1/cache/{key}", "HEAD")] = ApiScopes.Read,
+        [("/v1/cache/{key}", "PUT")] = ApiScopes.Write,
+        [("/v1/cache/{key}", "DELETE")] = ApiScopes.Write,
+        [("/v1/cache/{key}/increment", "POST")] = ApiScopes.Write,
+        [("/v1/invalidate", "POST")] = ApiScopes.Invalidate,
+        [("/v1/events", "POST")] = ApiScopes.Invalidate,
+        [("/v1/ratelimit/{policy}/{identifier}", "POST")] = ApiScopes.RateLimit,
+        [("/metrics", "GET")] = ApiScopes.Admin,
+        [("/health/live", "GET")] = null,
+        [("/health/ready", "GET")] = null,
+    };
+
+    private HttpTestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        // One key per scope, named after it, whose secret is "{scope}-secret".
+        var settings = ApiScopes.All.SelectMany(scope => new[]
+        {
+            KeyValuePair.Create<string, string?>($"CacheCluster:Http:ApiKeys:{scope}:Key", $"{scope}-secret"),
+            KeyValuePair.Create<string, string?>($"CacheCluster:Http:ApiKeys:{scope}:Scopes", scope),
+        }).ToDictionary();
+        _server = await HttpTestServer.StartAsync(fixture.Cluster, settings);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task EveryMappedEndpoint_RequiresItsScope_OrIsDeclaredPublic()
+    {
+        var mapped = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => (Route: "/" + endpoint.RoutePattern.RawText!.TrimStart('/'), Method: method, Endpoint: endpoint)))
+            .ToList();
+
+        // The table and the mapped endpoints are the same set: nothing mapped without a decision, nothing stale.
+        Assert.Equal(Expected.Keys.Order(), mapped.Select(m => (m.Route, m.Method)).Order());
+
+        foreach (var (route, method, endpoint) in mapped)
+        {
+            var expected = Expected[(route, method)];
+            var scope = endpoint.Metadata.GetMetadata<RequiredScope>()?.Scope;
+            var isPublic = endpoint.Metadata.GetMetadata<PublicEndpoint>() is not null;
+            Assert.True(expected is null ? isPublic && scope is null : !isPublic && scope == expected, $"{method} {route}: scope '{scope}', public {isPublic}; expected {expected ?? "public"}.");
+
+            var path = route.Replace("{key}", "scope-test", StringComparison.Ordinal)
+                .Replace("{policy}", TestPolicies.Wide, StringComparison.Ordinal)
+                .Replace("{identifier}", "scope-test", StringComparison.Ordinal);
+            if (expected is null)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await SendAsync(method, path, key: null)).StatusCode);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(method, path, key: null)).StatusCode);
+            foreach (var other in ApiScopes.All.Where(s => s != expected && s != ApiScopes.Admin))
+            {
+                var refused = await SendAsync(method, path, $"{other}-secret");
+                Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {route} with only '{other}': {(int)refused.StatusCode}.");
+            }
+
+            var allowed = await SendAsync(method, path, $"{expected}-secret");
+            Assert.True(allowed.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"{method} {route} with '{expected}': {(int)allowed.StatusCode}.");
+        }
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string method, string path, string? key)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
+        if (method is "PUT" or "POST")
+        {
+            request.Content = new StringContent(method == "PUT" ? "v" : """{"keys":["scope-test"]}""", System.Text.Encoding.UTF8, method == "PUT" ? "text/plain" : "application/json");
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return _server.Client.SendAsync(request);
+    }
+}
