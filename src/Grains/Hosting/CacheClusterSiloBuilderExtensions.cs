@@ -1,6 +1,7 @@
 using System.Net;
 using CacheCluster;
 using CacheCluster.Diagnostics;
+using CacheCluster.Eviction;
 using CacheCluster.Expiry;
 using CacheCluster.Invalidation;
 using CacheCluster.Invalidation.Stream;
@@ -147,6 +148,11 @@ public static class CacheClusterSiloBuilderExtensions
         services.TryAddSingleton<EntryExpiryScheduler>();
         services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<EntryExpiryScheduler>());
         services.AddHostedService<ExpiryService>();
+        services.TryAddSingleton<EvictionTrigger>();
+        services.TryAddSingleton<ActiveEntryTable>();
+        services.TryAddSingleton<IProcessMemory, ProcessMemory>();
+        services.TryAddSingleton<EntryEvictionMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<EntryEvictionMonitor>());
 
         if (redis is not null)
         {
@@ -159,13 +165,15 @@ public static class CacheClusterSiloBuilderExtensions
         }
         else
         {
-            services.TryAddSingleton<ITagIndex, MemoryTagIndex>();
-            services.TryAddSingleton<IKeyIndex, MemoryKeyIndex>();
+            services.TryAddSingleton<MemoryTagIndex>();
+            services.TryAddSingleton<MemoryKeyIndex>();
+            services.TryAddSingleton<ITagIndex>(sp => sp.GetRequiredService<MemoryTagIndex>());
+            services.TryAddSingleton<IKeyIndex>(sp => sp.GetRequiredService<MemoryKeyIndex>());
             services.TryAddSingleton<IInvalidationLog, MemoryInvalidationLog>();
             services.TryAddSingleton<MemoryRateLimitStore>();
             services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
-            services.TryAddSingleton<MemoryEntryStore>();
+            services.TryAddSingleton(sp => new MemoryEntryStore(sp.GetRequiredService<MemoryTagIndex>(), sp.GetRequiredService<MemoryKeyIndex>(), sp.GetRequiredService<EvictionTrigger>()));
             services.TryAddSingleton<IEntryStore>(sp => sp.GetRequiredService<MemoryEntryStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryEntryStore>());
         }

@@ -1,0 +1,251 @@
+using CacheCluster.Diagnostics;
+using CacheCluster.Hosting;
+using CacheCluster.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CacheCluster.Eviction;
+
+/// <summary>
+/// Keeps the silo within <see cref="CacheClusterOptions.MaxEntries"/> and <see cref="CacheClusterOptions.MaxMemoryMB"/>:
+/// every <see cref="CheckInterval"/> of the cache clock, and whenever the <see cref="EvictionTrigger"/> fires, it
+/// compares the entry counts and the process's resident memory with the bounds and makes the least recently used
+/// entries go, in batches.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Activations go first: an entry's activation costs about ten times its record, and deactivating it loses nothing
+/// (the record stays in Redis or in the embedded store, and the next call reloads it). Only in embedded mode, and only
+/// when the activations alone cannot free enough, are records evicted, least recently used first, as Redis'
+/// <c>allkeys-lru</c> would. A record that an activation holds is not evicted directly: its activation goes first.
+/// </para>
+/// <para>
+/// Memory is held under the bound with a high-water mark (<see cref="HighWater"/>) and a target
+/// (<see cref="LowWater"/>): over the mark, enough entries go to reach the target by estimate. Freed objects return to
+/// the OS only after a garbage collection, so before evicting again the monitor collects once and samples anew,
+/// which keeps it from evicting twice for the same bytes. Orleans' own activation shedding
+/// (<c>GrainCollectionOptions.EnableActivationSheddingOnMemoryPressure</c>) is not used: its limit is a share of the
+/// machine's memory rather than a number of megabytes, it knows nothing of the embedded records, and it waits for a
+/// gen-2 collection between rounds.
+/// </para>
+/// </remarks>
+internal sealed partial class EntryEvictionMonitor : BackgroundService
+{
+    /// <summary>How often the monitor samples when nothing wakes it earlier.</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Over this share of the bound, entries go...</summary>
+    public const double HighWater = 0.90;
+
+    /// <summary>...until this share is reached (by estimate).</summary>
+    public const double LowWater = 0.80;
+
+    /// <summary>
+    /// What one idle entry activation costs beyond its record, in bytes: Orleans' activation, directory and collector
+    /// entries, and the grain object (measured: about 3 KiB).
+    /// </summary>
+    public const int ActivationBytes = 3 * 1024;
+
+    /// <summary>The least a record is taken to cost when estimating how many must go.</summary>
+    private const int MinRecordBytes = 128;
+
+    private readonly ActiveEntryTable _activations;
+    private readonly MemoryEntryStore? _records;
+    private readonly IProcessMemory _memory;
+    private readonly EvictionTrigger _trigger;
+    private readonly CacheClusterMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<EntryEvictionMonitor> _logger;
+    private readonly int? _maxEntries;
+    private readonly long? _maxBytes;
+    private readonly Lock _passLock = new();
+    private bool _evictedSinceCollect;
+
+    public EntryEvictionMonitor(
+        ActiveEntryTable activations,
+        IServiceProvider services,
+        IProcessMemory memory,
+        EvictionTrigger trigger,
+        CacheClusterMetrics metrics,
+        [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
+        IOptions<CacheClusterOptions> options,
+        ILogger<EntryEvictionMonitor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        _activations = activations;
+        _records = services.GetService<IEntryStore>() as MemoryEntryStore;
+        _memory = memory;
+        _trigger = trigger;
+        _metrics = metrics;
+        _clock = clock;
+        _logger = logger;
+        _maxEntries = options.Value.MaxEntries;
+        _maxBytes = options.Value.MaxMemoryMB * 1024L * 1024;
+
+        if (_records is null)
+        {
+            trigger.ActivationLimit = _maxEntries ?? int.MaxValue;
+        }
+        else
+        {
+            trigger.RecordLimit = _maxEntries ?? int.MaxValue;
+        }
+
+        trigger.SampleOnGrowth = _maxBytes is not null;
+        metrics.ObserveEntries(() => _activations.Count, _records is null ? null : () => _records.Count);
+    }
+
+    /// <summary>Gets a value indicating whether a bound is configured, so that the monitor runs at all.</summary>
+    public bool IsBounded => _maxEntries is not null || _maxBytes is not null;
+
+    /// <summary>
+    /// Compares the silo with its bounds once and makes entries go as needed. Thread-safe; the loop calls it on every
+    /// tick, tests call it directly.
+    /// </summary>
+    public EvictionPass Check(DateTimeOffset now)
+    {
+        lock (_passLock)
+        {
+            var nowStamp = Recency.StampOf(now);
+            var pass = default(EvictionPass);
+            if (_maxEntries is { } maxEntries)
+            {
+                if (_records is not null)
+                {
+                    pass += EvictRecords(_records.Count - maxEntries, nowStamp, EvictionReason.Entries);
+                }
+                else
+                {
+                    pass += Deactivate(_activations.Count - _activations.Going - maxEntries, nowStamp, EvictionReason.Entries);
+                }
+            }
+
+            if (_maxBytes is { } maxBytes)
+            {
+                pass += ShedMemory(maxBytes, nowStamp);
+            }
+
+            if (pass.Total > 0)
+            {
+                LogDebugEvicted(pass.Deactivated, pass.Removed, _activations.Count, _records?.Count ?? 0);
+            }
+
+            return pass;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!IsBounded)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                _trigger.Reset();
+                try
+                {
+                    Check(_clock.GetUtcNow());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogErrorCheckFailed(ex);
+                }
+
+                await Task.WhenAny(_trigger.WaitAsync(), Task.Delay(CheckInterval, _clock, stoppingToken)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private EvictionPass ShedMemory(long maxBytes, int nowStamp)
+    {
+        var high = (long)(maxBytes * HighWater);
+        var used = _memory.ResidentBytes();
+        if (used <= high)
+        {
+            _evictedSinceCollect = false;
+            return default;
+        }
+
+        if (_evictedSinceCollect)
+        {
+            // What went last time may still sit in the heap: collect it before deciding that more must go.
+            _evictedSinceCollect = false;
+            _memory.Collect();
+            used = _memory.ResidentBytes();
+            if (used <= high)
+            {
+                return default;
+            }
+        }
+
+        var need = used - (long)(maxBytes * LowWater);
+        var pass = Deactivate((int)Math.Min(int.MaxValue, (need + ActivationBytes - 1) / ActivationBytes), nowStamp, EvictionReason.Memory);
+        need -= (long)pass.Deactivated * ActivationBytes;
+        if (need > 0 && _records is { Count: > 0 } records)
+        {
+            // What a record costs, by the heap less the activations, over the records: an overestimate (the heap holds
+            // more than entries), so that no more records go than needed.
+            var heap = _memory.ManagedHeapBytes() - (long)_activations.Count * ActivationBytes;
+            var perRecord = Math.Max(MinRecordBytes, heap / records.Count);
+            pass += EvictRecords((int)Math.Min(int.MaxValue, (need + perRecord - 1) / perRecord), nowStamp, EvictionReason.Memory);
+        }
+
+        _evictedSinceCollect = pass.Total > 0;
+        return pass;
+    }
+
+    /// <summary>Evicts <paramref name="count"/> embedded records; for those held by activations, the activations go first.</summary>
+    private EvictionPass EvictRecords(int count, int nowStamp, EvictionReason reason)
+    {
+        if (count <= 0 || _records is null)
+        {
+            return default;
+        }
+
+        var removed = _records.EvictColdest(count, nowStamp);
+        _metrics.Evicted(ReasonTag(reason), "removed", removed);
+        var pass = new EvictionPass(0, removed);
+
+        // The rest are held by activations: those go (unless already going), and their records at a later pass.
+        return pass + Deactivate(count - removed - _activations.Going, nowStamp, reason);
+    }
+
+    private EvictionPass Deactivate(int count, int nowStamp, EvictionReason reason)
+    {
+        if (count <= 0)
+        {
+            return default;
+        }
+
+        var deactivated = _activations.Evict(count, nowStamp, reason);
+        _metrics.Evicted(ReasonTag(reason), "deactivated", deactivated);
+        return new EvictionPass(deactivated, 0);
+    }
+
+    private static string ReasonTag(EvictionReason reason) => reason == EvictionReason.Memory ? "memory" : "entries";
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Eviction pass: {Deactivated} activations released, {Removed} records evicted; {Active} active, {Stored} stored.")]
+    private partial void LogDebugEvicted(int deactivated, int removed, int active, int stored);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "An eviction pass failed; the monitor tries again at its next tick.")]
+    private partial void LogErrorCheckFailed(Exception exception);
+}
+
+/// <summary>What one eviction pass did: activations released and embedded records evicted.</summary>
+internal readonly record struct EvictionPass(int Deactivated, int Removed)
+{
+    public int Total => Deactivated + Removed;
+
+    public static EvictionPass operator +(EvictionPass left, EvictionPass right) =>
+        new(left.Deactivated + right.Deactivated, left.Removed + right.Removed);
+}

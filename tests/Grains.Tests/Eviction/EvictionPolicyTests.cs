@@ -1,0 +1,392 @@
+using System.Diagnostics.Metrics;
+using CacheCluster.Diagnostics;
+using CacheCluster.Entries;
+using CacheCluster.Eviction;
+using CacheCluster.Hosting;
+using CacheCluster.Invalidation;
+using CacheCluster.Storage;
+using CacheCluster.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CacheCluster.Tests.Eviction;
+
+/// <summary>
+/// The eviction policy on fake time, fake activations and fake process memory: which entries go first, how many, and
+/// at which thresholds.
+/// </summary>
+public sealed class EvictionPolicyTests : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MetricRecorder _metrics;
+    private readonly MemoryTagIndex _tags = new();
+    private readonly MemoryKeyIndex _keys = new();
+    private readonly EvictionTrigger _trigger = new();
+
+    public EvictionPolicyTests()
+    {
+        _metrics = new MetricRecorder([_meters.GetRequiredService<IMeterFactory>()]);
+        Table = new ActiveEntryTable(_trigger);
+
+        // An hour after the entries' stamps below, so that their ages differ.
+        _clock.Advance(TimeSpan.FromHours(1));
+    }
+
+    private ActiveEntryTable Table { get; }
+
+    private int Now => Recency.StampOf(_clock.GetUtcNow());
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _meters.Dispose();
+    }
+
+    [Fact]
+    public void Cutoff_TakesWholeOlderBuckets_ThenPartOfTheCutoffBucket()
+    {
+        var histogram = new int[Recency.Buckets];
+        histogram[0] = 5;
+        histogram[3] = 2;
+        histogram[10] = 4;
+
+        Assert.Equal((10, 3), ColdestSelector.Cutoff(histogram, 3));
+        Assert.Equal((10, 4), ColdestSelector.Cutoff(histogram, 4));
+        Assert.Equal((3, 1), ColdestSelector.Cutoff(histogram, 5));
+        Assert.Equal((0, 5), ColdestSelector.Cutoff(histogram, 100));
+        Assert.Equal((-1, 0), ColdestSelector.Cutoff(new int[Recency.Buckets], 1));
+    }
+
+    [Fact]
+    public void ActiveEntries_OverMaxEntries_LeastRecentlyUsedGoFirst()
+    {
+        // Ten activations used one second apart; then the second and fourth are used again.
+        var activations = Enumerable.Range(0, 10).Select(i => Activate(Start.AddSeconds(i))).ToList();
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        activations[1].LastUsed = Now;
+        activations[3].LastUsed = Now;
+        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 6 }, store: null, new FakeMemory(() => 0));
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        Assert.Equal(new EvictionPass(4, 0), pass);
+        Assert.Equal([0, 2, 4, 5], activations.Select((a, i) => (a, i)).Where(p => p.a.Reason is not null).Select(p => p.i));
+        Assert.All(activations.Where(a => a.Reason is not null), a => Assert.Equal(EvictionReason.Entries, a.Reason));
+        Assert.Equal(4, _metrics["cachecluster.evictions{outcome=deactivated,reason=entries}"]);
+        Assert.Equal(6, Table.Count);
+
+        // At the limit nothing more goes.
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void ActiveEntries_AlreadyGoingOrLeased_AreNotPickedAgain()
+    {
+        var going = Activate(Start, deactivateAtOnce: false);
+        var leased = Activate(Start);
+        leased.HasLease = true;
+        var warm = Activate(Start.AddSeconds(5));
+        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 2 }, store: null, new FakeMemory(() => 0));
+
+        Assert.Equal(new EvictionPass(1, 0), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(EvictionReason.Entries, going.Reason);
+        Assert.Null(leased.Reason);
+        Assert.Equal(1, Table.Going);
+
+        // The first is still deactivating, so it no longer counts: nothing else is asked to go.
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Null(warm.Reason);
+        Assert.Equal(1, _metrics["cachecluster.evictions"]);
+
+        // Gone, it leaves the table and the count of those going.
+        Table.Remove(going);
+        Assert.Equal(0, Table.Going);
+        Assert.Equal(2, Table.Count);
+    }
+
+    [Fact]
+    public void Memory_UnderTheHighWaterMark_NothingGoes()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            Activate(Start.AddSeconds(i));
+        }
+
+        var bound = 100L * MiB;
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => (long)(bound * EntryEvictionMonitor.HighWater)));
+
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(100, Table.Count);
+        Assert.Equal(0, _metrics["cachecluster.evictions"]);
+    }
+
+    [Fact]
+    public void Memory_OverTheHighWaterMark_ActivationsGoDownToTheTarget_OldestFirst()
+    {
+        // 64 MiB of baseline plus 10,000 activations of the estimated size: 93.3 MiB, over 90 % of 100 MiB.
+        const long Baseline = 64L * MiB;
+        var activations = Enumerable.Range(0, 10_000).Select(i => Activate(Start.AddSeconds(i / 100))).ToList();
+        var memory = new FakeMemory(() => Baseline + ((long)Table.Count * EntryEvictionMonitor.ActivationBytes));
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, memory);
+        var before = memory.ResidentBytes();
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        var expected = (int)Math.Ceiling((before - (100L * MiB * EntryEvictionMonitor.LowWater)) / EntryEvictionMonitor.ActivationBytes);
+        Assert.Equal(new EvictionPass(expected, 0), pass);
+        Assert.True(memory.ResidentBytes() <= 100L * MiB * EntryEvictionMonitor.LowWater, $"{memory.ResidentBytes()}");
+        Assert.Equal(expected, _metrics["cachecluster.evictions{outcome=deactivated,reason=memory}"]);
+        Assert.Equal(10_000 - expected, Table.Count);
+
+        // Every one that went was used no later than every one that stayed.
+        var gone = activations.Where(a => a.Reason is not null).ToList();
+        var stayed = activations.Where(a => a.Reason is null).ToList();
+        Assert.True(gone.Max(a => a.LastUsed) <= stayed.Min(a => a.LastUsed));
+        Assert.Equal(0, memory.Collections);
+    }
+
+    [Fact]
+    public void Memory_StillOverAfterAPass_CollectsGarbageBeforeEvictingMore()
+    {
+        var resident = 95L * MiB;
+        var memory = new FakeMemory(() => resident) { OnCollect = () => resident = 50L * MiB };
+        for (var i = 0; i < 100; i++)
+        {
+            Activate(Start);
+        }
+
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, memory);
+
+        // The first pass sheds every activation; the memory has not come down (garbage not collected yet).
+        Assert.Equal(new EvictionPass(100, 0), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(0, memory.Collections);
+
+        // The second collects first, sees the memory back under the mark, and evicts nothing.
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(1, memory.Collections);
+    }
+
+    [Fact]
+    public async Task Store_EvictColdest_TakesTheOldestUnheldRecords_WithTheirRegistrations()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 10; i++)
+        {
+            await WriteAsync(store, $"k{i}", Start.AddSeconds(i), tags: ["t"]);
+        }
+
+        // k0 is held by an activation: it is picked (oldest) but stays, and nothing warmer goes in its place.
+        var k0 = (await store.ReadAsync("k0"))!;
+        Assert.True(k0.TryHold());
+
+        Assert.Equal(2, store.EvictColdest(3, Now));
+
+        Assert.Equal(8, store.Count);
+        Assert.Null(await store.ReadAsync("k1"));
+        Assert.Null(await store.ReadAsync("k2"));
+        Assert.Same(k0, await store.ReadAsync("k0"));
+        Assert.NotNull(await store.ReadAsync("k3"));
+        Assert.Equal(["k0", "k3", "k4", "k5", "k6", "k7", "k8", "k9"], (await _tags.MembersAsync("t", _clock.GetUtcNow())).Order());
+        var indexed = new List<string>();
+        for (var partition = 0; partition < IKeyIndex.Partitions; partition++)
+        {
+            indexed.AddRange(await _keys.MembersAsync(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), _clock.GetUtcNow()));
+        }
+
+        Assert.Equal(["k0", "k3", "k4", "k5", "k6", "k7", "k8", "k9"], indexed.Order());
+
+        // Released, k0 goes next.
+        k0.Release();
+        Assert.Equal(1, store.EvictColdest(1, Now));
+        Assert.Null(await store.ReadAsync("k0"));
+        Assert.False(k0.TryHold());
+    }
+
+    [Fact]
+    public async Task Store_AKeyRewrittenAfterItsRecordWasEvicted_IsStoredAndRegisteredAsNew()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        await WriteAsync(store, "k", Start, tags: ["t"]);
+        Assert.Equal(1, store.EvictColdest(1, Now));
+
+        // The writer that saw nothing writes as a creator; the eviction left it nothing to fence against.
+        Assert.True(await store.WriteIndexedAsync("k", Record(2, Start), 0, null, ["t"], IKeyIndex.PartitionOf("k"), [], Start));
+        Assert.Equal(["k"], await _tags.MembersAsync("t", Start));
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task Embedded_OverMaxEntries_EvictsUnheldRecords_AndReleasesTheActivationsHoldingColderOnes()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 6; i++)
+        {
+            await WriteAsync(store, $"k{i}", Start.AddSeconds(i));
+        }
+
+        // The two oldest records are held by activations (as warm as their records).
+        var holders = new List<FakeActivation>();
+        foreach (var key in new[] { "k0", "k1" })
+        {
+            var record = (await store.ReadAsync(key))!;
+            record.TryHold();
+            holders.Add(Activate(Start, onEvict: () => record.Release()));
+        }
+
+        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 3 }, store, new FakeMemory(() => 0));
+
+        // Three must go: k2 (unheld) goes now; k0 and k1 are held, so their activations are told to go.
+        Assert.Equal(new EvictionPass(2, 1), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(5, store.Count);
+        Assert.Null(await store.ReadAsync("k2"));
+        Assert.All(holders, h => Assert.Equal(EvictionReason.Entries, h.Reason));
+
+        // Next pass, their records go.
+        Assert.Equal(new EvictionPass(0, 2), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(["k3", "k4", "k5"], (await Task.WhenAll(Enumerable.Range(0, 6).Select(i => store.ReadAsync($"k{i}")))).Select((r, i) => r is null ? null : $"k{i}").OfType<string>());
+        Assert.Equal(3, _metrics["cachecluster.evictions{outcome=removed,reason=entries}"]);
+        Assert.Equal(2, _metrics["cachecluster.evictions{outcome=deactivated,reason=entries}"]);
+    }
+
+    [Fact]
+    public async Task Embedded_MemoryThatActivationsCannotCover_EvictsRecords_ByTheHeapEstimate()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 1000; i++)
+        {
+            await WriteAsync(store, $"k{i:D4}", Start.AddSeconds(i));
+        }
+
+        // 1,000 records of 1 KiB by the heap; resident memory is 92 MiB of a 100 MiB bound and falls 1 KiB per record.
+        long Resident() => (91L * MiB) + (store.Count * 1024L);
+        var memory = new FakeMemory(Resident) { Heap = () => store.Count * 1024L };
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        // Down to the 80 MiB target would need more than all of them: all go, oldest first.
+        Assert.Equal(new EvictionPass(0, 1000), pass);
+        Assert.Equal(0, store.Count);
+        Assert.Equal(1000, _metrics["cachecluster.evictions{outcome=removed,reason=memory}"]);
+    }
+
+    [Fact]
+    public async Task Embedded_MemoryJustOverTheMark_EvictsOnlyTheOldestRecords()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 1000; i++)
+        {
+            await WriteAsync(store, $"k{i:D4}", Start.AddSeconds(i));
+        }
+
+        // 100 KiB per record by the heap; resident memory is 90 MiB + 1,000 KiB of a 100 MiB bound, so about 113
+        // records (10 MiB + 1,000 KiB over the 80 MiB target) must go.
+        var memory = new FakeMemory(() => (90L * MiB) + (store.Count * 1024L)) { Heap = () => store.Count * 100L * 1024 };
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        var expected = (int)Math.Ceiling(((90d * MiB) + (1000 * 1024) - (100L * MiB * EntryEvictionMonitor.LowWater)) / (100 * 1024));
+        Assert.Equal(113, expected);
+        Assert.Equal(new EvictionPass(0, expected), pass);
+        Assert.Equal(1000 - expected, store.Count);
+        Assert.Null(await store.ReadAsync($"k{expected - 1:D4}"));
+        Assert.NotNull(await store.ReadAsync($"k{expected:D4}"));
+    }
+
+    private static EntryRecord Record(long version, DateTimeOffset at, string[]? tags = null) => new()
+    {
+        Version = version,
+        Kind = CacheEntryKind.Value,
+        Value = new byte[100],
+        LastModified = at,
+        LastUsed = Recency.StampOf(at),
+        Tags = tags ?? [],
+    };
+
+    private static Task<bool> WriteAsync(MemoryEntryStore store, string key, DateTimeOffset at, string[]? tags = null) =>
+        store.WriteIndexedAsync(key, Record(1, at, tags), 0, null, tags ?? [], IKeyIndex.PartitionOf(key), [], at);
+
+    private FakeActivation Activate(DateTimeOffset lastUsed, bool deactivateAtOnce = true, Action? onEvict = null)
+    {
+        var activation = new FakeActivation(Table, Recency.StampOf(lastUsed), deactivateAtOnce, onEvict);
+        Table.Add(activation);
+        return activation;
+    }
+
+    private EntryEvictionMonitor NewMonitor(CacheClusterOptions options, MemoryEntryStore? store, FakeMemory memory)
+    {
+        var services = new ServiceCollection();
+        if (store is not null)
+        {
+            services.AddSingleton<IEntryStore>(store);
+        }
+
+        return new EntryEvictionMonitor(
+            Table,
+            services.BuildServiceProvider(),
+            memory,
+            _trigger,
+            new CacheClusterMetrics(_meters.GetRequiredService<IMeterFactory>()),
+            _clock,
+            Options.Create(options),
+            NullLogger<EntryEvictionMonitor>.Instance);
+    }
+
+    private sealed class FakeActivation(ActiveEntryTable table, int lastUsed, bool deactivateAtOnce, Action? onEvict) : IResidentActivation
+    {
+        public int ResidentIndex { get; set; } = -1;
+
+        public int LastUsed { get; set; } = lastUsed;
+
+        public bool HasLease { get; set; }
+
+        public EvictionReason? Reason { get; private set; }
+
+        public bool IsGoing => Reason is not null;
+
+        public bool IsEvictable => Reason is null && !HasLease;
+
+        public bool TryEvict(EvictionReason reason)
+        {
+            if (Reason is not null)
+            {
+                return false;
+            }
+
+            Reason = reason;
+            if (deactivateAtOnce)
+            {
+                table.Remove(this);
+                onEvict?.Invoke();
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class FakeMemory(Func<long> resident) : IProcessMemory
+    {
+        public Func<long> Heap { get; init; } = () => 0;
+
+        public Action? OnCollect { get; init; }
+
+        public int Collections { get; private set; }
+
+        public long ResidentBytes() => resident();
+
+        public long ManagedHeapBytes() => Heap();
+
+        public void Collect()
+        {
+            Collections++;
+            OnCollect?.Invoke();
+        }
+    }
+}
