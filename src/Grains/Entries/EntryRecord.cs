@@ -56,6 +56,14 @@ internal sealed class EntryRecord
     /// <summary>Gets a value indicating whether the record was evicted: it is then absent, wherever it is still seen.</summary>
     internal bool IsEvicted => Volatile.Read(ref _holders) < 0;
 
+    /// <summary>
+    /// Estimates what the record costs in the embedded store under a key of <paramref name="keyLength"/> characters:
+    /// the value's bytes, the key, and about 300 bytes of objects around them (dictionary node, record, array and
+    /// string headers, key index entry), plus per-element and per-tag overheads.
+    /// </summary>
+    internal long EstimatedBytes(int keyLength) =>
+        300 + (2L * keyLength) + (_data is byte[][] list ? list.Sum(static e => 24L + e.Length) : SizeBytes) + (Tags.Length * 64L);
+
     public bool IsExpiredAt(DateTimeOffset now) => _expiresAt != 0 && _expiresAt <= now.UtcTicks;
 
     public CacheEntryState StateAt(DateTimeOffset now) =>

@@ -48,6 +48,9 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     /// </summary>
     public const int ActivationBytes = 3 * 1024;
 
+    /// <summary>Over the high-water mark with nothing evicted since, the monitor collects garbage at most this often.</summary>
+    public static readonly TimeSpan CollectInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The least a record is taken to cost when estimating how many must go.</summary>
     private const int MinRecordBytes = 128;
 
@@ -62,6 +65,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     private readonly long? _maxBytes;
     private readonly Lock _passLock = new();
     private bool _evictedSinceCollect;
+    private DateTimeOffset _lastCollect = DateTimeOffset.MinValue;
 
     public EntryEvictionMonitor(
         ActiveEntryTable activations,
@@ -125,7 +129,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
 
             if (_maxBytes is { } maxBytes)
             {
-                pass += ShedMemory(maxBytes, nowStamp);
+                pass += ShedMemory(maxBytes, now, nowStamp);
             }
 
             if (pass.Total > 0)
@@ -166,7 +170,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
         }
     }
 
-    private EvictionPass ShedMemory(long maxBytes, int nowStamp)
+    private EvictionPass ShedMemory(long maxBytes, DateTimeOffset now, int nowStamp)
     {
         var high = (long)(maxBytes * HighWater);
         var used = _memory.ResidentBytes();
@@ -176,10 +180,12 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
             return default;
         }
 
-        if (_evictedSinceCollect)
+        // Much of the excess may be garbage, or what went last time and is not yet collected: collect first (after an
+        // eviction, always; otherwise at most once per CollectInterval), and evict only for what remains.
+        if (_evictedSinceCollect || now - _lastCollect >= CollectInterval)
         {
-            // What went last time may still sit in the heap: collect it before deciding that more must go.
             _evictedSinceCollect = false;
+            _lastCollect = now;
             _memory.Collect();
             used = _memory.ResidentBytes();
             if (used <= high)
@@ -188,15 +194,21 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
             }
         }
 
-        var need = used - (long)(maxBytes * LowWater);
+        // Never more than the entries are estimated to hold: the rest (code, runtime, buffers) does not go with them.
+        var activationBytes = (long)(_activations.Count - _activations.Going) * ActivationBytes;
+        var recordBytes = _records?.EstimatedBytes ?? 0;
+        var need = Math.Min(used - (long)(maxBytes * LowWater), activationBytes + recordBytes);
+        LogDebugOverHighWater(used / (1024 * 1024), _memory.ManagedHeapBytes() / (1024 * 1024), _activations.Count, _records?.Count ?? 0, need / 1024);
+        if (need <= 0)
+        {
+            return default;
+        }
+
         var pass = Deactivate((int)Math.Min(int.MaxValue, (need + ActivationBytes - 1) / ActivationBytes), nowStamp, EvictionReason.Memory);
         need -= (long)pass.Deactivated * ActivationBytes;
         if (need > 0 && _records is { Count: > 0 } records)
         {
-            // What a record costs, by the heap less the activations, over the records: an overestimate (the heap holds
-            // more than entries), so that no more records go than needed.
-            var heap = _memory.ManagedHeapBytes() - (long)_activations.Count * ActivationBytes;
-            var perRecord = Math.Max(MinRecordBytes, heap / records.Count);
+            var perRecord = Math.Max(MinRecordBytes, records.EstimatedBytes / records.Count);
             pass += EvictRecords((int)Math.Min(int.MaxValue, (need + perRecord - 1) / perRecord), nowStamp, EvictionReason.Memory);
         }
 
@@ -236,6 +248,9 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Eviction pass: {Deactivated} activations released, {Removed} records evicted; {Active} active, {Stored} stored.")]
     private partial void LogDebugEvicted(int deactivated, int removed, int active, int stored);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Over the high-water mark after collecting: resident {ResidentMiB} MiB, heap {HeapMiB} MiB; {Active} active, {Stored} stored; freeing {NeedKiB} KiB.")]
+    private partial void LogDebugOverHighWater(long residentMiB, long heapMiB, int active, int stored, long needKiB);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "An eviction pass failed; the monitor tries again at its next tick.")]
     private partial void LogErrorCheckFailed(Exception exception);

@@ -30,9 +30,13 @@ internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex k
     private readonly ColdestSelector _selector = new();
     private IEnumerator<KeyValuePair<string, EntryRecord>>? _sweepCursor;
     private int _count;
+    private long _bytes;
 
     /// <summary>Gets how many records the store holds.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Gets what the records cost, by <see cref="EntryRecord.EstimatedBytes"/>.</summary>
+    public long EstimatedBytes => Volatile.Read(ref _bytes);
 
     public Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.TryGetValue(key, out var record) && !record.IsEvicted ? record : null);
@@ -55,6 +59,7 @@ internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex k
 
             _records[key] = record;
             added = exists ? 0 : Interlocked.Increment(ref _count);
+            Interlocked.Add(ref _bytes, record.EstimatedBytes(key.Length) - (exists ? current!.EstimatedBytes(key.Length) : 0));
             if (tags.Count > 0)
             {
                 tagIndex.Add(tags, key, record.ExpiresAt);
@@ -195,6 +200,7 @@ internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex k
         if (_records.TryRemove(new KeyValuePair<string, EntryRecord>(key, record)))
         {
             Interlocked.Decrement(ref _count);
+            Interlocked.Add(ref _bytes, -record.EstimatedBytes(key.Length));
         }
 
         if (tags.Count > 0)

@@ -148,28 +148,40 @@ public sealed class EvictionPolicyTests : IDisposable
         var gone = activations.Where(a => a.Reason is not null).ToList();
         var stayed = activations.Where(a => a.Reason is null).ToList();
         Assert.True(gone.Max(a => a.LastUsed) <= stayed.Min(a => a.LastUsed));
-        Assert.Equal(0, memory.Collections);
+
+        // It collected garbage once first (the fake's memory did not come down).
+        Assert.Equal(1, memory.Collections);
     }
 
     [Fact]
-    public void Memory_StillOverAfterAPass_CollectsGarbageBeforeEvictingMore()
+    public void Memory_StillOverAfterAPass_CollectsGarbageBeforeEvictingMore_AndNeverMoreThanTheEntriesHold()
     {
+        // 95 MiB of a 100 MiB bound, which only the second collection brings down (to 50 MiB).
         var resident = 95L * MiB;
-        var memory = new FakeMemory(() => resident) { OnCollect = () => resident = 50L * MiB };
-        for (var i = 0; i < 100; i++)
-        {
-            Activate(Start);
-        }
-
+        var memory = new FakeMemory(() => resident);
+        memory.OnCollect = () => resident = memory.Collections == 2 ? 50L * MiB : resident;
+        var activations = Enumerable.Range(0, 100).Select(_ => Activate(Start)).ToList();
         var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, memory);
 
-        // The first pass sheds every activation; the memory has not come down (garbage not collected yet).
+        // The first pass collects, is still 15 MiB over the target, and sheds the activations: all 100, as they hold
+        // only 300 KiB by estimate. The memory has not come down yet.
         Assert.Equal(new EvictionPass(100, 0), monitor.Check(_clock.GetUtcNow()));
-        Assert.Equal(0, memory.Collections);
-
-        // The second collects first, sees the memory back under the mark, and evicts nothing.
-        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
         Assert.Equal(1, memory.Collections);
+
+        // The second collects again before anything else, sees the memory back under the mark, and evicts nothing.
+        _clock.Advance(EntryEvictionMonitor.CheckInterval);
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(2, memory.Collections);
+
+        // Over the mark with no entries left, nothing can go; it collects at most once per interval.
+        resident = 95L * MiB;
+        _clock.Advance(EntryEvictionMonitor.CheckInterval);
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(2, memory.Collections);
+        _clock.Advance(EntryEvictionMonitor.CollectInterval);
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(3, memory.Collections);
+        Assert.Equal(100, _metrics["cachecluster.evictions"]);
     }
 
     [Fact]
@@ -255,63 +267,44 @@ public sealed class EvictionPolicyTests : IDisposable
     }
 
     [Fact]
-    public async Task Embedded_MemoryThatActivationsCannotCover_EvictsRecords_ByTheHeapEstimate()
+    public async Task Embedded_MemoryThatActivationsCannotCover_EvictsTheOldestRecords_ByTheirEstimatedSize()
     {
+        // 1,000 records of 40 KiB (about 39 MiB by estimate) above 51 MiB of everything else: 90.4 MiB of a 100 MiB
+        // bound, over its 90 % mark; about 10.4 MiB must go to reach the 80 % target.
         var store = new MemoryEntryStore(_tags, _keys);
         for (var i = 0; i < 1000; i++)
         {
-            await WriteAsync(store, $"k{i:D4}", Start.AddSeconds(i));
+            await WriteAsync(store, $"k{i:D4}", Start.AddSeconds(i), valueBytes: 40 * 1024);
         }
 
-        // 1,000 records of 1 KiB by the heap; resident memory is 92 MiB of a 100 MiB bound and falls 1 KiB per record.
-        long Resident() => (91L * MiB) + (store.Count * 1024L);
-        var memory = new FakeMemory(Resident) { Heap = () => store.Count * 1024L };
+        var memory = new FakeMemory(() => (51L * MiB) + store.EstimatedBytes);
         var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+        var perRecord = store.EstimatedBytes / store.Count;
+        var expected = (int)Math.Ceiling((memory.ResidentBytes() - (100L * MiB * EntryEvictionMonitor.LowWater)) / perRecord);
+        Assert.InRange(expected, 250, 280);
 
         var pass = monitor.Check(_clock.GetUtcNow());
 
-        // Down to the 80 MiB target would need more than all of them: all go, oldest first.
-        Assert.Equal(new EvictionPass(0, 1000), pass);
-        Assert.Equal(0, store.Count);
-        Assert.Equal(1000, _metrics["cachecluster.evictions{outcome=removed,reason=memory}"]);
-    }
-
-    [Fact]
-    public async Task Embedded_MemoryJustOverTheMark_EvictsOnlyTheOldestRecords()
-    {
-        var store = new MemoryEntryStore(_tags, _keys);
-        for (var i = 0; i < 1000; i++)
-        {
-            await WriteAsync(store, $"k{i:D4}", Start.AddSeconds(i));
-        }
-
-        // 100 KiB per record by the heap; resident memory is 90 MiB + 1,000 KiB of a 100 MiB bound, so about 113
-        // records (10 MiB + 1,000 KiB over the 80 MiB target) must go.
-        var memory = new FakeMemory(() => (90L * MiB) + (store.Count * 1024L)) { Heap = () => store.Count * 100L * 1024 };
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
-
-        var pass = monitor.Check(_clock.GetUtcNow());
-
-        var expected = (int)Math.Ceiling(((90d * MiB) + (1000 * 1024) - (100L * MiB * EntryEvictionMonitor.LowWater)) / (100 * 1024));
-        Assert.Equal(113, expected);
         Assert.Equal(new EvictionPass(0, expected), pass);
         Assert.Equal(1000 - expected, store.Count);
         Assert.Null(await store.ReadAsync($"k{expected - 1:D4}"));
         Assert.NotNull(await store.ReadAsync($"k{expected:D4}"));
+        Assert.True(memory.ResidentBytes() <= 100L * MiB * EntryEvictionMonitor.LowWater);
+        Assert.Equal(expected, _metrics["cachecluster.evictions{outcome=removed,reason=memory}"]);
     }
 
-    private static EntryRecord Record(long version, DateTimeOffset at, string[]? tags = null) => new()
+    private static EntryRecord Record(long version, DateTimeOffset at, string[]? tags = null, int valueBytes = 100) => new()
     {
         Version = version,
         Kind = CacheEntryKind.Value,
-        Value = new byte[100],
+        Value = new byte[valueBytes],
         LastModified = at,
         LastUsed = Recency.StampOf(at),
         Tags = tags ?? [],
     };
 
-    private static Task<bool> WriteAsync(MemoryEntryStore store, string key, DateTimeOffset at, string[]? tags = null) =>
-        store.WriteIndexedAsync(key, Record(1, at, tags), 0, null, tags ?? [], IKeyIndex.PartitionOf(key), [], at);
+    private static Task<bool> WriteAsync(MemoryEntryStore store, string key, DateTimeOffset at, string[]? tags = null, int valueBytes = 100) =>
+        store.WriteIndexedAsync(key, Record(1, at, tags, valueBytes), 0, null, tags ?? [], IKeyIndex.PartitionOf(key), [], at);
 
     private FakeActivation Activate(DateTimeOffset lastUsed, bool deactivateAtOnce = true, Action? onEvict = null)
     {
@@ -375,7 +368,7 @@ public sealed class EvictionPolicyTests : IDisposable
     {
         public Func<long> Heap { get; init; } = () => 0;
 
-        public Action? OnCollect { get; init; }
+        public Action? OnCollect { get; set; }
 
         public int Collections { get; private set; }
 
