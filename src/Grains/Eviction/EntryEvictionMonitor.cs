@@ -34,13 +34,13 @@ namespace CacheCluster.Eviction;
 internal sealed partial class EntryEvictionMonitor : BackgroundService
 {
     /// <summary>How often the monitor samples when nothing wakes it earlier.</summary>
-    public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Over this share of the bound, entries go...</summary>
-    public const double HighWater = 0.90;
+    public const double HighWater = 0.80;
 
     /// <summary>...until this share is reached (by estimate).</summary>
-    public const double LowWater = 0.80;
+    public const double LowWater = 0.70;
 
     /// <summary>
     /// What one idle entry activation costs beyond its record, in bytes: Orleans' activation, directory and collector
@@ -49,7 +49,14 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     public const int ActivationBytes = 3 * 1024;
 
     /// <summary>Over the high-water mark with nothing evicted since, the monitor collects garbage at most this often.</summary>
-    public static readonly TimeSpan CollectInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The share of <see cref="CacheClusterOptions.MaxMemoryMB"/> that activations may take by count (at
+    /// <see cref="ActivationBytes"/> each). A flood of new keys is shed as it comes, by count, without waiting for the
+    /// process's memory to show it.
+    /// </summary>
+    public const double ActivationShare = 0.2;
 
     /// <summary>The least a record is taken to cost when estimating how many must go.</summary>
     private const int MinRecordBytes = 128;
@@ -63,6 +70,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     private readonly ILogger<EntryEvictionMonitor> _logger;
     private readonly int? _maxEntries;
     private readonly long? _maxBytes;
+    private readonly int? _maxActivations;
     private readonly Lock _passLock = new();
     private bool _evictedSinceCollect;
     private DateTimeOffset _lastCollect = DateTimeOffset.MinValue;
@@ -89,13 +97,15 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
         _maxEntries = options.Value.MaxEntries;
         _maxBytes = options.Value.MaxMemoryMB * 1024L * 1024;
 
+        _maxActivations = _maxBytes is { } bytes ? (int)Math.Clamp(bytes * ActivationShare / ActivationBytes, 1, int.MaxValue) : null;
         if (_records is null)
         {
-            trigger.ActivationLimit = _maxEntries ?? int.MaxValue;
+            trigger.ActivationLimit = Math.Min(_maxEntries ?? int.MaxValue, _maxActivations ?? int.MaxValue);
         }
         else
         {
             trigger.RecordLimit = _maxEntries ?? int.MaxValue;
+            trigger.ActivationLimit = _maxActivations ?? int.MaxValue;
         }
 
         trigger.SampleOnGrowth = _maxBytes is not null;
@@ -127,6 +137,11 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
                 }
             }
 
+            if (_maxActivations is { } maxActivations)
+            {
+                pass += Deactivate(_activations.Count - _activations.Going - maxActivations, nowStamp, EvictionReason.Memory);
+            }
+
             if (_maxBytes is { } maxBytes)
             {
                 pass += ShedMemory(maxBytes, now, nowStamp);
@@ -141,13 +156,21 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!IsBounded)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        // A thread of its own, woken by an event: under a write flood the thread pool's queue is long, and a monitor
+        // waiting in it would let memory run past the bound.
+        return Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        using var timer = _clock.CreateTimer(static trigger => ((EvictionTrigger)trigger!).Wake(), _trigger, CheckInterval, CheckInterval);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -162,7 +185,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
                     LogErrorCheckFailed(ex);
                 }
 
-                await Task.WhenAny(_trigger.WaitAsync(), Task.Delay(CheckInterval, _clock, stoppingToken)).ConfigureAwait(false);
+                _trigger.Wait(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

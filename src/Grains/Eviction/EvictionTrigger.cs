@@ -1,14 +1,15 @@
 namespace CacheCluster.Eviction;
 
 /// <summary>
-/// Wakes the eviction monitor between its ticks: at once when an entry limit is passed, and every
-/// <see cref="SampleEvery"/> new entries so that memory is sampled while a flood of writes comes in.
+/// Wakes the eviction monitor's thread: on its timer, at once when an entry limit is passed, and every
+/// <see cref="SampleEvery"/> new entries so that memory is sampled while a flood of writes comes in. The wake-ups set
+/// an event on the caller's thread, so they reach the monitor even when the thread pool is saturated.
 /// </summary>
-internal sealed class EvictionTrigger
+internal sealed class EvictionTrigger : IDisposable
 {
     public const int SampleEvery = 1024;
 
-    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _signal = new(initialState: false);
     private int _added;
 
     /// <summary>Gets or sets how many activations wake the monitor on every new one.</summary>
@@ -24,20 +25,15 @@ internal sealed class EvictionTrigger
 
     public void OnRecordAdded(int count) => OnAdded(count > RecordLimit);
 
-    /// <summary>Returns a task that completes at the next wake-up.</summary>
-    public Task WaitAsync() => Volatile.Read(ref _signal).Task;
+    /// <summary>Blocks until the next wake-up (or cancellation); the monitor's own thread calls it.</summary>
+    public void Wait(CancellationToken cancellationToken) => _signal.Wait(cancellationToken);
 
     /// <summary>Re-arms the trigger; the monitor calls it before each pass.</summary>
-    public void Reset()
-    {
-        var signal = Volatile.Read(ref _signal);
-        if (signal.Task.IsCompleted)
-        {
-            Interlocked.CompareExchange(ref _signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
-        }
-    }
+    public void Reset() => _signal.Reset();
 
-    public void Wake() => Volatile.Read(ref _signal).TrySetResult();
+    public void Wake() => _signal.Set();
+
+    public void Dispose() => _signal.Dispose();
 
     private void OnAdded(bool overLimit)
     {

@@ -75,6 +75,21 @@ public static class CacheClusterSiloBuilderExtensions
             }
         });
 
+        // Orleans caches a grain's address (about 400 bytes with its key) for every grain called, up to a million,
+        // long after the activation went: per entry, more than the entry's record. A lone embedded silo finds every
+        // grain in its own directory, so it needs no cache; a bounded silo keeps the cache within its bounds.
+        builder.Configure<GrainDirectoryOptions>(directory =>
+        {
+            if (options.Clustering == ClusteringMode.Auto && redis is null)
+            {
+                directory.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None;
+            }
+            else if (DirectoryCacheSize(options) is { } size)
+            {
+                directory.CacheSize = Math.Min(directory.CacheSize, size);
+            }
+        });
+
         if (options.Clustering == ClusteringMode.Auto)
         {
             builder.Configure<ClusterOptions>(cluster =>
@@ -100,6 +115,22 @@ public static class CacheClusterSiloBuilderExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The directory cache a bounded silo keeps: no more addresses than <see cref="CacheClusterOptions.MaxEntries"/>
+    /// (at least 1,000), nor than fill a twentieth of <see cref="CacheClusterOptions.MaxMemoryMB"/> at 400 bytes each.
+    /// </summary>
+    internal static int? DirectoryCacheSize(CacheClusterOptions options)
+    {
+        int? size = options.MaxEntries is { } entries ? Math.Max(1_000, entries) : null;
+        if (options.MaxMemoryMB is { } megabytes)
+        {
+            var byMemory = (int)Math.Min(int.MaxValue, Math.Max(1_000, megabytes * 1024L * 1024 / 20 / 400));
+            size = size is { } s ? Math.Min(s, byMemory) : byMemory;
+        }
+
+        return size;
     }
 
     private static void AddCdnPurging(IServiceCollection services, CdnOptions cdn)
