@@ -56,7 +56,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     /// <see cref="ActivationBytes"/> each). A flood of new keys is shed as it comes, by count, without waiting for the
     /// process's memory to show it.
     /// </summary>
-    public const double ActivationShare = 0.2;
+    public const double ActivationShare = 0.1;
 
     /// <summary>The least a record is taken to cost when estimating how many must go.</summary>
     private const int MinRecordBytes = 128;

@@ -128,29 +128,28 @@ public sealed class EvictionPolicyTests : IDisposable
     }
 
     [Fact]
-    public void Memory_OverTheHighWaterMark_ActivationsGoDownToTheTarget_OldestFirst()
+    public async Task Memory_OverTheHighWaterMark_ActivationsGoBeforeAnyRecord()
     {
-        // 68 MiB of baseline plus 5,000 activations of the estimated size: 82.6 MiB, over the mark of a 100 MiB bound
-        // (and under its activation cap of 6,826).
-        const long Baseline = 68L * MiB;
-        var activations = Enumerable.Range(0, 5_000).Select(i => Activate(Start.AddSeconds(i / 50))).ToList();
-        var memory = new FakeMemory(() => Baseline + ((long)Table.Count * EntryEvictionMonitor.ActivationBytes));
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, memory);
-        var before = memory.ResidentBytes();
-        Assert.True(before > 100L * MiB * EntryEvictionMonitor.HighWater);
+        // 75 MiB of baseline, 3,000 activations (under their cap of 3,413) of the estimated size and 100 small records:
+        // 83.8 MiB of a 100 MiB bound, over its 80 % mark. The activations hold less than the 13.8 MiB to free, so
+        // all go; so does the records' share of the rest, oldest first.
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 100; i++)
+        {
+            await WriteAsync(store, $"k{i:D3}", Start.AddSeconds(i));
+        }
+
+        var activations = Enumerable.Range(0, 3_000).Select(i => Activate(Start.AddSeconds(i / 30))).ToList();
+        var memory = new FakeMemory(() => (75L * MiB) + ((long)Table.Count * EntryEvictionMonitor.ActivationBytes));
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+        Assert.True(memory.ResidentBytes() > 100L * MiB * EntryEvictionMonitor.HighWater);
 
         var pass = monitor.Check(_clock.GetUtcNow());
 
-        var expected = (int)Math.Ceiling((before - (100L * MiB * EntryEvictionMonitor.LowWater)) / EntryEvictionMonitor.ActivationBytes);
-        Assert.Equal(new EvictionPass(expected, 0), pass);
-        Assert.True(memory.ResidentBytes() <= 100L * MiB * EntryEvictionMonitor.LowWater, $"{memory.ResidentBytes()}");
-        Assert.Equal(expected, _metrics["cachecluster.evictions{outcome=deactivated,reason=memory}"]);
-        Assert.Equal(5_000 - expected, Table.Count);
-
-        // Every one that went was used no later than every one that stayed.
-        var gone = activations.Where(a => a.Reason is not null).ToList();
-        var stayed = activations.Where(a => a.Reason is null).ToList();
-        Assert.True(gone.Max(a => a.LastUsed) <= stayed.Min(a => a.LastUsed));
+        Assert.Equal(new EvictionPass(3_000, 100), pass);
+        Assert.All(activations, a => Assert.Equal(EvictionReason.Memory, a.Reason));
+        Assert.Equal(3_000, _metrics["cachecluster.evictions{outcome=deactivated,reason=memory}"]);
+        Assert.Equal(100, _metrics["cachecluster.evictions{outcome=removed,reason=memory}"]);
 
         // It collected garbage once first (the fake's memory did not come down).
         Assert.Equal(1, memory.Collections);
