@@ -11,6 +11,7 @@
 #   --scenario L   comma-separated subset of S1,S2,S3,S4,S5,S6,S7 (default: all)
 #   --silos N      1 (default) or 3 silos
 #   --no-build     use the Release builds already there
+# CACHECLUSTER_SILO_ARGS="--CacheCluster:X=value ..." adds settings to every silo.
 set -euo pipefail
 
 build=1
@@ -19,7 +20,7 @@ bench_args=()
 original_args=("$@")
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -90,6 +91,9 @@ done
 mapfile -t silo_args < <(dotnet "$bench_dll" ratelimit-silo-args)
 ((${#silo_args[@]} > 0)) || { echo "bench.sh: the benchmark printed no policy arguments" >&2; exit 1; }
 silo_args+=("--CacheCluster:Invalidation:Rules:bench.tagged:Tags:0=entity:{id}")
+# CACHECLUSTER_SILO_ARGS adds silo settings, e.g. "--CacheCluster:MaxEntries=10000" for a bounded S7.
+read -r -a extra_silo_args <<< "${CACHECLUSTER_SILO_ARGS:-}"
+silo_args+=("${extra_silo_args[@]}")
 
 # Free loopback ports: redis, then per silo its silo port, gateway port and HTTP port (for /metrics).
 read -r -a ports < <(free_ports $((1 + 3 * silos)))

@@ -25,11 +25,13 @@ internal sealed class CacheClusterMetrics
     private readonly Counter<long> _cdnPurges;
     private readonly Counter<long> _nearCacheNotices;
     private readonly Counter<long> _cdnRetries;
+    private readonly Counter<long> _evictions;
+    private readonly Meter _meter;
 
     public CacheClusterMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(CacheClusterDiagnostics.MeterName);
+        var meter = _meter = meterFactory.Create(CacheClusterDiagnostics.MeterName);
         _hits = meter.CreateCounter<long>("cachecluster.entry.hits", "{read}", "Reads that found the key, tagged state=fresh|stale.");
         _misses = meter.CreateCounter<long>("cachecluster.entry.misses", "{read}", "Reads that found no key.");
         _writes = meter.CreateCounter<long>("cachecluster.entry.writes", "{write}", "Acknowledged writes, tagged by operation.");
@@ -49,6 +51,7 @@ internal sealed class CacheClusterMetrics
         _nearCacheNotices = meter.CreateCounter<long>("cachecluster.nearcache.notices", "{notice}", "One-shot change notices sent to clients tracking a key in their near cache.");
         _cdnPurges = meter.CreateCounter<long>("cachecluster.cdn.purges", "{item}", "URLs, tags and prefixes sent to a CDN, tagged provider, kind=url|tag|prefix|all and outcome=purged|failed|unsupported.");
         _cdnRetries = meter.CreateCounter<long>("cachecluster.cdn.retries", "{request}", "CDN purge requests retried after a failure, tagged provider.");
+        _evictions = meter.CreateCounter<long>("cachecluster.evictions", "{entry}", "Entries made to leave memory at the silo's bound (MaxMemoryMB, MaxEntries), tagged reason=memory|entries and outcome=deactivated (the activation went, the record stays in the store) | removed (an embedded record was evicted).");
         _noticesDropped = meter.CreateCounter<long>("cachecluster.invalidation.notices.dropped", "{notice}", "Notices dropped because a subscriber's queue was full.");
     }
 
@@ -97,4 +100,26 @@ internal sealed class CacheClusterMetrics
     public void CdnRetry(string provider) => _cdnRetries.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public void NearCacheNotices(int count) => _nearCacheNotices.Add(count);
+
+    public void Evicted(string reason, string outcome, int count)
+    {
+        if (count > 0)
+        {
+            _evictions.Add(count, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    /// <summary>Publishes the entry counts as the gauge <c>cachecluster.entries</c>, tagged state=active|stored.</summary>
+    public void ObserveEntries(Func<int> active, Func<int>? stored) =>
+        _meter.CreateObservableGauge(
+            "cachecluster.entries",
+            () => stored is null
+                ? [new Measurement<long>(active(), new KeyValuePair<string, object?>("state", "active"))]
+                : new[]
+                {
+                    new Measurement<long>(active(), new KeyValuePair<string, object?>("state", "active")),
+                    new Measurement<long>(stored(), new KeyValuePair<string, object?>("state", "stored")),
+                },
+            "{entry}",
+            "Entries in this silo's memory: state=active counts entry activations, state=stored the embedded store's records.");
 }

@@ -1,4 +1,5 @@
 using CacheCluster.Diagnostics;
+using CacheCluster.Eviction;
 using CacheCluster.Expiry;
 using CacheCluster.Invalidation;
 using CacheCluster.Hosting;
@@ -19,9 +20,10 @@ internal sealed partial class CacheEntryGrain(
     ITagIndex tagIndex,
     IKeyIndex keyIndex,
     EntryExpiryScheduler expiryScheduler,
+    ActiveEntryTable activeEntries,
     CacheClusterMetrics metrics,
     IOptions<CacheClusterOptions> options,
-    ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation
+    ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {
     private const int MaxStoreAttempts = 3;
     private const int MaxContentTypeLength = 256;
@@ -37,9 +39,15 @@ internal sealed partial class CacheEntryGrain(
 
     private ExpiryTicket? _expiryTicket;
 
+    // The memory bound's view of this activation: its slot in the table, its last call, and whether it was told to go.
+    private int _residentIndex = -1;
+    private int _lastUsed;
+    private int _evicting;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = this.GetPrimaryKeyString();
+        _lastUsed = Recency.StampOf(clock.GetUtcNow());
         try
         {
             CacheKey.Validate(_key, _options.MaxKeyBytes);
@@ -48,12 +56,14 @@ internal sealed partial class CacheEntryGrain(
         {
             // Reject every call instead of failing activation, so callers get the typed error.
             _keyError = ex;
+            activeEntries.Add(this);
             return;
         }
 
         try
         {
             SetRecord(await store.ReadAsync(_key, cancellationToken));
+            activeEntries.Add(this);
         }
         catch (CacheStorageException ex)
         {
@@ -68,6 +78,10 @@ internal sealed partial class CacheEntryGrain(
     {
         // Trackers are not kept across activations: tell them now, so no near copy outlives what this grain knows.
         NotifyTrackers();
+        activeEntries.Remove(this);
+        // The record stays in the embedded store, evictable now.
+        _record?.Release();
+
         _record = null;
         if (_expiryTicket is not null)
         {
@@ -260,13 +274,54 @@ internal sealed partial class CacheEntryGrain(
         }
     }
 
+    int IResidentActivation.ResidentIndex
+    {
+        get => _residentIndex;
+        set => _residentIndex = value;
+    }
+
+    int IResidentActivation.LastUsed => Volatile.Read(ref _lastUsed);
+
+    bool IResidentActivation.IsGoing => Volatile.Read(ref _evicting) != 0;
+
+    bool IResidentActivation.IsEvictable => Volatile.Read(ref _evicting) == 0 && _lease is null;
+
+    bool IResidentActivation.TryEvict(EvictionReason reason)
+    {
+        if (Interlocked.Exchange(ref _evicting, 1) != 0)
+        {
+            return false;
+        }
+
+        GrainContext.Deactivate(new DeactivationReason(
+            DeactivationReasonCode.HighMemoryPressure,
+            reason == EvictionReason.Memory ? "The silo neared its memory bound." : "The silo passed its entry limit."));
+        return true;
+    }
+
     private string KeyHash => CacheKey.Hash(_key);
 
-    /// <summary>Returns the record if it exists by the cache clock; an expired one makes the activation go away.</summary>
+    /// <summary>
+    /// Returns the record if it exists by the cache clock; an expired one makes the activation go away. Every call
+    /// passes here, so it also stamps the activation's recency: one plain store, no lock.
+    /// </summary>
     private EntryRecord? Live(DateTimeOffset now)
     {
+        var stamp = Recency.StampOf(now);
+        _lastUsed = stamp;
         var record = _record;
-        if (record is null || !record.IsExpiredAt(now))
+        if (record is null)
+        {
+            return null;
+        }
+
+        // The record's own stamp orders it among the embedded store's records; written once a second at most.
+        if (record.LastUsed != stamp)
+        {
+            record.LastUsed = stamp;
+        }
+
+        if (!record.IsExpiredAt(now))
         {
             return record;
         }
@@ -276,11 +331,32 @@ internal sealed partial class CacheEntryGrain(
         return null;
     }
 
-    private void SetRecord(EntryRecord? record)
+    /// <summary>
+    /// Makes <paramref name="record"/> the activation's record and holds it (see <see cref="EntryRecord.TryHold"/>),
+    /// letting go of the previous one. A record evicted since it was read counts as absent, but its version still
+    /// raises the floor for new versions.
+    /// </summary>
+    private void SetRecord(EntryRecord? record, bool held = false)
     {
-        if (!ReferenceEquals(record, _record))
+        if (record is not null)
+        {
+            _lastVersion = Math.Max(_lastVersion, record.Version);
+            if (!held && !record.TryHold())
+            {
+                record = null;
+            }
+        }
+
+        var previous = _record;
+        if (!ReferenceEquals(record, previous))
         {
             NotifyTrackers();
+            previous?.Release();
+        }
+        else if (record is not null && !held)
+        {
+            // Held twice now (the same instance came back): keep one hold.
+            record.Release();
         }
 
         _record = record;
@@ -289,7 +365,6 @@ internal sealed partial class CacheEntryGrain(
             return;
         }
 
-        _lastVersion = Math.Max(_lastVersion, record.Version);
         if (record.ExpiresAt is { } expiresAt)
         {
             expiryScheduler.Schedule(_expiryTicket ??= new ExpiryTicket(this), expiresAt);
@@ -315,6 +390,8 @@ internal sealed partial class CacheEntryGrain(
                 return result;
             }
 
+            // Held from before it is stored, so that the eviction monitor never takes a record its writer still holds.
+            next?.TryHold();
             bool written;
             try
             {
@@ -348,6 +425,7 @@ internal sealed partial class CacheEntryGrain(
             }
             catch (CacheStorageException ex)
             {
+                next?.Release();
                 LogWarningWriteFailed(ex, operation, KeyHash);
                 throw new CacheStorageException(ex.Message) { Key = CacheKey.Describe(_key), Operation = operation };
             }
@@ -359,13 +437,14 @@ internal sealed partial class CacheEntryGrain(
                     await UnregisterDroppedTagsAsync(stored, next);
                 }
 
-                SetRecord(next);
+                SetRecord(next, held: true);
                 metrics.Write(operation);
                 OnEntryWritten(fillToken);
                 return result;
             }
 
             // Another activation of this key wrote meanwhile (possible while membership changes): catch up and retry.
+            next?.Release();
             LogInformationFenceConflict(operation, KeyHash, attempt);
             SetRecord(await store.ReadAsync(_key));
             if (attempt == MaxStoreAttempts)
@@ -465,6 +544,7 @@ internal sealed partial class CacheEntryGrain(
             List = list,
             ContentType = contentType,
             LastModified = now,
+            LastUsed = Recency.StampOf(now),
             FreshUntil = freshUntil,
             ExpiresAt = expiresAt,
             Tags = entryOptions?.Tags is { Count: > 0 } tags ? [.. tags.Distinct(StringComparer.Ordinal)] : keepExpiry && current is not null ? current.Tags : [],

@@ -11,6 +11,12 @@ public sealed class CacheClusterOptions
     /// <summary>The largest value size that may be configured: 64 MiB.</summary>
     public const int MaxValueBytesLimit = 64 * 1024 * 1024;
 
+    /// <summary>The smallest memory bound that may be configured, in MiB: below it the runtime alone would not fit.</summary>
+    public const int MinMaxMemoryMB = 64;
+
+    /// <summary>The largest memory bound that may be configured, in MiB (1 TiB).</summary>
+    public const int MaxMaxMemoryMB = 1024 * 1024;
+
     /// <summary>
     /// Gets or sets the StackExchange.Redis connection string. When set, the silo uses Redis for cluster membership and
     /// durable entries; when not, localhost clustering and in-memory entries.
@@ -60,6 +66,21 @@ public sealed class CacheClusterOptions
     /// </summary>
     /// <value>Default: 2 minutes.</value>
     public TimeSpan EntryIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Gets or sets the silo's memory bound, in MiB of resident memory (RSS). Nearing it, the least recently used
+    /// entries go: their activations first (the record stays in Redis, or in the embedded store), then, in embedded
+    /// mode, their records too, as Redis' <c>allkeys-lru</c> would evict them. At least 64.
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (no bound).</value>
+    public int? MaxMemoryMB { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most entries this silo holds: in embedded mode the stored records, in Redis mode the active
+    /// entries (records stay in Redis). Past it, the least recently used go.
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (no limit).</value>
+    public int? MaxEntries { get; set; }
 
     /// <summary>Gets the invalidation settings: the rules mapping domain events to keys, patterns and tags.</summary>
     public InvalidationOptions Invalidation { get; } = new();

@@ -74,6 +74,16 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
             failures.Add($"{Prefix}{nameof(options.EntryIdleTimeout)} must be between 10 seconds and 1 day (was {options.EntryIdleTimeout}).");
         }
 
+        if (options.MaxMemoryMB is < CacheClusterOptions.MinMaxMemoryMB or > CacheClusterOptions.MaxMaxMemoryMB)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxMemoryMB)} must be between {CacheClusterOptions.MinMaxMemoryMB} and {CacheClusterOptions.MaxMaxMemoryMB} (MiB), or unset for no bound (was {options.MaxMemoryMB}).");
+        }
+
+        if (options.MaxEntries is < 1)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxEntries)} must be at least 1, or unset for no limit (was {options.MaxEntries}).");
+        }
+
         if (options.RateLimitCheckpointInterval < TimeSpan.Zero || options.RateLimitCheckpointInterval > TimeSpan.FromMinutes(10))
         {
             failures.Add($"{Prefix}{nameof(options.RateLimitCheckpointInterval)} must be between 0 and 10 minutes (was {options.RateLimitCheckpointInterval}).");

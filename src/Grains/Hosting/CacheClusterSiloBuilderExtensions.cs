@@ -1,6 +1,7 @@
 using System.Net;
 using CacheCluster;
 using CacheCluster.Diagnostics;
+using CacheCluster.Eviction;
 using CacheCluster.Expiry;
 using CacheCluster.Invalidation;
 using CacheCluster.Invalidation.Stream;
@@ -80,6 +81,21 @@ public static class CacheClusterSiloBuilderExtensions
             }
         });
 
+        // Orleans caches a grain's address (about 400 bytes with its key) for every grain called, up to a million,
+        // long after the activation went: per entry, more than the entry's record. A lone embedded silo finds every
+        // grain in its own directory, so it needs no cache; a bounded silo keeps the cache within its bounds.
+        builder.Configure<GrainDirectoryOptions>(directory =>
+        {
+            if (options.Clustering == ClusteringMode.Auto && redis is null)
+            {
+                directory.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None;
+            }
+            else if (DirectoryCacheSize(options) is { } size)
+            {
+                directory.CacheSize = Math.Min(directory.CacheSize, size);
+            }
+        });
+
         if (options.Clustering == ClusteringMode.Auto)
         {
             builder.Configure<ClusterOptions>(cluster =>
@@ -147,6 +163,22 @@ public static class CacheClusterSiloBuilderExtensions
         });
     }
 
+    /// <summary>
+    /// The directory cache a bounded silo keeps: no more addresses than <see cref="CacheClusterOptions.MaxEntries"/>
+    /// (at least 1,000), nor than fill a twentieth of <see cref="CacheClusterOptions.MaxMemoryMB"/> at 400 bytes each.
+    /// </summary>
+    internal static int? DirectoryCacheSize(CacheClusterOptions options)
+    {
+        int? size = options.MaxEntries is { } entries ? Math.Max(1_000, entries) : null;
+        if (options.MaxMemoryMB is { } megabytes)
+        {
+            var byMemory = (int)Math.Min(int.MaxValue, Math.Max(1_000, megabytes * 1024L * 1024 / 20 / 400));
+            size = size is { } s ? Math.Min(s, byMemory) : byMemory;
+        }
+
+        return size;
+    }
+
     private static void AddCdnPurging(IServiceCollection services, CdnOptions cdn)
     {
         if (!cdn.Enabled)
@@ -193,6 +225,11 @@ public static class CacheClusterSiloBuilderExtensions
         services.TryAddSingleton<EntryExpiryScheduler>();
         services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<EntryExpiryScheduler>());
         services.AddHostedService<ExpiryService>();
+        services.TryAddSingleton<EvictionTrigger>();
+        services.TryAddSingleton<ActiveEntryTable>();
+        services.TryAddSingleton<IProcessMemory, ProcessMemory>();
+        services.TryAddSingleton<EntryEvictionMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<EntryEvictionMonitor>());
 
         if (redis is not null)
         {
@@ -205,13 +242,15 @@ public static class CacheClusterSiloBuilderExtensions
         }
         else
         {
-            services.TryAddSingleton<ITagIndex, MemoryTagIndex>();
-            services.TryAddSingleton<IKeyIndex, MemoryKeyIndex>();
+            services.TryAddSingleton<MemoryTagIndex>();
+            services.TryAddSingleton<MemoryKeyIndex>();
+            services.TryAddSingleton<ITagIndex>(sp => sp.GetRequiredService<MemoryTagIndex>());
+            services.TryAddSingleton<IKeyIndex>(sp => sp.GetRequiredService<MemoryKeyIndex>());
             services.TryAddSingleton<IInvalidationLog, MemoryInvalidationLog>();
             services.TryAddSingleton<MemoryRateLimitStore>();
             services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryRateLimitStore>());
-            services.TryAddSingleton<MemoryEntryStore>();
+            services.TryAddSingleton(sp => new MemoryEntryStore(sp.GetRequiredService<MemoryTagIndex>(), sp.GetRequiredService<MemoryKeyIndex>(), sp.GetRequiredService<EvictionTrigger>()));
             services.TryAddSingleton<IEntryStore>(sp => sp.GetRequiredService<MemoryEntryStore>());
             services.AddSingleton<IExpirySweep>(sp => sp.GetRequiredService<MemoryEntryStore>());
         }

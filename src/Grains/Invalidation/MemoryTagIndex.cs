@@ -8,6 +8,19 @@ internal class MemoryTagIndex : ITagIndex
 
     public Task AddAsync(IReadOnlyCollection<string> tags, string key, DateTimeOffset? expiresAt, DateTimeOffset now)
     {
+        Add(tags, key, expiresAt);
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(IReadOnlyCollection<string> tags, string key)
+    {
+        Remove(tags, key);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Registers <paramref name="key"/> under each tag, synchronously (the embedded store calls it under its key lock).</summary>
+    internal void Add(IReadOnlyCollection<string> tags, string key, DateTimeOffset? expiresAt)
+    {
         var expiry = expiresAt?.UtcTicks ?? long.MaxValue;
         lock (_lock)
         {
@@ -21,24 +34,38 @@ internal class MemoryTagIndex : ITagIndex
                 members[key] = expiry;
             }
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(IReadOnlyCollection<string> tags, string key)
+    /// <summary>Drops <paramref name="key"/> from each tag, synchronously.</summary>
+    internal void Remove(IReadOnlyCollection<string> tags, string key)
     {
         lock (_lock)
         {
             foreach (var tag in tags)
             {
-                if (_tags.TryGetValue(tag, out var members) && members.Remove(key) && members.Count == 0)
+                if (_tags.TryGetValue(tag, out var members) && members.Remove(key))
                 {
-                    _tags.Remove(tag);
+                    if (members.Count == 0)
+                    {
+                        _tags.Remove(tag);
+                    }
+                    else if (members.Count < members.EnsureCapacity(0) / 4)
+                    {
+                        // A set that lost most of its members (evictions, a sweep) gives their space back.
+                        members.TrimExcess();
+                    }
                 }
             }
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>Gets how many keys are registered under <paramref name="tag"/>, expired ones included.</summary>
+    internal int Count(string tag)
+    {
+        lock (_lock)
+        {
+            return _tags.TryGetValue(tag, out var members) ? members.Count : 0;
+        }
     }
 
     public Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now)

@@ -40,6 +40,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int SiloPort { get; }
 
+    /// <summary>Gets the silo's OS process id.</summary>
+    public int ProcessId => _process.Id;
+
     public int GatewayPort { get; }
 
     /// <summary>Gets the port of the silo's HTTP API.</summary>

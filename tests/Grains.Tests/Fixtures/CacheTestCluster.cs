@@ -49,9 +49,9 @@ public sealed class CacheTestCluster : IAsyncDisposable
     {
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         serviceId ??= "test-" + Guid.NewGuid().ToString("N")[..12];
-        var memoryStore = redis is null ? new MemoryEntryStore() : null;
         var tagIndex = redis is null ? new CacheCluster.Invalidation.MemoryTagIndex() : null;
         var keyIndex = redis is null ? new CacheCluster.Invalidation.MemoryKeyIndex() : null;
+        var memoryStore = redis is null ? new MemoryEntryStore(tagIndex!, keyIndex!) : null;
         var eventLog = redis is null ? new CacheCluster.Invalidation.Stream.MemoryInvalidationLog() : null;
 
         var builder = new InProcessTestClusterBuilder(silos);

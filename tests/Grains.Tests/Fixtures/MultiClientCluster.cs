@@ -36,7 +36,9 @@ public sealed class MultiClientCluster : IAsyncDisposable
     {
         var stateId = Guid.NewGuid().ToString("N");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        States[stateId] = (clock, new MemoryEntryStore(), new CacheCluster.Invalidation.MemoryTagIndex(), new CacheCluster.Invalidation.MemoryKeyIndex());
+        var tags = new CacheCluster.Invalidation.MemoryTagIndex();
+        var keys = new CacheCluster.Invalidation.MemoryKeyIndex();
+        States[stateId] = (clock, new MemoryEntryStore(tags, keys), tags, keys);
 
         var builder = new TestClusterBuilder(silos);
         builder.Properties[StateKey] = stateId;

@@ -20,6 +20,8 @@ public sealed class CacheClusterOptionsValidatorTests
     [InlineData(nameof(CacheClusterOptions.Redis), "CacheCluster:Redis")]
     [InlineData(nameof(CacheClusterOptions.MaxValueBytes), "CacheCluster:MaxValueBytes")]
     [InlineData(nameof(CacheClusterOptions.MaxKeyBytes), "CacheCluster:MaxKeyBytes")]
+    [InlineData(nameof(CacheClusterOptions.MaxMemoryMB), "CacheCluster:MaxMemoryMB")]
+    [InlineData(nameof(CacheClusterOptions.MaxEntries), "CacheCluster:MaxEntries")]
     public void BadValue_FailureNamesTheConfigurationKey(string property, string configurationKey)
     {
         var options = new CacheClusterOptions();
@@ -33,6 +35,8 @@ public sealed class CacheClusterOptionsValidatorTests
             case nameof(CacheClusterOptions.Redis): options.Redis = "127.0.0.1:6379,password=hunter2,bogus-option=1"; break;
             case nameof(CacheClusterOptions.MaxValueBytes): options.MaxValueBytes = 65 * 1024 * 1024; break;
             case nameof(CacheClusterOptions.MaxKeyBytes): options.MaxKeyBytes = 0; break;
+            case nameof(CacheClusterOptions.MaxMemoryMB): options.MaxMemoryMB = 32; break;
+            case nameof(CacheClusterOptions.MaxEntries): options.MaxEntries = 0; break;
         }
 
         var result = new CacheClusterOptionsValidator().Validate(null, options);
@@ -111,5 +115,29 @@ public sealed class RateLimitPolicyValidationTests
         Assert.Equal(RateLimitFailureMode.Open, login.FailureMode);
         Assert.True(login.ShadowMode);
         Assert.True(new CacheClusterOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("MaxMemoryMB", "0")]
+    [InlineData("MaxMemoryMB", "-5")]
+    [InlineData("MaxMemoryMB", "2000000")]
+    [InlineData("MaxEntries", "-1")]
+    public void BoundsOutOfRange_AreRejected_NamingTheKey(string key, string value)
+    {
+        var options = new CacheClusterOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"CacheCluster:{key}"] = value }).Build()
+            .GetSection(CacheClusterOptions.SectionName).Bind(options);
+
+        var failure = Assert.Single(new CacheClusterOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.StartsWith($"CacheCluster:{key} must be", failure, StringComparison.Ordinal);
+        Assert.Contains($"(was {value})", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bounds_InRange_AreAccepted()
+    {
+        Assert.True(new CacheClusterOptionsValidator().Validate(null, new CacheClusterOptions { MaxMemoryMB = 64, MaxEntries = 1 }).Succeeded);
+        Assert.True(new CacheClusterOptionsValidator().Validate(null, new CacheClusterOptions { MaxMemoryMB = 1024 * 1024, MaxEntries = int.MaxValue }).Succeeded);
     }
 }

@@ -1,0 +1,11 @@
+namespace CacheCluster.Eviction;
+
+/// <summary>Which bound made entries go.</summary>
+internal enum EvictionReason
+{
+    /// <summary>The silo's resident memory neared <see cref="Hosting.CacheClusterOptions.MaxMemoryMB"/>.</summary>
+    Memory,
+
+    /// <summary>The silo held more than <see cref="Hosting.CacheClusterOptions.MaxEntries"/> entries.</summary>
+    Entries,
+}

@@ -1,0 +1,401 @@
+using System.Diagnostics.Metrics;
+using CacheCluster.Diagnostics;
+using CacheCluster.Entries;
+using CacheCluster.Eviction;
+using CacheCluster.Hosting;
+using CacheCluster.Invalidation;
+using CacheCluster.Storage;
+using CacheCluster.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CacheCluster.Tests.Eviction;
+
+/// <summary>
+/// The eviction policy on fake time, fake activations and fake process memory: which entries go first, how many, and
+/// at which thresholds.
+/// </summary>
+public sealed class EvictionPolicyTests : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MetricRecorder _metrics;
+    private readonly MemoryTagIndex _tags = new();
+    private readonly MemoryKeyIndex _keys = new();
+    private readonly EvictionTrigger _trigger = new();
+
+    public EvictionPolicyTests()
+    {
+        _metrics = new MetricRecorder([_meters.GetRequiredService<IMeterFactory>()]);
+        Table = new ActiveEntryTable(_trigger);
+
+        // An hour after the entries' stamps below, so that their ages differ.
+        _clock.Advance(TimeSpan.FromHours(1));
+    }
+
+    private ActiveEntryTable Table { get; }
+
+    private int Now => Recency.StampOf(_clock.GetUtcNow());
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _meters.Dispose();
+        _trigger.Dispose();
+    }
+
+    [Fact]
+    public void Cutoff_TakesWholeOlderBuckets_ThenPartOfTheCutoffBucket()
+    {
+        var histogram = new int[Recency.Buckets];
+        histogram[0] = 5;
+        histogram[3] = 2;
+        histogram[10] = 4;
+
+        Assert.Equal((10, 3), ColdestSelector.Cutoff(histogram, 3));
+        Assert.Equal((10, 4), ColdestSelector.Cutoff(histogram, 4));
+        Assert.Equal((3, 1), ColdestSelector.Cutoff(histogram, 5));
+        Assert.Equal((0, 5), ColdestSelector.Cutoff(histogram, 100));
+        Assert.Equal((-1, 0), ColdestSelector.Cutoff(new int[Recency.Buckets], 1));
+    }
+
+    [Fact]
+    public void ActiveEntries_OverMaxEntries_LeastRecentlyUsedGoFirst()
+    {
+        // Ten activations used one second apart; then the second and fourth are used again.
+        var activations = Enumerable.Range(0, 10).Select(i => Activate(Start.AddSeconds(i))).ToList();
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        activations[1].LastUsed = Now;
+        activations[3].LastUsed = Now;
+        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 6 }, store: null, new FakeMemory(() => 0));
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        Assert.Equal(new EvictionPass(4, 0), pass);
+        Assert.Equal([0, 2, 4, 5], activations.Select((a, i) => (a, i)).Where(p => p.a.Reason is not null).Select(p => p.i));
+        Assert.All(activations.Where(a => a.Reason is not null), a => Assert.Equal(EvictionReason.Entries, a.Reason));
+        Assert.Equal(4, _metrics["cachecluster.evictions{outcome=deactivated,reason=entries}"]);
+        Assert.Equal(6, Table.Count);
+
+        // At the limit nothing more goes.
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void ActiveEntries_AlreadyGoingOrLeased_AreNotPickedAgain()
+    {
+        var going = Activate(Start, deactivateAtOnce: false);
+        var leased = Activate(Start);
+        leased.HasLease = true;
+        var warm = Activate(Start.AddSeconds(5));
+        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 2 }, store: null, new FakeMemory(() => 0));
+
+        Assert.Equal(new EvictionPass(1, 0), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(EvictionReason.Entries, going.Reason);
+        Assert.Null(leased.Reason);
+        Assert.Equal(1, Table.Going);
+
+        // The first is still deactivating, so it no longer counts: nothing else is asked to go.
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Null(warm.Reason);
+        Assert.Equal(1, _metrics["cachecluster.evictions"]);
+
+        // Gone, it leaves the table and the count of those going.
+        Table.Remove(going);
+        Assert.Equal(0, Table.Going);
+        Assert.Equal(2, Table.Count);
+    }
+
+    [Fact]
+    public void Memory_UnderTheHighWaterMark_NothingGoes()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            Activate(Start.AddSeconds(i));
+        }
+
+        var bound = 100L * MiB;
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => (long)(bound * EntryEvictionMonitor.HighWater)));
+
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(100, Table.Count);
+        Assert.Equal(0, _metrics["cachecluster.evictions"]);
+    }
+
+    [Fact]
+    public async Task Memory_OverTheHighWaterMark_ActivationsGoBeforeAnyRecord()
+    {
+        // 75 MiB of baseline, 3,000 activations (under their cap of 3,413) of the estimated size and 100 small records:
+        // 83.8 MiB of a 100 MiB bound, over its 80 % mark. The activations hold less than the 13.8 MiB to free, so
+        // all go; so does the records' share of the rest, oldest first.
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 100; i++)
+        {
+            await WriteAsync(store, $"k{i:D3}", Start.AddSeconds(i));
+        }
+
+        var activations = Enumerable.Range(0, 3_000).Select(i => Activate(Start.AddSeconds(i / 30))).ToList();
+        var memory = new FakeMemory(() => (75L * MiB) + ((long)Table.Count * EntryEvictionMonitor.ActivationBytes));
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+        Assert.True(memory.ResidentBytes() > 100L * MiB * EntryEvictionMonitor.HighWater);
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        Assert.Equal(new EvictionPass(3_000, 100), pass);
+        Assert.All(activations, a => Assert.Equal(EvictionReason.Memory, a.Reason));
+        Assert.Equal(3_000, _metrics["cachecluster.evictions{outcome=deactivated,reason=memory}"]);
+        Assert.Equal(100, _metrics["cachecluster.evictions{outcome=removed,reason=memory}"]);
+
+        // It collected garbage once first (the fake's memory did not come down).
+        Assert.Equal(1, memory.Collections);
+    }
+
+    [Fact]
+    public void Memory_CapsActivationsByCount_AtTheirShareOfTheBound_OldestFirst()
+    {
+        var activations = Enumerable.Range(0, 10_000).Select(i => Activate(Start.AddSeconds(i / 100))).ToList();
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => 0));
+        var cap = (int)(100L * MiB * EntryEvictionMonitor.ActivationShare / EntryEvictionMonitor.ActivationBytes);
+
+        Assert.Equal(new EvictionPass(10_000 - cap, 0), monitor.Check(_clock.GetUtcNow()));
+
+        Assert.Equal(cap, Table.Count);
+        Assert.True(activations.Where(a => a.Reason is not null).Max(a => a.LastUsed) <= activations.Where(a => a.Reason is null).Min(a => a.LastUsed));
+        Assert.Equal(10_000 - cap, _metrics["cachecluster.evictions{outcome=deactivated,reason=memory}"]);
+    }
+
+    [Fact]
+    public void Memory_StillOverAfterAPass_CollectsGarbageBeforeEvictingMore_AndNeverMoreThanTheEntriesHold()
+    {
+        // 95 MiB of a 100 MiB bound, which only the second collection brings down (to 50 MiB).
+        var resident = 95L * MiB;
+        var memory = new FakeMemory(() => resident);
+        memory.OnCollect = () => resident = memory.Collections == 2 ? 50L * MiB : resident;
+        var activations = Enumerable.Range(0, 100).Select(_ => Activate(Start)).ToList();
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, memory);
+
+        // The first pass collects, is still 25 MiB over the target, and sheds the activations: all 100, as they hold
+        // only 300 KiB by estimate. The memory has not come down yet.
+        Assert.Equal(new EvictionPass(100, 0), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(1, memory.Collections);
+
+        // The second collects again before anything else, sees the memory back under the mark, and evicts nothing.
+        _clock.Advance(EntryEvictionMonitor.CheckInterval);
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(2, memory.Collections);
+
+        // Over the mark with no entries left, nothing can go; it collects at most once per interval.
+        resident = 95L * MiB;
+        _clock.Advance(EntryEvictionMonitor.CheckInterval);
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(2, memory.Collections);
+        _clock.Advance(EntryEvictionMonitor.CollectInterval);
+        Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(3, memory.Collections);
+        Assert.Equal(100, _metrics["cachecluster.evictions"]);
+    }
+
+    [Fact]
+    public async Task Store_EvictColdest_TakesTheOldestUnheldRecords_WithTheirRegistrations()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 10; i++)
+        {
+            await WriteAsync(store, $"k{i}", Start.AddSeconds(i), tags: ["t"]);
+        }
+
+        // k0 is held by an activation: it is picked (oldest) but stays, and nothing warmer goes in its place.
+        var k0 = (await store.ReadAsync("k0"))!;
+        Assert.True(k0.TryHold());
+
+        Assert.Equal(2, store.EvictColdest(3, Now));
+
+        Assert.Equal(8, store.Count);
+        Assert.Null(await store.ReadAsync("k1"));
+        Assert.Null(await store.ReadAsync("k2"));
+        Assert.Same(k0, await store.ReadAsync("k0"));
+        Assert.NotNull(await store.ReadAsync("k3"));
+        Assert.Equal(["k0", "k3", "k4", "k5", "k6", "k7", "k8", "k9"], (await _tags.MembersAsync("t", _clock.GetUtcNow())).Order());
+        var indexed = new List<string>();
+        for (var partition = 0; partition < IKeyIndex.Partitions; partition++)
+        {
+            indexed.AddRange(await _keys.MembersAsync(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), _clock.GetUtcNow()));
+        }
+
+        Assert.Equal(["k0", "k3", "k4", "k5", "k6", "k7", "k8", "k9"], indexed.Order());
+
+        // Released, k0 goes next.
+        k0.Release();
+        Assert.Equal(1, store.EvictColdest(1, Now));
+        Assert.Null(await store.ReadAsync("k0"));
+        Assert.False(k0.TryHold());
+    }
+
+    [Fact]
+    public async Task Store_AKeyRewrittenAfterItsRecordWasEvicted_IsStoredAndRegisteredAsNew()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        await WriteAsync(store, "k", Start, tags: ["t"]);
+        Assert.Equal(1, store.EvictColdest(1, Now));
+
+        // The writer that saw nothing writes as a creator; the eviction left it nothing to fence against.
+        Assert.True(await store.WriteIndexedAsync("k", Record(2, Start), 0, null, ["t"], IKeyIndex.PartitionOf("k"), [], Start));
+        Assert.Equal(["k"], await _tags.MembersAsync("t", Start));
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public async Task Embedded_OverMaxEntries_EvictsUnheldRecords_AndReleasesTheActivationsHoldingColderOnes()
+    {
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 6; i++)
+        {
+            await WriteAsync(store, $"k{i}", Start.AddSeconds(i));
+        }
+
+        // The two oldest records are held by activations (as warm as their records).
+        var holders = new List<FakeActivation>();
+        foreach (var key in new[] { "k0", "k1" })
+        {
+            var record = (await store.ReadAsync(key))!;
+            record.TryHold();
+            holders.Add(Activate(Start, onEvict: () => record.Release()));
+        }
+
+        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 3 }, store, new FakeMemory(() => 0));
+
+        // Three must go: k2 (unheld) goes now; k0 and k1 are held, so their activations are told to go.
+        Assert.Equal(new EvictionPass(2, 1), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(5, store.Count);
+        Assert.Null(await store.ReadAsync("k2"));
+        Assert.All(holders, h => Assert.Equal(EvictionReason.Entries, h.Reason));
+
+        // Next pass, their records go.
+        Assert.Equal(new EvictionPass(0, 2), monitor.Check(_clock.GetUtcNow()));
+        Assert.Equal(["k3", "k4", "k5"], (await Task.WhenAll(Enumerable.Range(0, 6).Select(i => store.ReadAsync($"k{i}")))).Select((r, i) => r is null ? null : $"k{i}").OfType<string>());
+        Assert.Equal(3, _metrics["cachecluster.evictions{outcome=removed,reason=entries}"]);
+        Assert.Equal(2, _metrics["cachecluster.evictions{outcome=deactivated,reason=entries}"]);
+    }
+
+    [Fact]
+    public async Task Embedded_MemoryThatActivationsCannotCover_EvictsTheOldestRecords_ByTheirEstimatedSize()
+    {
+        // 1,000 records of 40 KiB (about 39 MiB by estimate) above 51 MiB of everything else: 90.4 MiB of a 100 MiB
+        // bound, over its high-water mark; about 15 MiB must go to reach the target.
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 1000; i++)
+        {
+            await WriteAsync(store, $"k{i:D4}", Start.AddSeconds(i), valueBytes: 40 * 1024);
+        }
+
+        var memory = new FakeMemory(() => (51L * MiB) + store.EstimatedBytes);
+        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+        var perRecord = store.EstimatedBytes / store.Count;
+        var expected = (int)Math.Ceiling((memory.ResidentBytes() - (100L * MiB * EntryEvictionMonitor.LowWater)) / perRecord);
+        Assert.InRange(expected, 100, 900);
+
+        var pass = monitor.Check(_clock.GetUtcNow());
+
+        Assert.Equal(new EvictionPass(0, expected), pass);
+        Assert.Equal(1000 - expected, store.Count);
+        Assert.Null(await store.ReadAsync($"k{expected - 1:D4}"));
+        Assert.NotNull(await store.ReadAsync($"k{expected:D4}"));
+        Assert.True(memory.ResidentBytes() <= 100L * MiB * EntryEvictionMonitor.LowWater);
+        Assert.Equal(expected, _metrics["cachecluster.evictions{outcome=removed,reason=memory}"]);
+    }
+
+    private static EntryRecord Record(long version, DateTimeOffset at, string[]? tags = null, int valueBytes = 100) => new()
+    {
+        Version = version,
+        Kind = CacheEntryKind.Value,
+        Value = new byte[valueBytes],
+        LastModified = at,
+        LastUsed = Recency.StampOf(at),
+        Tags = tags ?? [],
+    };
+
+    private static Task<bool> WriteAsync(MemoryEntryStore store, string key, DateTimeOffset at, string[]? tags = null, int valueBytes = 100) =>
+        store.WriteIndexedAsync(key, Record(1, at, tags, valueBytes), 0, null, tags ?? [], IKeyIndex.PartitionOf(key), [], at);
+
+    private FakeActivation Activate(DateTimeOffset lastUsed, bool deactivateAtOnce = true, Action? onEvict = null)
+    {
+        var activation = new FakeActivation(Table, Recency.StampOf(lastUsed), deactivateAtOnce, onEvict);
+        Table.Add(activation);
+        return activation;
+    }
+
+    private EntryEvictionMonitor NewMonitor(CacheClusterOptions options, MemoryEntryStore? store, FakeMemory memory)
+    {
+        var services = new ServiceCollection();
+        if (store is not null)
+        {
+            services.AddSingleton<IEntryStore>(store);
+        }
+
+        return new EntryEvictionMonitor(
+            Table,
+            services.BuildServiceProvider(),
+            memory,
+            _trigger,
+            new CacheClusterMetrics(_meters.GetRequiredService<IMeterFactory>()),
+            _clock,
+            Options.Create(options),
+            NullLogger<EntryEvictionMonitor>.Instance);
+    }
+
+    private sealed class FakeActivation(ActiveEntryTable table, int lastUsed, bool deactivateAtOnce, Action? onEvict) : IResidentActivation
+    {
+        public int ResidentIndex { get; set; } = -1;
+
+        public int LastUsed { get; set; } = lastUsed;
+
+        public bool HasLease { get; set; }
+
+        public EvictionReason? Reason { get; private set; }
+
+        public bool IsGoing => Reason is not null;
+
+        public bool IsEvictable => Reason is null && !HasLease;
+
+        public bool TryEvict(EvictionReason reason)
+        {
+            if (Reason is not null)
+            {
+                return false;
+            }
+
+            Reason = reason;
+            if (deactivateAtOnce)
+            {
+                table.Remove(this);
+                onEvict?.Invoke();
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class FakeMemory(Func<long> resident) : IProcessMemory
+    {
+        public Func<long> Heap { get; init; } = () => 0;
+
+        public Action? OnCollect { get; set; }
+
+        public int Collections { get; private set; }
+
+        public long ResidentBytes() => resident();
+
+        public long ManagedHeapBytes() => Heap();
+
+        public void Collect()
+        {
+            Collections++;
+            OnCollect?.Invoke();
+        }
+    }
+}
