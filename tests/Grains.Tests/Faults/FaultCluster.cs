@@ -6,6 +6,7 @@ using CacheCluster.Tests.EndToEnd;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
 
 namespace CacheCluster.Tests.Faults;
 
@@ -66,6 +67,28 @@ internal sealed class FaultCluster : IAsyncDisposable
     private IHost Client => _client ?? throw new InvalidOperationException("The cluster has not started.");
 
     public SiloProcess this[int index] => _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+
+    /// <summary>
+    /// Starts a cluster named after <paramref name="prefix"/>, puts the load on and runs <paramref name="test"/>; when it
+    /// fails, writes the cluster's state (silos, load clients, their output) to the test output.
+    /// </summary>
+    public static async Task RunAsync(string prefix, ITestOutputHelper output, Func<FaultCluster, Phases, Task> test)
+    {
+        var phases = new Phases();
+        await using var cluster = await StartAsync(prefix);
+        phases.Mark("cluster up");
+        try
+        {
+            await cluster.StartLoadAsync();
+            phases.Mark("load on");
+            await test(cluster, phases);
+        }
+        catch
+        {
+            output.WriteLine(cluster.Describe());
+            throw;
+        }
+    }
 
     public static async Task<FaultCluster> StartAsync(string prefix)
     {

@@ -10,26 +10,10 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task SiloStoppedWithSigTermUnderLoad_CausesNoClientError_AndKeepsEveryAcknowledgedWrite()
-    {
-        var phases = new Phases();
-        await using var cluster = await FaultCluster.StartAsync("graceful");
-        phases.Mark("cluster up");
-        try
-        {
-            await RunAsync(cluster, phases);
-        }
-        catch
-        {
-            output.WriteLine(cluster.Describe());
-            throw;
-        }
-    }
+    public Task SiloStoppedWithSigTermUnderLoad_CausesNoClientError_AndKeepsEveryAcknowledgedWrite() => FaultCluster.RunAsync("graceful", output, RunAsync);
 
     private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
-        await cluster.StartLoadAsync();
-        phases.Mark("load on");
 
         var leaving = cluster[0];
         var terminatedAt = FaultCluster.NowMs;

@@ -16,26 +16,10 @@ public sealed class RedisDownTests(ITestOutputHelper output)
     private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task RedisDownUnderLoad_ActiveEntriesAreStillRead_WritesFailFastWithStorageError_LimitsFollowFailureMode()
-    {
-        var phases = new Phases();
-        await using var cluster = await FaultCluster.StartAsync("redis-down");
-        phases.Mark("cluster up");
-        try
-        {
-            await RunAsync(cluster, phases);
-        }
-        catch
-        {
-            output.WriteLine(cluster.Describe());
-            throw;
-        }
-    }
+    public Task RedisDownUnderLoad_ActiveEntriesAreStillRead_WritesFailFastWithStorageError_LimitsFollowFailureMode() => FaultCluster.RunAsync("redis-down", output, RunAsync);
 
     private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
-        await cluster.StartLoadAsync();
-        phases.Mark("load on");
         var openId = $"open-{Guid.NewGuid():N}";
         Assert.False((await cluster.RateLimiter.AcquireAsync(FaultCluster.OpenPolicy, openId)).Degraded);
 

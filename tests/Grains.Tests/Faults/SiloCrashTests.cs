@@ -18,26 +18,10 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task SiloKilledUnderLoad_KeepsEveryAcknowledgedWrite_AndRateLimits_HandsOverLeases_AndRejoinsWhenRestarted()
-    {
-        var phases = new Phases();
-        await using var cluster = await FaultCluster.StartAsync("crash");
-        phases.Mark("cluster up");
-        try
-        {
-            await RunAsync(cluster, phases);
-        }
-        catch
-        {
-            output.WriteLine(cluster.Describe());
-            throw;
-        }
-    }
+    public Task SiloKilledUnderLoad_KeepsEveryAcknowledgedWrite_AndRateLimits_HandsOverLeases_AndRejoinsWhenRestarted() => FaultCluster.RunAsync("crash", output, RunAsync);
 
     private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
-        await cluster.StartLoadAsync();
-        phases.Mark("load on");
 
         // Leases out at the moment of the crash: a holder per key whose factory waits for the gate, and waiters behind it.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
