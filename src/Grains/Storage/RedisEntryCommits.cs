@@ -105,7 +105,19 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
                 }
             }
 
-            await SendAsync(batch).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Anything unforeseen (an answer of the wrong shape) fails this batch only: the loop goes on, so later
+                // commands are never left waiting behind a sender that stopped.
+                foreach (var command in batch)
+                {
+                    command.Fail(new CacheStorageException($"The entry command could not be completed: {ex.GetType().Name}."));
+                }
+            }
         }
     }
 
