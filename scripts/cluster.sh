@@ -5,7 +5,7 @@
 # Usage: scripts/cluster.sh up N [--no-build]   start redis-server and silos 1..N (Release build)
 #        scripts/cluster.sh down                stop every silo (SIGTERM, graceful), then redis-server
 #        scripts/cluster.sh kill I              kill -9 silo I (a crash)
-#        scripts/cluster.sh restart I           stop silo I if running, start it again on its ports
+#        scripts/cluster.sh restart I           stop silo I if running, start it again on its ports and settings
 #        scripts/cluster.sh status              each process: running or not, ports, HTTP readiness
 # Any other silo setting: CACHECLUSTER_SILO_ARGS="--CacheCluster:EntryIdleTimeout=00:00:30" scripts/cluster.sh up 3
 set -euo pipefail
@@ -36,7 +36,7 @@ set_var() { # set_var NAME VALUE
 }
 
 start_one() { # start_one I: starts silo I on its recorded ports, detached, and waits for its ready line
-    local i=$1 id redis_port silo_port gateway_port http_port log pid
+    local i=$1 id redis_port silo_port gateway_port http_port log pid args
     id=$(read_var CLUSTER_ID)
     redis_port=$(read_var REDIS_PORT)
     silo_port=$(read_var "SILO${i}_PORT")
@@ -44,7 +44,10 @@ start_one() { # start_one I: starts silo I on its recorded ports, detached, and 
     http_port=$(read_var "HTTP${i}_PORT")
     [[ -n $silo_port ]] || { echo "cluster.sh: there is no silo $i (see 'status')" >&2; exit 2; }
     log=$state/silo$i.log
-    # shellcheck disable=SC2086 # CACHECLUSTER_SILO_ARGS is split on purpose
+    # The settings given to 'up' stay with the cluster: a restarted silo runs with them too, unless
+    # CACHECLUSTER_SILO_ARGS is set again for the restart.
+    if [[ -n ${CACHECLUSTER_SILO_ARGS+set} ]]; then args=$CACHECLUSTER_SILO_ARGS; else args=$(read_var SILO_ARGS); fi
+    # shellcheck disable=SC2086 # the settings are split on purpose
     setsid dotnet "$silo_dll" \
         --CacheCluster:Redis="127.0.0.1:$redis_port" \
         --CacheCluster:SiloPort="$silo_port" \
@@ -52,7 +55,7 @@ start_one() { # start_one I: starts silo I on its recorded ports, detached, and 
         --CacheCluster:ClusterId="$id" \
         --CacheCluster:ServiceId="$id" \
         --urls "http://127.0.0.1:$http_port" \
-        ${CACHECLUSTER_SILO_ARGS:-} >"$log" 2>&1 </dev/null &
+        $args >"$log" 2>&1 </dev/null &
     pid=$!
     set_var "SILO${i}_PID" "$pid"
     wait_silo_ready "$pid" "$log" "silo $i" $((SECONDS + 90))
@@ -105,6 +108,7 @@ case $command in
         mkdir -p "$state/redis"
         read -r -a ports < <(free_ports $((1 + 3 * n)))
         set_var SILOS "$n"
+        set_var SILO_ARGS "${CACHECLUSTER_SILO_ARGS:-}"
         set_var CLUSTER_ID "local-$(date -u +%Y%m%d%H%M%S)"
         set_var REDIS_PORT "${ports[0]}"
         for ((i = 1; i <= n; i++)); do
