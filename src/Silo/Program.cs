@@ -1,5 +1,6 @@
 using CacheCluster.Hosting;
 using CacheCluster.Http.Hosting;
+using CacheCluster.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -74,21 +75,6 @@ try
 }
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {
-    Console.Error.WriteLine($"cachecluster-silo: stopped on an error: {Describe(ex)}");
+    Console.Error.WriteLine($"cachecluster-silo: stopped on an error: {CacheClusterRedis.DescribeError(ex)}");
     return 1;
-}
-
-// One line, without secrets: a Redis that refuses the connection says why (refused, authentication…).
-static string Describe(Exception error)
-{
-    for (var inner = error; inner is not null; inner = inner.InnerException)
-    {
-        if (inner is StackExchange.Redis.RedisConnectionException redis)
-        {
-            return $"Redis ({CacheClusterOptions.SectionName}:{nameof(CacheClusterOptions.Redis)}) is unreachable: {CacheCluster.Storage.RedisConnection.Reason(redis)}";
-        }
-    }
-
-    var end = error.Message.AsSpan().IndexOfAny('\r', '\n');
-    return CacheCluster.Storage.RedisConnectionString.Redact($"{error.GetType().Name}: {(end < 0 ? error.Message : error.Message[..end])}");
 }

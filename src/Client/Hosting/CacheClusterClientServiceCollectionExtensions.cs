@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CacheCluster;
+using CacheCluster.Tls;
 using CacheCluster.Hosting;
 using CacheCluster.Internal;
 using Microsoft.Extensions.Configuration;

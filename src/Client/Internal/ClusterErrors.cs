@@ -3,13 +3,6 @@ namespace CacheCluster.Internal;
 /// <summary>Turns Orleans' transport failures into <see cref="CacheClusterUnavailableException"/>.</summary>
 internal static class ClusterErrors
 {
-    /// <summary>Orleans messages can carry a whole inner stack trace; one line is what a person needs.</summary>
-    public static string FirstLine(string message)
-    {
-        var end = message.AsSpan().IndexOfAny('\r', '\n');
-        return (end < 0 ? message : message[..end]).TrimEnd();
-    }
-
     public static bool IsWrite(string operation) =>
         operation is not ("Get" or "Exists" or "TimeToLive" or "Info" or "ListRange" or "ListLength");
 
@@ -18,7 +11,7 @@ internal static class ClusterErrors
         || (exception is InvalidOperationException && exception.Source?.StartsWith("Orleans", StringComparison.Ordinal) == true);
 
     public static CacheClusterUnavailableException Unavailable(Exception exception, string key, string operation) =>
-        new($"The cluster did not complete {operation}: {exception.GetType().Name}: {FirstLine(exception.Message)}{(IsWrite(operation) ? " The outcome is unknown." : string.Empty)}", exception)
+        new($"The cluster did not complete {operation}: {exception.GetType().Name}: {ErrorText.FirstLine(exception.Message)}{(IsWrite(operation) ? " The outcome is unknown." : string.Empty)}", exception)
         {
             Key = CacheKey.Describe(key),
             Operation = operation,

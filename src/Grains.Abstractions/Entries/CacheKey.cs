@@ -16,7 +16,7 @@ public static class CacheKey
     /// <exception cref="InvalidCacheKeyException">The key is null, empty, too long, not valid UTF-16, or holds a control character.</exception>
     public static void Validate(string? key, int maxKeyBytes = DefaultMaxKeyBytes)
     {
-        if (Check(key, maxKeyBytes, "key") is { } problem)
+        if (BoundedText.Check(key, maxKeyBytes, "key") is { } problem)
         {
             throw new InvalidCacheKeyException(problem) { Key = Describe(key) };
         }
@@ -27,7 +27,7 @@ public static class CacheKey
     /// <exception cref="InvalidCacheOptionsException">The tag is null, empty, too long, or holds a control character or a comma.</exception>
     public static void ValidateTag(string? tag)
     {
-        if (Check(tag, CacheEntryOptions.MaxTagBytes, "tag") is { } problem)
+        if (BoundedText.Check(tag, CacheEntryOptions.MaxTagBytes, "tag") is { } problem)
         {
             throw new InvalidCacheOptionsException(problem);
         }
@@ -78,43 +78,5 @@ public static class CacheKey
         }
 
         return builder.ToString();
-    }
-
-    internal static string? Check(string? value, int maxBytes, string what)
-    {
-        if (value is null)
-        {
-            return $"The {what} must not be null.";
-        }
-
-        if (value.Length == 0)
-        {
-            return $"The {what} must not be empty.";
-        }
-
-        // A UTF-8 byte count is at least the char count: reject huge inputs before scanning them.
-        if (value.Length > maxBytes)
-        {
-            return $"The {what} is {value.Length} characters long; the limit is {maxBytes} bytes of UTF-8.";
-        }
-
-        var bytes = 0;
-        for (var i = 0; i < value.Length;)
-        {
-            if (Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
-            {
-                return $"The {what} is not valid UTF-16: unpaired surrogate at index {i}.";
-            }
-
-            if (Rune.IsControl(rune))
-            {
-                return $"The {what} contains a control character (U+{rune.Value:X4}) at index {i}.";
-            }
-
-            bytes += rune.Utf8SequenceLength;
-            i += consumed;
-        }
-
-        return bytes > maxBytes ? $"The {what} is {bytes} bytes of UTF-8; the limit is {maxBytes}." : null;
     }
 }

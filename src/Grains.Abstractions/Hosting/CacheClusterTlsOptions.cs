@@ -35,5 +35,8 @@ public sealed class CacheClusterTlsOptions
     /// <value>Default: <see langword="true"/>.</value>
     public bool RequireClientCertificate { get; set; } = true;
 
-    internal bool Enabled => CertificatePath is not null || CaCertificatePath is not null;
+    /// <summary>
+    /// Gets a value indicating whether TLS is on: <see cref="CertificatePath"/> or <see cref="CaCertificatePath"/> is set.
+    /// </summary>
+    public bool Enabled => CertificatePath is not null || CaCertificatePath is not null;
 }

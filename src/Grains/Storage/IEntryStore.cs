@@ -3,7 +3,9 @@ using CacheCluster.Entries;
 namespace CacheCluster.Storage;
 
 /// <summary>
-/// Where entries live beyond an activation: Redis in Redis mode, process memory in embedded mode.
+/// Where entries live beyond an activation: Redis in Redis mode, process memory in embedded mode. The store keeps the
+/// tag and key indexes too, so that a write or delete and its registrations are one atomic step (one round trip to
+/// Redis instead of up to three).
 /// </summary>
 /// <remarks>
 /// Writes are fenced on the version the writer last saw, so that a stale duplicate activation (possible while
@@ -14,7 +16,10 @@ internal interface IEntryStore
     /// <summary>Reads the stored record, which may be past its hard expiry by the cache clock.</summary>
     Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores <paramref name="record"/> if the stored version is <paramref name="expectedVersion"/>.</summary>
+    /// <summary>
+    /// Stores <paramref name="record"/> if the stored version is <paramref name="expectedVersion"/>, leaving the
+    /// indexes as they are.
+    /// </summary>
     /// <param name="key">The cache key.</param>
     /// <param name="record">The new record.</param>
     /// <param name="expectedVersion">The version the writer last saw, or 0 for "absent".</param>
@@ -23,7 +28,22 @@ internal interface IEntryStore
     /// <returns><see langword="false"/> if the fence failed and nothing was written.</returns>
     Task<bool> WriteAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the record if the stored version is <paramref name="expectedVersion"/>.</summary>
+    /// <summary>
+    /// Stores <paramref name="record"/> if the stored version is <paramref name="expectedVersion"/> and, in the same
+    /// step, registers the key under <paramref name="tags"/> and, when given, key index <paramref name="keyIndexPartition"/>,
+    /// scored by the record's hard expiry, and leaves <paramref name="droppedTags"/>.
+    /// </summary>
+    /// <returns><see langword="false"/> if the fence failed: nothing was written or registered.</returns>
+    Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now);
+
+    /// <summary>Removes the record if the stored version is <paramref name="expectedVersion"/>, leaving the indexes as they are.</summary>
     /// <returns><see langword="false"/> if the fence failed and nothing was removed.</returns>
     Task<bool> DeleteAsync(string key, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the record if the stored version is <paramref name="expectedVersion"/> and, in the same step, the key's
+    /// registrations under <paramref name="tags"/> and key index <paramref name="keyIndexPartition"/>.
+    /// </summary>
+    /// <returns><see langword="false"/> if the fence failed: nothing was removed.</returns>
+    Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition);
 }

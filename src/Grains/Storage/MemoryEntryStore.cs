@@ -16,7 +16,7 @@ namespace CacheCluster.Storage;
 /// registrations together under the key's lock, so an eviction can never drop the registrations of a newer write.
 /// Reads take no lock.
 /// </remarks>
-internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex keyIndex, EvictionTrigger? trigger = null) : IIndexedEntryStore, IExpirySweep
+internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex keyIndex, EvictionTrigger? trigger = null) : IEntryStore, IExpirySweep
 {
     /// <summary>How many records one sweep examines at most, so a sweep never stalls on a large store.</summary>
     private const int SweepBudget = 20_000;

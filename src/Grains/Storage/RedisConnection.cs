@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
 namespace CacheCluster.Storage;
@@ -101,7 +100,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
         catch (RedisException ex)
         {
-            throw new CacheStorageException($"Redis refused the command; could not {operation}: {RedisConnectionString.Redact(FirstLine(ex.Message))}");
+            throw new CacheStorageException($"Redis refused the command; could not {operation}: {RedisConnectionString.Redact(ErrorText.FirstLine(ex.Message))}");
         }
     }
 
@@ -176,23 +175,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         var attempt = exception.InnerException as RedisConnectionException ?? exception;
         var cause = attempt.InnerException?.Message;
-        var reason = cause is null ? attempt.FailureType.ToString() : $"{attempt.FailureType}: {FirstLine(cause)}";
+        var reason = cause is null ? attempt.FailureType.ToString() : $"{attempt.FailureType}: {ErrorText.FirstLine(cause)}";
         return RedisConnectionString.Redact(reason);
     }
-
-    // Library messages can carry whole stack traces; a caller needs the first line.
-    private static string FirstLine(string message)
-    {
-        var end = message.AsSpan().IndexOfAny('\r', '\n');
-        return (end < 0 ? message : message[..end]).TrimEnd();
-    }
-}
-
-/// <summary>Keeps Redis passwords out of messages and logs.</summary>
-internal static partial class RedisConnectionString
-{
-    public static string Redact(string text) => PasswordPattern().Replace(text, "$1=*****");
-
-    [GeneratedRegex("(password|user)=[^,]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex PasswordPattern();
 }

@@ -11,7 +11,7 @@ namespace CacheCluster.Storage;
 /// to the entry's hard expiry. Writes and deletes run as Lua scripts fenced on the record's leading version bytes; the
 /// indexed ones (every entry grain's) go through <see cref="RedisEntryCommits"/>, many to a script call under load.
 /// </summary>
-internal sealed class RedisEntryStore(RedisConnection connection, IOptions<CacheClusterOptions> options) : IIndexedEntryStore
+internal sealed class RedisEntryStore(RedisConnection connection, IOptions<CacheClusterOptions> options) : IEntryStore
 {
     // GETRANGE of a missing key is "", which is what a writer that expects the key absent passes.
     private const string WriteScript = """

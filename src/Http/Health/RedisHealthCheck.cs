@@ -8,16 +8,11 @@ internal sealed class RedisHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (services.GetService(typeof(RedisConnection)) is not RedisConnection redis)
-        {
-            return HealthCheckResult.Healthy("Embedded mode: no Redis.");
-        }
-
         try
         {
-            var database = await redis.GetDatabaseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            var latency = await database.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:0.#} ms.");
+            return await CacheClusterRedis.PingAsync(services, cancellationToken).ConfigureAwait(false) is { } latency
+                ? HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:0.#} ms.")
+                : HealthCheckResult.Healthy("Embedded mode: no Redis.");
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
         {

@@ -1,21 +1,15 @@
+using System.ComponentModel;
+
 namespace CacheCluster;
-
-/// <summary>Why a lease was granted.</summary>
-public enum CacheLeaseKind : byte
-{
-    /// <summary>The key is missing: the holder computes the value everyone is waiting for.</summary>
-    Fill = 0,
-
-    /// <summary>The key is stale (or past its eager-refresh point): the holder refreshes it while others keep reading.</summary>
-    Refresh = 1,
-}
 
 /// <summary>
 /// The right, granted to exactly one caller in the whole cluster, to compute and write one key's value
 /// (as memcache leases at Facebook). Only a write carrying the token is accepted, and only while the lease stands:
 /// a delete, overwrite or invalidation of the key voids it.
 /// </summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
 [GenerateSerializer, Immutable, Alias("cachecluster.lease")]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct CacheLease
 {
     /// <summary>Gets the opaque token the fill must carry.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace CacheCluster;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace CacheCluster;
 /// notice apart (seen already, next in order, or after a gap) and tells from a renewal whether notices were lost while
 /// the subscription was gone. Not thread-safe: callers that receive notices concurrently hold their own lock.
 /// </summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class InvalidationSequence
 {
     private readonly long[] _last = new long[IInvalidationStreamGrain.Partitions];
@@ -71,17 +75,4 @@ public sealed class InvalidationSequence
         _last[state.Partition] = state.Sequence;
         return true;
     }
-}
-
-/// <summary>How a notice follows the ones an observer saw before it in its partition.</summary>
-public enum InvalidationNoticeOrder
-{
-    /// <summary>Seen already (a re-delivery), or from no partition: ignore it.</summary>
-    Seen = 0,
-
-    /// <summary>The next one in its partition.</summary>
-    Next = 1,
-
-    /// <summary>After a gap: notices before it were missed, so whatever they invalidated must be dropped too.</summary>
-    AfterGap = 2,
 }

@@ -7,6 +7,8 @@ namespace CacheCluster;
 /// acknowledging it, numbers it, drops duplicates by id, applies the rules by fanning out to tag, entry and key index
 /// grains, records completion, and announces each applied event to its subscribers in sequence order.
 /// </summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public interface IInvalidationStreamGrain : IGrainWithIntegerKey
 {
     /// <summary>The number of stream partitions.</summary>

@@ -1,9 +1,12 @@
+using System.ComponentModel;
 using System.IO.Hashing;
 using System.Text;
 
 namespace CacheCluster;
 
 /// <summary>Which invalidation stream partition an entity's events go to.</summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class InvalidationPartitions
 {
     /// <summary>The stream partition of <paramref name="entity"/> (such as <c>user:42</c>).</summary>

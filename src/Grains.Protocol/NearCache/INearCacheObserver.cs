@@ -6,6 +6,8 @@ namespace CacheCluster;
 /// A client's near cache, as the entry grains see it: a key read with tracking is reported once when it changes (written,
 /// removed, expired, invalidated, or its grain goes away), like Redis client tracking's default mode.
 /// </summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public interface INearCacheObserver : IGrainObserver
 {
     /// <summary>The entry at <paramref name="key"/> changed: drop the near copy.</summary>

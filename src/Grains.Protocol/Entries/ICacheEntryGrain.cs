@@ -6,9 +6,13 @@ namespace CacheCluster;
 /// One cache entry, addressed by its key: a value or a list, with a version, soft and hard expiry, and tags.
 /// </summary>
 /// <remarks>
+/// <para>Wire protocol between CacheCluster's client and silos; not for application code.</para>
+/// <para>
 /// Every write increments the entry's version and is acknowledged only once the entry store holds it.
 /// Invalid input throws an <see cref="InvalidCacheRequestException"/> and leaves the entry untouched.
+/// </para>
 /// </remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public interface ICacheEntryGrain : IGrainWithStringKey
 {
     /// <summary>Reads the value.</summary>

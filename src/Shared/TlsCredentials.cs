@@ -1,7 +1,16 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
+// Shared source, compiled into the silo (Grains) and the client as an internal type of each: both load
+// CacheCluster:Tls the same way, and InternalsVisibleTo is reserved for tests. The client's copy lives in its own
+// namespace, so that a test assembly that sees both assemblies' internals can still name the silo's copy.
+#if CACHECLUSTER_CLIENT
+using CacheCluster.Hosting;
+
+namespace CacheCluster.Tls;
+#else
 namespace CacheCluster.Hosting;
+#endif
 
 /// <summary>
 /// The certificates of <see cref="CacheClusterTlsOptions"/>, loaded and checked once at start-up, and the rule that

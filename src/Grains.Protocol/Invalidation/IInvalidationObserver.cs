@@ -1,6 +1,10 @@
+using System.ComponentModel;
+
 namespace CacheCluster;
 
 /// <summary>A subscriber to the invalidation stream: a near cache, a CDN purger, the application.</summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IInvalidationObserver : IGrainObserver
 {
     /// <summary>Receives the notices of one partition, one at a time, in sequence order.</summary>

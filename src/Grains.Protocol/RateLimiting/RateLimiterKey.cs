@@ -1,20 +1,10 @@
+using System.ComponentModel;
+
 namespace CacheCluster;
 
-/// <summary>
-/// One limiter per policy and identifier (grain key <c>{policy}/{identifier}</c>), deciding in memory, exactly, for
-/// the whole cluster.
-/// </summary>
-public interface IRateLimiterGrain : IGrainWithStringKey
-{
-    /// <summary>Takes <paramref name="permits"/> permits if the policy allows; 0 peeks without counting.</summary>
-    /// <param name="permits">How many permits; at most the policy's limit.</param>
-    /// <returns>The decision.</returns>
-    /// <exception cref="UnknownRateLimitPolicyException">The policy is not configured on the silo.</exception>
-    /// <exception cref="InvalidRateLimitRequestException">Negative permits, more than the limit, or a bad identifier; nothing is counted.</exception>
-    Task<RateLimitDecision> AcquireAsync(int permits);
-}
-
 /// <summary>Builds and checks rate-limiter grain keys.</summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class RateLimiterKey
 {
     /// <summary>The longest identifier, in UTF-8 bytes.</summary>
@@ -31,7 +21,7 @@ public static class RateLimiterKey
     public static string For(string policy, string identifier)
     {
         ValidatePolicy(policy);
-        if (CacheKey.Check(identifier, MaxIdentifierBytes, "identifier") is { } problem)
+        if (BoundedText.Check(identifier, MaxIdentifierBytes, "identifier") is { } problem)
         {
             throw new InvalidRateLimitRequestException(problem);
         }
@@ -44,7 +34,7 @@ public static class RateLimiterKey
     /// <exception cref="InvalidRateLimitRequestException">The name is empty, too long, or holds a slash or control character.</exception>
     public static void ValidatePolicy(string? policy)
     {
-        if (CacheKey.Check(policy, MaxPolicyLength, "policy name") is { } problem)
+        if (BoundedText.Check(policy, MaxPolicyLength, "policy name") is { } problem)
         {
             throw new InvalidRateLimitRequestException(problem);
         }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace CacheCluster;
 
 /// <summary>The answer to a subscription or its renewal.</summary>
@@ -9,7 +11,9 @@ namespace CacheCluster;
 /// <see langword="false"/>, a subscriber that had seen an earlier sequence than <paramref name="Sequence"/> may have
 /// missed notices and must flush.
 /// </param>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
 [GenerateSerializer, Immutable, Alias("cachecluster.invalidation-subscription")]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record InvalidationSubscriptionState(
     [property: Id(0)] int Partition,
     [property: Id(1)] long Sequence,

@@ -1,17 +1,11 @@
+using System.ComponentModel;
+
 namespace CacheCluster;
 
-/// <summary>What to do with a holder's failure when no value exists to fall back on.</summary>
-public enum CacheFillFailureMode : byte
-{
-    /// <summary>Waiters take over: the next one is granted the lease and tries again.</summary>
-    NextWaiterRetries = 0,
-
-    /// <summary>Waiters get the holder's error too, instead of hitting a failing source again.</summary>
-    WaitersFail = 1,
-}
-
 /// <summary>A read-for-fill: how long to wait for someone else's fill, and when to hand this caller a lease.</summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
 [GenerateSerializer, Immutable, Alias("cachecluster.lease-request")]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record CacheLeaseRequest
 {
     /// <summary>The default time a lease lasts without a fill: 10 seconds.</summary>

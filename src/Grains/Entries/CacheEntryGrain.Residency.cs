@@ -1,0 +1,64 @@
+using CacheCluster.Diagnostics;
+using CacheCluster.Eviction;
+using CacheCluster.Expiry;
+
+namespace CacheCluster.Entries;
+
+/// <summary>
+/// Residency: the activation goes away at the entry's hard expiry (the expiry scheduler's call) or when the silo's
+/// memory bound picks it (the eviction monitor's call).
+/// </summary>
+internal sealed partial class CacheEntryGrain
+{
+    private ExpiryTicket? _expiryTicket;
+
+    // The memory bound's view of this activation: its slot in the table, its last call, and whether it was told to go.
+    private int _residentIndex = -1;
+    private int _lastUsed;
+    private int _evicting;
+
+    void IExpiringActivation.OnExpiryDue(DateTimeOffset now)
+    {
+        var record = _record;
+        if (record is null)
+        {
+            return;
+        }
+
+        if (record.IsExpiredAt(now))
+        {
+            metrics.Expired();
+            CacheClusterEvents.Write(CacheClusterEvents.EntryExpired, _key);
+            GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "The entry passed its hard expiry."));
+        }
+        else if (record.ExpiresAt is { } expiresAt)
+        {
+            expiryScheduler.Schedule(_expiryTicket!, expiresAt);
+        }
+    }
+
+    int IResidentActivation.ResidentIndex
+    {
+        get => _residentIndex;
+        set => _residentIndex = value;
+    }
+
+    int IResidentActivation.LastUsed => Volatile.Read(ref _lastUsed);
+
+    bool IResidentActivation.IsGoing => Volatile.Read(ref _evicting) != 0;
+
+    bool IResidentActivation.IsEvictable => Volatile.Read(ref _evicting) == 0 && _lease is null;
+
+    bool IResidentActivation.TryEvict(EvictionReason reason)
+    {
+        if (Interlocked.Exchange(ref _evicting, 1) != 0)
+        {
+            return false;
+        }
+
+        GrainContext.Deactivate(new DeactivationReason(
+            DeactivationReasonCode.HighMemoryPressure,
+            reason == EvictionReason.Memory ? "The silo neared its memory bound." : "The silo passed its entry limit."));
+        return true;
+    }
+}

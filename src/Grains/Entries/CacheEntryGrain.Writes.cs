@@ -1,0 +1,237 @@
+using CacheCluster.Eviction;
+using CacheCluster.Invalidation;
+using Microsoft.Extensions.Logging;
+
+namespace CacheCluster.Entries;
+
+/// <summary>
+/// Writes: the value commands and the fenced read-decide-write loop that every change (lists and leases included)
+/// goes through, storing the record and its tag and key-index registrations in one atomic step.
+/// </summary>
+internal sealed partial class CacheEntryGrain
+{
+    private const int MaxStoreAttempts = 3;
+
+    public Task<CacheWriteResult> SetAsync(CacheValue value, CacheEntryOptions? options, CacheWriteCondition condition)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        CheckValue(value.Data.Length, value.ContentType);
+        options?.Validate();
+        if (!Enum.IsDefined(condition.Mode) || (condition.Mode == CacheWriteMode.IfVersion && condition.ExpectedVersion <= 0))
+        {
+            throw new InvalidCacheOptionsException($"The write condition {condition} is not valid.") { Key = CacheKey.Describe(_key), Operation = "Set" };
+        }
+
+        return WriteAsync("Set", (current, now) =>
+        {
+            var currentVersion = current?.Version ?? 0;
+            switch (condition.Mode)
+            {
+                case CacheWriteMode.IfNotExists when current is not null:
+                    return (current, new CacheWriteResult(CacheWriteOutcome.KeyExists, currentVersion));
+                case CacheWriteMode.IfExists or CacheWriteMode.IfVersion when current is null:
+                    return (current, new CacheWriteResult(CacheWriteOutcome.KeyMissing, 0));
+                case CacheWriteMode.IfVersion when currentVersion != condition.ExpectedVersion:
+                    return (current, new CacheWriteResult(CacheWriteOutcome.VersionMismatch, currentVersion));
+            }
+
+            var next = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: options?.KeepTimeToLive == true);
+            return (next, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, next.Version));
+        });
+    }
+
+    public async Task<bool> DeleteAsync()
+    {
+        ThrowIfKeyInvalid("Delete");
+        var removed = await WriteAsync("Delete", static (current, _) => ((EntryRecord?)null, current is not null));
+
+        // Deleting a missing key still voids an outstanding fill lease: its value may predate the change the
+        // delete stands for (stale-set protection).
+        if (_lease is not null)
+        {
+            OnEntryWritten(fillToken: 0);
+        }
+
+        return removed;
+    }
+
+    public Task<CacheMutationResult> IncrementAsync(long by, CacheEntryOptions? options)
+    {
+        ThrowIfKeyInvalid("Increment");
+        options?.Validate();
+        return WriteAsync("Increment", (current, now) =>
+        {
+            long value = 0;
+            if (current is not null)
+            {
+                RequireKind(current, CacheEntryKind.Value, "Increment");
+                if (!Int64Text.TryParse(current.Value!, out value))
+                {
+                    throw new CacheValueNotIntegerException("The value is not a 64-bit decimal integer, so it cannot be incremented.")
+                    {
+                        Key = CacheKey.Describe(_key),
+                        Operation = "Increment",
+                    };
+                }
+            }
+
+            long result;
+            try
+            {
+                result = checked(value + by);
+            }
+            catch (OverflowException)
+            {
+                throw new CacheIntegerOverflowException($"Incrementing {value} by {by} overflows a 64-bit integer.")
+                {
+                    Key = CacheKey.Describe(_key),
+                    Operation = "Increment",
+                };
+            }
+
+            var next = NewRecord(
+                current,
+                now,
+                CacheEntryKind.Value,
+                Int64Text.Format(result),
+                list: null,
+                current?.ContentType ?? "text/plain; charset=utf-8",
+                current is null ? options : null,
+                keepExpiry: current is not null);
+            return (next, new CacheMutationResult(result, next.Version));
+        });
+    }
+
+    /// <summary>
+    /// Runs a read-decide-write cycle: <paramref name="decide"/> sees the live record and returns the next one (the same
+    /// instance for "no change", <see langword="null"/> for "remove") with the caller's result. The store is fenced on
+    /// the stored version; when another activation got there first, the record is reloaded and the decision re-made.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide, long fillToken = 0)
+    {
+        ThrowIfKeyInvalid(operation);
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var stored = _record;
+            var current = Live(now);
+            var (next, result) = decide(current, now);
+            if (ReferenceEquals(next, current))
+            {
+                return result;
+            }
+
+            // Held from before it is stored, so that the eviction monitor never takes a record its writer still holds.
+            next?.TryHold();
+            bool written;
+            try
+            {
+                var tagsToRegister = next is { Tags.Length: > 0 } && NeedsRegistration(stored, next) ? next.Tags : [];
+                var keyIndexPartition = next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt) ? IKeyIndex.PartitionOf(_key) : null;
+
+                // One atomic step: the record and its registrations together, or nothing.
+                written = next is null
+                    ? await store.DeleteIndexedAsync(_key, stored!.Version, stored.Tags, IKeyIndex.PartitionOf(_key))
+                    : await store.WriteIndexedAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now, tagsToRegister, keyIndexPartition, DroppedTags(stored, next), now);
+            }
+            catch (CacheStorageException ex)
+            {
+                next?.Release();
+                LogWarningWriteFailed(ex, operation, KeyHash);
+                throw new CacheStorageException(ex.Message) { Key = CacheKey.Describe(_key), Operation = operation };
+            }
+
+            if (written)
+            {
+                SetRecord(next, held: true);
+                metrics.Write(operation);
+                OnEntryWritten(fillToken);
+                return result;
+            }
+
+            // Another activation of this key wrote meanwhile (possible while membership changes): catch up and retry.
+            next?.Release();
+            LogInformationFenceConflict(operation, KeyHash, attempt);
+            SetRecord(await store.ReadAsync(_key));
+            if (attempt == MaxStoreAttempts)
+            {
+                throw new CacheStorageException($"The entry kept changing under concurrent writers; {operation} was not applied after {attempt} attempts.")
+                {
+                    Key = CacheKey.Describe(_key),
+                    Operation = operation,
+                };
+            }
+        }
+    }
+
+    public async Task<bool> InvalidateTagAsync(string tag)
+    {
+        ThrowIfKeyInvalid("InvalidateTag");
+        CacheKey.ValidateTag(tag);
+        if (Live(clock.GetUtcNow()) is { } record && record.Tags.Contains(tag, StringComparer.Ordinal))
+        {
+            return await DeleteAsync();
+        }
+
+        // The entry no longer carries the tag (overwritten, removed or expired): drop the stale registration.
+        await tagIndex.RemoveAsync([tag], _key);
+        return false;
+    }
+
+    private static bool NeedsRegistration(EntryRecord? stored, EntryRecord next) =>
+        stored is null || stored.ExpiresAt != next.ExpiresAt || next.Tags.Any(tag => !stored.Tags.Contains(tag, StringComparer.Ordinal));
+
+    /// <summary>The tags <paramref name="stored"/> carries and <paramref name="next"/> (null: a removal) does not.</summary>
+    private static string[] DroppedTags(EntryRecord? stored, EntryRecord? next) =>
+        stored is null || stored.Tags.Length == 0 ? [] : next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
+
+    /// <summary>Builds the next record; versions keep increasing even across a delete and re-create.</summary>
+    private EntryRecord NewRecord(
+        EntryRecord? current,
+        DateTimeOffset now,
+        CacheEntryKind kind,
+        byte[]? value,
+        byte[][]? list,
+        string? contentType,
+        CacheEntryOptions? entryOptions,
+        bool keepExpiry)
+    {
+        var version = current is not null
+            ? current.Version + 1
+            : Math.Max(_lastVersion + 1, now.ToUnixTimeMilliseconds() * 1000);
+
+        DateTimeOffset? freshUntil, expiresAt;
+        if (keepExpiry && current is not null)
+        {
+            (freshUntil, expiresAt) = (current.FreshUntil, current.ExpiresAt);
+        }
+        else
+        {
+            var ttl = entryOptions?.TimeToLive;
+            var fresh = entryOptions?.FreshFor ?? ttl / 2;
+            expiresAt = now + ttl;
+            freshUntil = now + fresh;
+        }
+
+        return new EntryRecord
+        {
+            Version = version,
+            Kind = kind,
+            Value = value,
+            List = list,
+            ContentType = contentType,
+            LastModified = now,
+            LastUsed = Recency.StampOf(now),
+            FreshUntil = freshUntil,
+            ExpiresAt = expiresAt,
+            Tags = entryOptions?.Tags is { Count: > 0 } tags ? [.. tags.Distinct(StringComparer.Ordinal)] : keepExpiry && current is not null ? current.Tags : [],
+            HttpPolicy = entryOptions?.HttpPolicy is { IsEmpty: false } policy ? policy : keepExpiry && entryOptions?.HttpPolicy is null ? current?.HttpPolicy : null,
+        };
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Operation} on entry {KeyHash} was not acknowledged by the store.")]
+    private partial void LogWarningWriteFailed(Exception exception, string operation, string keyHash);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Operation} on entry {KeyHash} lost a version fence to another activation (attempt {Attempt}); reloading.")]
+    private partial void LogInformationFenceConflict(string operation, string keyHash, int attempt);
+}
