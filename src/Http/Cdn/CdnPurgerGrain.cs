@@ -2,7 +2,7 @@ using CacheCluster.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Subscribes to every stream partition, and turns each notice into purge requests for every configured CDN. Each CDN
@@ -11,13 +11,13 @@ namespace CacheCluster.Cdn;
 /// everything (<see cref="CdnOptions.PurgeAllOnGap"/>).
 /// </summary>
 internal sealed partial class CdnPurgerGrain(
-    IEnumerable<ICdnPurgeTarget> targets,
+    CdnPurgeTargets targets,
     CdnPurgeSender sender,
-    IOptions<CacheClusterOptions> options,
+    IOptions<CdnOptions> options,
     ILogger<CdnPurgerGrain> logger) : Grain, ICdnPurgerGrain
 {
     private readonly InvalidationSequence _sequence = new();
-    private readonly List<Lane> _lanes = [.. targets.Select(t => new Lane(t))];
+    private readonly List<Lane> _lanes = [.. targets.All.Select(t => new Lane(t))];
     private IInvalidationObserver? _self;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -85,7 +85,7 @@ internal sealed partial class CdnPurgerGrain(
 
     private void PurgeAll(string reason)
     {
-        if (!options.Value.Cdn.PurgeAllOnGap)
+        if (!options.Value.PurgeAllOnGap)
         {
             LogWarningMissedNotices(reason);
             return;
