@@ -8,7 +8,8 @@ namespace CacheCluster.Http.Cdn;
 /// Subscribes to every stream partition, and turns each notice into purge requests for every configured CDN. Each CDN
 /// has its own queue, so a slow or rate-limited one never delays another, and a notice is taken at once, so the stream
 /// never waits on a CDN. A gap in a partition's sequence, or a renewal that finds the subscription lost, purges
-/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>).
+/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>). It subscribes when it activates and renews with a grain timer,
+/// as a client subscriber does; <see cref="CdnPurgerKeeper"/> activates it, and brings it back after its silo is lost.
 /// </summary>
 internal sealed partial class CdnPurgerGrain(
     CdnPurgeTargets targets,
