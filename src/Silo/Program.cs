@@ -29,7 +29,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])
 
 try
 {
-    builder.UseOrleans(silo => silo.AddCacheCluster(builder.Configuration));
+    // The silo's composition: the cache and its core features, then each optional feature in one line.
+    builder.UseOrleans(silo => silo
+        .AddCacheCluster(builder.Configuration)
+        .AddCacheClusterCdn(builder.Configuration));
     builder.Services.AddCacheClusterHttp(builder.Configuration);
 }
 catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)

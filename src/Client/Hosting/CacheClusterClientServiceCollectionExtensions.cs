@@ -45,9 +45,9 @@ public static class CacheClusterClientServiceCollectionExtensions
     public static IServiceCollection AddCacheClusterClient(this IServiceCollection services, Action<CacheClusterClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new CacheClusterClientOptions();
-        configure?.Invoke(options);
-        var failures = Validate(options);
+        var failures = new List<string>();
+        ValidatedOptions.Collect(failures, () => ValidatedOptions.Add(services, null, configure, new CacheClusterClientOptionsValidator(), out _));
+        var options = ValidatedOptions.Find<CacheClusterClientOptions>(services)!;
         var tls = options.Tls.Enabled
             ? TlsCredentials.Load(options.Tls, $"{CacheClusterClientOptions.SectionName}:{nameof(options.Tls)}:", requireCertificate: false, failures)
             : null;
@@ -56,7 +56,6 @@ public static class CacheClusterClientServiceCollectionExtensions
             throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterClientOptions), failures);
         }
 
-        services.AddSingleton<IOptions<CacheClusterClientOptions>>(Options.Options.Create(options));
         services.AddSingleton<IClusterCache, ClusterCache>();
         services.AddSingleton<ClusterConnectionMonitor>();
         services.AddSingleton<IClusterRateLimiter, CacheCluster.RateLimiting.ClusterRateLimiter>();
@@ -100,71 +99,6 @@ public static class CacheClusterClientServiceCollectionExtensions
         return services;
     }
 
-    private static List<string> Validate(CacheClusterClientOptions options)
-    {
-        var failures = new List<string>();
-        foreach (var gateway in options.Gateways)
-        {
-            if (!TryParseEndpoint(gateway, out _, out _))
-            {
-                failures.Add($"Gateway '{gateway}' is not HOST:PORT with a port from 1 to 65535.");
-            }
-        }
-
-        if (options.Redis is not null)
-        {
-            try
-            {
-                ConfigurationOptions.Parse(options.Redis);
-            }
-            catch (ArgumentException)
-            {
-                failures.Add("Redis is not a valid StackExchange.Redis connection string.");
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
-        {
-            failures.Add("ClusterId and ServiceId must not be empty.");
-        }
-
-        if (options.ConnectTimeout <= TimeSpan.Zero)
-        {
-            failures.Add($"ConnectTimeout must be greater than zero (was {options.ConnectTimeout}).");
-        }
-
-        if (options.ResponseTimeout <= TimeSpan.Zero || options.ResponseTimeout > TimeSpan.FromMinutes(10))
-        {
-            failures.Add($"ResponseTimeout must be greater than zero and at most 10 minutes (was {options.ResponseTimeout}).");
-        }
-
-        if (options.GatewayListRefreshPeriod < TimeSpan.FromSeconds(1) || options.GatewayListRefreshPeriod > TimeSpan.FromHours(1))
-        {
-            failures.Add($"GatewayListRefreshPeriod must be between 1 second and 1 hour (was {options.GatewayListRefreshPeriod}).");
-        }
-
-        if (options.MaxKeyBytes < 1)
-        {
-            failures.Add($"MaxKeyBytes must be at least 1 (was {options.MaxKeyBytes}).");
-        }
-
-        if (options.Serializer is null)
-        {
-            failures.Add("Serializer must not be null.");
-        }
-
-        try
-        {
-            options.DefaultEntryOptions?.Validate();
-        }
-        catch (InvalidCacheOptionsException ex)
-        {
-            failures.Add($"DefaultEntryOptions: {ex.Message}");
-        }
-
-        return failures;
-    }
-
     private static IEnumerable<IPEndPoint> Resolve(string gateway)
     {
         _ = TryParseEndpoint(gateway, out var host, out var port);
@@ -184,7 +118,7 @@ public static class CacheClusterClientServiceCollectionExtensions
         }
     }
 
-    private static bool TryParseEndpoint(string value, out string host, out int port)
+    internal static bool TryParseEndpoint(string value, out string host, out int port)
     {
         host = string.Empty;
         port = 0;

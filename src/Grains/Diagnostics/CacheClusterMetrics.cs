@@ -22,9 +22,7 @@ internal sealed class CacheClusterMetrics
     private readonly UpDownCounter<long> _subscribers;
     private readonly Counter<long> _subscriberFailures;
     private readonly Counter<long> _noticesDropped;
-    private readonly Counter<long> _cdnPurges;
     private readonly Counter<long> _nearCacheNotices;
-    private readonly Counter<long> _cdnRetries;
     private readonly Counter<long> _evictions;
     private readonly Meter _meter;
 
@@ -49,8 +47,6 @@ internal sealed class CacheClusterMetrics
         _subscribers = meter.CreateUpDownCounter<long>("cachecluster.invalidation.subscribers", "{subscription}", "Subscriptions held by this silo's stream partitions.");
         _subscriberFailures = meter.CreateCounter<long>("cachecluster.invalidation.subscriber.failures", "{notice}", "Notices a subscriber failed to take (fault or timeout).");
         _nearCacheNotices = meter.CreateCounter<long>("cachecluster.nearcache.notices", "{notice}", "One-shot change notices sent to clients tracking a key in their near cache.");
-        _cdnPurges = meter.CreateCounter<long>("cachecluster.cdn.purges", "{item}", "URLs, tags and prefixes sent to a CDN, tagged provider, kind=url|tag|prefix|all and outcome=purged|failed|unsupported.");
-        _cdnRetries = meter.CreateCounter<long>("cachecluster.cdn.retries", "{request}", "CDN purge requests retried after a failure, tagged provider.");
         _evictions = meter.CreateCounter<long>("cachecluster.evictions", "{entry}", "Entries made to leave memory at the silo's bound (MaxMemoryMB, MaxEntries), tagged reason=memory|entries and outcome=deactivated (the activation went, the record stays in the store) | removed (an embedded record was evicted).");
         _noticesDropped = meter.CreateCounter<long>("cachecluster.invalidation.notices.dropped", "{notice}", "Notices dropped because a subscriber's queue was full.");
     }
@@ -93,11 +89,6 @@ internal sealed class CacheClusterMetrics
     public void SubscriberFailed() => _subscriberFailures.Add(1);
 
     public void NoticeDropped() => _noticesDropped.Add(1);
-
-    public void CdnPurge(string provider, string kind, string outcome, int count) =>
-        _cdnPurges.Add(count, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
-
-    public void CdnRetry(string provider) => _cdnRetries.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public void NearCacheNotices(int count) => _nearCacheNotices.Add(count);
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace CacheCluster.Eviction;
 
 /// <summary>
-/// Keeps the silo within <see cref="CacheClusterOptions.MaxEntries"/> and <see cref="CacheClusterOptions.MaxMemoryMB"/>:
+/// Keeps the silo within <see cref="EvictionOptions.MaxEntries"/> and <see cref="EvictionOptions.MaxMemoryMB"/>:
 /// every <see cref="CheckInterval"/> of the cache clock, and whenever the <see cref="EvictionTrigger"/> fires, it
 /// compares the entry counts and the process's resident memory with the bounds and makes the least recently used
 /// entries go, in batches.
@@ -52,7 +52,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     public static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// The share of <see cref="CacheClusterOptions.MaxMemoryMB"/> that activations may take by count (at
+    /// The share of <see cref="EvictionOptions.MaxMemoryMB"/> that activations may take by count (at
     /// <see cref="ActivationBytes"/> each). A flood of new keys is shed as it comes, by count, without waiting for the
     /// process's memory to show it.
     /// </summary>
@@ -82,7 +82,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
         EvictionTrigger trigger,
         CacheClusterMetrics metrics,
         [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
-        IOptions<CacheClusterOptions> options,
+        IOptions<EvictionOptions> options,
         ILogger<EntryEvictionMonitor> logger)
     {
         ArgumentNullException.ThrowIfNull(services);

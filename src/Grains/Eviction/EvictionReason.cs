@@ -3,9 +3,9 @@ namespace CacheCluster.Eviction;
 /// <summary>Which bound made entries go.</summary>
 internal enum EvictionReason
 {
-    /// <summary>The silo's resident memory neared <see cref="Hosting.CacheClusterOptions.MaxMemoryMB"/>.</summary>
+    /// <summary>The silo's resident memory neared <see cref="Hosting.EvictionOptions.MaxMemoryMB"/>.</summary>
     Memory,
 
-    /// <summary>The silo held more than <see cref="Hosting.CacheClusterOptions.MaxEntries"/> entries.</summary>
+    /// <summary>The silo held more than <see cref="Hosting.EvictionOptions.MaxEntries"/> entries.</summary>
     Entries,
 }

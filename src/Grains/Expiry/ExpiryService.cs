@@ -10,7 +10,7 @@ namespace CacheCluster.Expiry;
 internal sealed partial class ExpiryService(
     IEnumerable<IExpirySweep> sweeps,
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
-    IOptions<CacheClusterOptions> options,
+    IOptions<ExpiryOptions> options,
     ILogger<ExpiryService> logger) : BackgroundService
 {
     private readonly IExpirySweep[] _sweeps = [.. sweeps];

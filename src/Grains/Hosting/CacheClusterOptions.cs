@@ -1,7 +1,9 @@
 namespace CacheCluster.Hosting;
 
 /// <summary>
-/// Silo options, bound from the <c>CacheCluster</c> configuration section.
+/// The silo's host-wide options, bound from the <c>CacheCluster</c> configuration section: endpoints, ids, the store
+/// and key/value limits. Each feature has its own options (rate limiting, invalidation, eviction, expiry, membership,
+/// TLS, CDN), registered and checked by its own <c>AddCacheCluster{Feature}</c> method.
 /// </summary>
 public sealed class CacheClusterOptions
 {
@@ -10,12 +12,6 @@ public sealed class CacheClusterOptions
 
     /// <summary>The largest value size that may be configured: 64 MiB.</summary>
     public const int MaxValueBytesLimit = 64 * 1024 * 1024;
-
-    /// <summary>The smallest memory bound that may be configured, in MiB: below it the runtime alone would not fit.</summary>
-    public const int MinMaxMemoryMB = 64;
-
-    /// <summary>The largest memory bound that may be configured, in MiB (1 TiB).</summary>
-    public const int MaxMaxMemoryMB = 1024 * 1024;
 
     /// <summary>
     /// Gets or sets the StackExchange.Redis connection string. When set, the silo uses Redis for cluster membership and
@@ -59,55 +55,6 @@ public sealed class CacheClusterOptions
     /// </summary>
     /// <value>Default: <see cref="ClusteringMode.Auto"/>.</value>
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Auto;
-
-    /// <summary>
-    /// Gets or sets how long an entry's grain stays active without calls. After that its activation is collected and
-    /// only the compact stored record remains (in Redis, or in the embedded store); the next call reloads it.
-    /// </summary>
-    /// <value>Default: 2 minutes.</value>
-    public TimeSpan EntryIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>
-    /// Gets or sets the silo's memory bound, in MiB of resident memory (RSS). Nearing it, the least recently used
-    /// entries go: their activations first (the record stays in Redis, or in the embedded store), then, in embedded
-    /// mode, their records too, as Redis' <c>allkeys-lru</c> would evict them. At least 64.
-    /// </summary>
-    /// <value>Default: <see langword="null"/> (no bound).</value>
-    public int? MaxMemoryMB { get; set; }
-
-    /// <summary>
-    /// Gets or sets the most entries this silo holds: in embedded mode the stored records, in Redis mode the active
-    /// entries (records stay in Redis). Past it, the least recently used go.
-    /// </summary>
-    /// <value>Default: <see langword="null"/> (no limit).</value>
-    public int? MaxEntries { get; set; }
-
-    /// <summary>Gets the invalidation settings: the rules mapping domain events to keys, patterns and tags.</summary>
-    public InvalidationOptions Invalidation { get; } = new();
-
-    /// <summary>Gets the CDN purge settings (<c>CacheCluster:Cdn</c>).</summary>
-    public CdnOptions Cdn { get; } = new();
-
-    /// <summary>Gets the TLS settings for silo-to-silo and client-to-gateway traffic (<c>CacheCluster:Tls</c>); off by default.</summary>
-    public CacheClusterTlsOptions Tls { get; } = new();
-
-    /// <summary>Gets the named rate-limit policies, bound from <c>CacheCluster:RateLimits:{name}</c>.</summary>
-    public Dictionary<string, RateLimitPolicyOptions> RateLimits { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Gets or sets how often at most a limiter checkpoints its state to the store. Losing a silo can over-admit at
-    /// most what a limiter admitted since its last checkpoint. Zero writes every admitted request through before
-    /// answering it (no over-admission, one store write per admitted request).
-    /// </summary>
-    /// <value>Default: 1 second.</value>
-    public TimeSpan RateLimitCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Gets the failure-detection settings (<c>CacheCluster:Membership</c>): how fast a dead silo is noticed.</summary>
-    public CacheClusterMembershipOptions Membership { get; } = new();
-
-    /// <summary>Gets or sets how often expired entries are swept from memory.</summary>
-    /// <value>Default: 1 second.</value>
-    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>How a silo's membership is configured.</summary>

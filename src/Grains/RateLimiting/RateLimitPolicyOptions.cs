@@ -47,10 +47,10 @@ public sealed class RateLimitPolicyOptions
 
     internal IEnumerable<string> Validate(string name)
     {
-        var prefix = $"{CacheClusterOptions.SectionName}:RateLimits:{name}:";
+        var prefix = $"{CacheClusterOptions.SectionName}:{nameof(RateLimitingOptions.RateLimits)}:{name}:";
         if (name.Length == 0 || name.Length > RateLimiterKey.MaxPolicyLength || name.Contains('/', StringComparison.Ordinal) || name.Any(char.IsControl))
         {
-            yield return $"{CacheClusterOptions.SectionName}:RateLimits:{name} is not a valid policy name (1 to {RateLimiterKey.MaxPolicyLength} characters, no '/' or control characters).";
+            yield return $"{CacheClusterOptions.SectionName}:{nameof(RateLimitingOptions.RateLimits)}:{name} is not a valid policy name (1 to {RateLimiterKey.MaxPolicyLength} characters, no '/' or control characters).";
         }
 
         if (!Enum.IsDefined(Algorithm))

@@ -8,20 +8,20 @@ namespace CacheCluster.RateLimiting;
 
 /// <summary>
 /// One limiter: decides in memory, exactly, for the whole cluster, and checkpoints its state to the store at most
-/// once per <see cref="CacheClusterOptions.RateLimitCheckpointInterval"/>. Losing the silo can therefore over-admit
+/// once per <see cref="RateLimitingOptions.RateLimitCheckpointInterval"/>. Losing the silo can therefore over-admit
 /// at most what was admitted since the last checkpoint. While the store is unreachable, the policy's
 /// <see cref="RateLimitPolicyOptions.FailureMode"/> decides (see <c>Degraded</c>), and every answer says so.
 /// </summary>
 internal sealed partial class RateLimiterGrain(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
     IRateLimitStore store,
-    IOptions<CacheClusterOptions> options,
+    IOptions<RateLimitingOptions> options,
     ILogger<RateLimiterGrain> logger) : Grain, IRateLimiterGrain
 {
     /// <summary>How long a refused caller waits while the store is unreachable and the policy fails closed.</summary>
     internal static readonly TimeSpan RetryAfterWhileDegraded = TimeSpan.FromSeconds(1);
 
-    private readonly CacheClusterOptions _options = options.Value;
+    private readonly RateLimitingOptions _options = options.Value;
     private RateLimitPolicyOptions? _policy;
     private Exception? _error;
     private string _key = string.Empty;

@@ -16,10 +16,10 @@ internal static class CacheEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/v1/cache/{key}", [HttpMethods.Get, HttpMethods.Head], GetAsync).WithMetadata(new RequiredScope(ApiScopes.Read));
-        endpoints.MapPut("/v1/cache/{key}", PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
-        endpoints.MapDelete("/v1/cache/{key}", DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
-        endpoints.MapPost("/v1/cache/{key}/increment", IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
+        endpoints.MapMethods(CacheRoute.Template, [HttpMethods.Get, HttpMethods.Head], GetAsync).WithMetadata(new RequiredScope(ApiScopes.Read));
+        endpoints.MapPut(CacheRoute.Template, PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
+        endpoints.MapDelete(CacheRoute.Template, DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
+        endpoints.MapPost(CacheRoute.IncrementTemplate, IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, CacheHttpApi api)
@@ -160,7 +160,7 @@ internal static class CacheEndpoints
         EntryHeaders.SetETag(context.Response, result.Version);
         if (result.Outcome == CacheWriteOutcome.Created)
         {
-            context.Response.Headers.Location = "/v1/cache/" + Uri.EscapeDataString(key);
+            context.Response.Headers.Location = CacheRoute.PathOf(key);
             return Results.StatusCode(StatusCodes.Status201Created);
         }
 

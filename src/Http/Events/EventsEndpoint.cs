@@ -24,10 +24,10 @@ internal static class EventsEndpoint
 
     private static async Task<IResult> PublishAsync(HttpContext context, CacheHttpApi api)
     {
-        var maxBytes = api.Cluster.Invalidation.MaxEventBytes + EnvelopeBytes;
+        var maxBytes = api.Invalidation.MaxEventBytes + EnvelopeBytes;
         if (context.Request.ContentLength > maxBytes)
         {
-            throw new InvalidDomainEventException($"The event is {context.Request.ContentLength} bytes; the limit is {api.Cluster.Invalidation.MaxEventBytes} bytes of data.");
+            throw new InvalidDomainEventException($"The event is {context.Request.ContentLength} bytes; the limit is {api.Invalidation.MaxEventBytes} bytes of data.");
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)

@@ -1,4 +1,5 @@
 using CacheCluster;
+using CacheCluster.Hosting;
 using CacheCluster.Http.Auth;
 using CacheCluster.Http.Health;
 using CacheCluster.Http.Hosting;
@@ -17,7 +18,8 @@ public static class CacheClusterHttpServiceCollectionExtensions
     /// <summary>
     /// Adds the HTTP API's services with options bound from <c>CacheCluster:Http</c>: API keys, problem details, health
     /// checks and the Prometheus exporter (the cache's meter and Orleans'). The host must provide an
-    /// <see cref="IGrainFactory"/> and the silo's <c>CacheClusterOptions</c>, as a silo does.
+    /// <see cref="IGrainFactory"/> and the silo's <c>CacheClusterOptions</c> and <c>InvalidationOptions</c>, as a silo
+    /// with <c>AddCacheCluster</c> does.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root.</param>
@@ -28,9 +30,10 @@ public static class CacheClusterHttpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var options = Bind(configuration.GetSection(CacheClusterHttpOptions.SectionName));
-        var validation = new CacheClusterHttpOptionsValidator().Validate(Options.Options.DefaultName, options);
-        var failures = validation.Failed ? validation.Failures.ToList() : [];
+        var failures = new List<string>();
+        ValidatedOptions.Collect(failures, () => ValidatedOptions.Add(
+            services, null, options => Bind(configuration.GetSection(CacheClusterHttpOptions.SectionName), options), new CacheClusterHttpOptionsValidator(), out _));
+        var options = ValidatedOptions.Find<CacheClusterHttpOptions>(services)!;
         if (options.ApiKeys.Count == 0 && NonLoopbackUrls(configuration).FirstOrDefault() is { } exposed)
         {
             failures.Add($"The HTTP API would listen on '{exposed}', which is not loopback, with no API keys: configure {CacheClusterHttpOptions.SectionName}:ApiKeys:{{name}}:Key and :Scopes, or listen on 127.0.0.1.");
@@ -41,7 +44,6 @@ public static class CacheClusterHttpServiceCollectionExtensions
             throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterHttpOptions), failures);
         }
 
-        services.AddSingleton<IOptions<CacheClusterHttpOptions>>(Options.Options.Create(options));
         services.TryAddKeyedSingleton(CacheClusterClock.ServiceKey, TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<CacheHttpApi>();
@@ -109,9 +111,8 @@ public static class CacheClusterHttpServiceCollectionExtensions
     /// Binds <c>CacheCluster:Http</c>. Scopes may be a list (<c>Scopes:0=read</c>) or one comma-separated value
     /// (<c>Scopes=read,write</c>), which plain binding would not split.
     /// </summary>
-    private static CacheClusterHttpOptions Bind(IConfigurationSection section)
+    private static void Bind(IConfigurationSection section, CacheClusterHttpOptions options)
     {
-        var options = new CacheClusterHttpOptions();
         if (section[nameof(options.LeaseWait)] is { } leaseWait)
         {
             options.LeaseWait = ParseDuration(leaseWait, nameof(options.LeaseWait));
@@ -132,8 +133,6 @@ public static class CacheClusterHttpServiceCollectionExtensions
                 .SelectMany(value => (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             options.ApiKeys[entry.Key] = key;
         }
-
-        return options;
     }
 
     private static TimeSpan ParseDuration(string text, string name) =>

@@ -8,12 +8,16 @@ namespace CacheCluster.Http.Hosting;
 internal sealed class CacheHttpApi(
     IGrainFactory grains,
     IOptions<CacheClusterOptions> clusterOptions,
+    IOptions<InvalidationOptions> invalidationOptions,
     IOptions<CacheClusterHttpOptions> httpOptions,
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock)
 {
     public IGrainFactory Grains { get; } = grains;
 
     public CacheClusterOptions Cluster { get; } = clusterOptions.Value;
+
+    /// <summary>Gets the silo's invalidation settings (the largest event accepted).</summary>
+    public InvalidationOptions Invalidation { get; } = invalidationOptions.Value;
 
     public CacheClusterHttpOptions Http { get; } = httpOptions.Value;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using CacheCluster.Cdn;
-using CacheCluster.Diagnostics;
+using CacheCluster.Http.Cdn;
 using CacheCluster.Hosting;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,9 +23,8 @@ public sealed class CdnPurgeSenderTests : IDisposable
     {
         var meters = _services.GetRequiredService<IMeterFactory>();
         _metrics = new MetricRecorder([meters]);
-        var options = new CacheClusterOptions();
-        options.Cdn.MaxAttempts = 3;
-        _sender = new CdnPurgeSender(new HttpClient(_handler), _clock, Options.Create(options), new CacheClusterMetrics(meters), NullLogger<CdnPurgeSender>.Instance);
+        var options = new CdnOptions { MaxAttempts = 3 };
+        _sender = new CdnPurgeSender(new HttpClient(_handler), _clock, Options.Create(options), new CdnMetrics(meters), NullLogger<CdnPurgeSender>.Instance);
     }
 
     public void Dispose()

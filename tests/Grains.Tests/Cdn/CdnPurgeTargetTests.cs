@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CacheCluster.Cdn;
+using CacheCluster.Http.Cdn;
 using CacheCluster.Hosting;
 
 namespace CacheCluster.Tests.Cdn;

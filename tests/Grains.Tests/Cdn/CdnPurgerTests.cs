@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CacheCluster.Tests.Fixtures;
+using Orleans.Hosting;
 
 namespace CacheCluster.Tests.Cdn;
 
@@ -9,18 +10,19 @@ public sealed class CdnPurgerTests : IAsyncLifetime
     private readonly RecordingHttpServer _cdn = RecordingHttpServer.Start();
     private CacheTestCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(2, configure: options =>
-    {
-        options.Cdn.PublicBaseUrl = "https://cache.example.com";
-        options.Cdn.Cloudflare.ZoneId = "zone1";
-        options.Cdn.Cloudflare.ApiToken = "cf-token";
-        options.Cdn.Cloudflare.ApiUrl = _cdn.Url + "/cf";
-        options.Cdn.Cloudflare.RequestsPerSecond = 1000;
-        options.Cdn.Fastly.ServiceId = "svc1";
-        options.Cdn.Fastly.ApiToken = "fastly-token";
-        options.Cdn.Fastly.ApiUrl = _cdn.Url + "/fastly";
-        options.Invalidation.ResumeInterval = TimeSpan.FromMilliseconds(200);
-    });
+    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(2, configure: silo => silo
+        .AddCacheClusterCdn(cdn =>
+        {
+            cdn.PublicBaseUrl = "https://cache.example.com";
+            cdn.Cloudflare.ZoneId = "zone1";
+            cdn.Cloudflare.ApiToken = "cf-token";
+            cdn.Cloudflare.ApiUrl = _cdn.Url + "/cf";
+            cdn.Cloudflare.RequestsPerSecond = 1000;
+            cdn.Fastly.ServiceId = "svc1";
+            cdn.Fastly.ApiToken = "fastly-token";
+            cdn.Fastly.ApiUrl = _cdn.Url + "/fastly";
+        })
+        .AddCacheClusterInvalidation(invalidation => invalidation.ResumeInterval = TimeSpan.FromMilliseconds(200)));
 
     public async Task DisposeAsync()
     {
@@ -31,7 +33,7 @@ public sealed class CdnPurgerTests : IAsyncLifetime
     [Fact]
     public async Task PublishedEvents_BecomePurges_OnEveryConfiguredCdn()
     {
-        await _cluster.Client.GetGrain<CacheCluster.Cdn.ICdnPurgerGrain>(0).EnsureSubscribedAsync();
+        await _cluster.Client.GetGrain<CacheCluster.Http.Cdn.ICdnPurgerGrain>(0).EnsureSubscribedAsync();
 
         await _cluster.Cache.PublishAsync(DomainEvent.Create("product.updated", new { product_id = 7 }));
         await _cluster.Cache.PublishAsync(new DomainEvent("e2", TestRules.Tagged, DateTimeOffset.UnixEpoch.AddYears(56), JsonSerializer.Serialize(new { id = "9" })));

@@ -14,8 +14,8 @@ public sealed class DirectoryCacheSizeTests
     [InlineData(64, 1_000_000, 8_388)]
     public void BoundedSilo_KeepsOrleansDirectoryCacheWithinItsBounds(int? maxMemoryMB, int? maxEntries, int? expected)
     {
-        var options = new CacheClusterOptions { MaxMemoryMB = maxMemoryMB, MaxEntries = maxEntries };
+        var options = new EvictionOptions { MaxMemoryMB = maxMemoryMB, MaxEntries = maxEntries };
 
-        Assert.Equal(expected, CacheClusterSiloBuilderExtensions.DirectoryCacheSize(options));
+        Assert.Equal(expected, CacheClusterEvictionExtensions.DirectoryCacheSize(options));
     }
 }

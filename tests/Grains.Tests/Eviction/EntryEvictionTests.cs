@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CacheCluster.Eviction;
 using CacheCluster.Tests.Fixtures;
+using Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Tests.Eviction;
@@ -16,7 +17,7 @@ public sealed class EntryEvictionTests : IAsyncLifetime
 
     private CacheTestCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(silos: 1, configure: options => options.MaxEntries = MaxEntries);
+    public async Task InitializeAsync() => _cluster = await CacheTestCluster.StartAsync(silos: 1, configure: silo => silo.AddCacheClusterEviction(options => options.MaxEntries = MaxEntries));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

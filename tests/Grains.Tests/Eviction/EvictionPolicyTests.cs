@@ -72,7 +72,7 @@ public sealed class EvictionPolicyTests : IDisposable
         _clock.Advance(TimeSpan.FromSeconds(20));
         activations[1].LastUsed = Now;
         activations[3].LastUsed = Now;
-        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 6 }, store: null, new FakeMemory(() => 0));
+        var monitor = NewMonitor(new EvictionOptions { MaxEntries = 6 }, store: null, new FakeMemory(() => 0));
 
         var pass = monitor.Check(_clock.GetUtcNow());
 
@@ -93,7 +93,7 @@ public sealed class EvictionPolicyTests : IDisposable
         var leased = Activate(Start);
         leased.HasLease = true;
         var warm = Activate(Start.AddSeconds(5));
-        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 2 }, store: null, new FakeMemory(() => 0));
+        var monitor = NewMonitor(new EvictionOptions { MaxEntries = 2 }, store: null, new FakeMemory(() => 0));
 
         Assert.Equal(new EvictionPass(1, 0), monitor.Check(_clock.GetUtcNow()));
         Assert.Equal(EvictionReason.Entries, going.Reason);
@@ -120,7 +120,7 @@ public sealed class EvictionPolicyTests : IDisposable
         }
 
         var bound = 100L * MiB;
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => (long)(bound * EntryEvictionMonitor.HighWater)));
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => (long)(bound * EntryEvictionMonitor.HighWater)));
 
         Assert.Equal(default, monitor.Check(_clock.GetUtcNow()));
         Assert.Equal(100, Table.Count);
@@ -141,7 +141,7 @@ public sealed class EvictionPolicyTests : IDisposable
 
         var activations = Enumerable.Range(0, 3_000).Select(i => Activate(Start.AddSeconds(i / 30))).ToList();
         var memory = new FakeMemory(() => (75L * MiB) + ((long)Table.Count * EntryEvictionMonitor.ActivationBytes));
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store, memory);
         Assert.True(memory.ResidentBytes() > 100L * MiB * EntryEvictionMonitor.HighWater);
 
         var pass = monitor.Check(_clock.GetUtcNow());
@@ -159,7 +159,7 @@ public sealed class EvictionPolicyTests : IDisposable
     public void Memory_CapsActivationsByCount_AtTheirShareOfTheBound_OldestFirst()
     {
         var activations = Enumerable.Range(0, 10_000).Select(i => Activate(Start.AddSeconds(i / 100))).ToList();
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => 0));
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store: null, new FakeMemory(() => 0));
         var cap = (int)(100L * MiB * EntryEvictionMonitor.ActivationShare / EntryEvictionMonitor.ActivationBytes);
 
         Assert.Equal(new EvictionPass(10_000 - cap, 0), monitor.Check(_clock.GetUtcNow()));
@@ -177,7 +177,7 @@ public sealed class EvictionPolicyTests : IDisposable
         var memory = new FakeMemory(() => resident);
         memory.OnCollect = () => resident = memory.Collections == 2 ? 50L * MiB : resident;
         var activations = Enumerable.Range(0, 100).Select(_ => Activate(Start)).ToList();
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store: null, memory);
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store: null, memory);
 
         // The first pass collects, is still 25 MiB over the target, and sheds the activations: all 100, as they hold
         // only 300 KiB by estimate. The memory has not come down yet.
@@ -267,7 +267,7 @@ public sealed class EvictionPolicyTests : IDisposable
             holders.Add(Activate(Start, onEvict: () => record.Release()));
         }
 
-        var monitor = NewMonitor(new CacheClusterOptions { MaxEntries = 3 }, store, new FakeMemory(() => 0));
+        var monitor = NewMonitor(new EvictionOptions { MaxEntries = 3 }, store, new FakeMemory(() => 0));
 
         // Three must go: k2 (unheld) goes now; k0 and k1 are held, so their activations are told to go.
         Assert.Equal(new EvictionPass(2, 1), monitor.Check(_clock.GetUtcNow()));
@@ -294,7 +294,7 @@ public sealed class EvictionPolicyTests : IDisposable
         }
 
         var memory = new FakeMemory(() => (51L * MiB) + store.EstimatedBytes);
-        var monitor = NewMonitor(new CacheClusterOptions { MaxMemoryMB = 100 }, store, memory);
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store, memory);
         var perRecord = store.EstimatedBytes / store.Count;
         var expected = (int)Math.Ceiling((memory.ResidentBytes() - (100L * MiB * EntryEvictionMonitor.LowWater)) / perRecord);
         Assert.InRange(expected, 100, 900);
@@ -329,7 +329,7 @@ public sealed class EvictionPolicyTests : IDisposable
         return activation;
     }
 
-    private EntryEvictionMonitor NewMonitor(CacheClusterOptions options, MemoryEntryStore? store, FakeMemory memory)
+    private EntryEvictionMonitor NewMonitor(EvictionOptions options, MemoryEntryStore? store, FakeMemory memory)
     {
         var services = new ServiceCollection();
         if (store is not null)

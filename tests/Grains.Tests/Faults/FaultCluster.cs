@@ -35,7 +35,7 @@ internal sealed class FaultCluster : IAsyncDisposable
     public static readonly CacheClusterMembershipOptions Membership = new();
 
     /// <summary>The rate-limit checkpoint interval: the product default.</summary>
-    public static readonly TimeSpan CheckpointInterval = new CacheClusterOptions().RateLimitCheckpointInterval;
+    public static readonly TimeSpan CheckpointInterval = new RateLimitingOptions().RateLimitCheckpointInterval;
 
     /// <summary>The client's response timeout: the product default, which the load clients use too.</summary>
     public static readonly TimeSpan ResponseTimeout = new CacheClusterClientOptions().ResponseTimeout;

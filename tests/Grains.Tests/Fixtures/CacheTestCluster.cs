@@ -44,7 +44,7 @@ public sealed class CacheTestCluster : IAsyncDisposable
         string? redis = null,
         string? serviceId = null,
         FakeTimeProvider? clock = null,
-        Action<CacheClusterOptions>? configure = null,
+        Action<ISiloBuilder>? configure = null,
         Action<IServiceCollection>? services = null)
     {
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -74,10 +74,10 @@ public sealed class CacheTestCluster : IAsyncDisposable
                 options.Redis = redis;
                 options.ServiceId = serviceId;
                 options.MaxValueBytes = MaxValueBytes;
-                TestPolicies.AddTo(options);
-                TestRules.AddTo(options);
-                configure?.Invoke(options);
             });
+            silo.AddCacheClusterRateLimiting(TestPolicies.AddTo);
+            silo.AddCacheClusterInvalidation(TestRules.AddTo);
+            configure?.Invoke(silo);
         });
 
         var cluster = builder.Build();

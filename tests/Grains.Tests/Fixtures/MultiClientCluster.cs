@@ -102,8 +102,8 @@ public sealed class MultiClientCluster : IAsyncDisposable
             {
                 options.Clustering = ClusteringMode.External;
                 options.MaxValueBytes = CacheTestCluster.MaxValueBytes;
-                TestPolicies.AddTo(options);
             });
+            siloBuilder.AddCacheClusterRateLimiting(TestPolicies.AddTo);
         }
     }
 }

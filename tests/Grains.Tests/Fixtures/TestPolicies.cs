@@ -13,7 +13,7 @@ internal static class TestPolicies
     public const string Open = "open";
     public const string Wide = "wide";
 
-    public static void AddTo(CacheClusterOptions options)
+    public static void AddTo(RateLimitingOptions options)
     {
         options.RateLimits[Fixed] = new() { Algorithm = RateLimitAlgorithm.FixedWindow, Limit = 10, Window = TimeSpan.FromSeconds(60) };
         options.RateLimits[Sliding] = new() { Algorithm = RateLimitAlgorithm.SlidingWindow, Limit = 5, Window = TimeSpan.FromSeconds(10) };

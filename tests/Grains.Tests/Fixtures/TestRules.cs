@@ -18,11 +18,11 @@ internal static class TestRules
         .Build()
         .GetSection("CacheCluster:Invalidation"));
 
-    public static void AddTo(CacheClusterOptions options)
+    public static void AddTo(InvalidationOptions options)
     {
-        Shipped.Value.Bind(options.Invalidation);
+        Shipped.Value.Bind(options);
         var tagged = new InvalidationRuleOptions { Entity = "entity:{id}" };
         tagged.Tags.Add("entity:{id}");
-        options.Invalidation.Rules[Tagged] = tagged;
+        options.Rules[Tagged] = tagged;
     }
 }

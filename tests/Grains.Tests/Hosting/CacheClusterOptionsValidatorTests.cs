@@ -20,11 +20,12 @@ public sealed class CacheClusterOptionsValidatorTests
     [InlineData(nameof(CacheClusterOptions.Redis), "CacheCluster:Redis")]
     [InlineData(nameof(CacheClusterOptions.MaxValueBytes), "CacheCluster:MaxValueBytes")]
     [InlineData(nameof(CacheClusterOptions.MaxKeyBytes), "CacheCluster:MaxKeyBytes")]
-    [InlineData(nameof(CacheClusterOptions.MaxMemoryMB), "CacheCluster:MaxMemoryMB")]
-    [InlineData(nameof(CacheClusterOptions.MaxEntries), "CacheCluster:MaxEntries")]
+    [InlineData(nameof(EvictionOptions.MaxMemoryMB), "CacheCluster:MaxMemoryMB")]
+    [InlineData(nameof(EvictionOptions.MaxEntries), "CacheCluster:MaxEntries")]
     public void BadValue_FailureNamesTheConfigurationKey(string property, string configurationKey)
     {
         var options = new CacheClusterOptions();
+        var eviction = new EvictionOptions();
         switch (property)
         {
             case nameof(CacheClusterOptions.SiloPort): options.SiloPort = 0; break;
@@ -35,11 +36,13 @@ public sealed class CacheClusterOptionsValidatorTests
             case nameof(CacheClusterOptions.Redis): options.Redis = "127.0.0.1:6379,password=hunter2,bogus-option=1"; break;
             case nameof(CacheClusterOptions.MaxValueBytes): options.MaxValueBytes = 65 * 1024 * 1024; break;
             case nameof(CacheClusterOptions.MaxKeyBytes): options.MaxKeyBytes = 0; break;
-            case nameof(CacheClusterOptions.MaxMemoryMB): options.MaxMemoryMB = 32; break;
-            case nameof(CacheClusterOptions.MaxEntries): options.MaxEntries = 0; break;
+            case nameof(EvictionOptions.MaxMemoryMB): eviction.MaxMemoryMB = 32; break;
+            case nameof(EvictionOptions.MaxEntries): eviction.MaxEntries = 0; break;
         }
 
-        var result = new CacheClusterOptionsValidator().Validate(null, options);
+        var result = property is nameof(EvictionOptions.MaxMemoryMB) or nameof(EvictionOptions.MaxEntries)
+            ? new EvictionOptionsValidator().Validate(null, eviction)
+            : new CacheClusterOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         var failure = Assert.Single(result.Failures!);
@@ -71,10 +74,10 @@ public sealed class RateLimitPolicyValidationTests
     [InlineData(RateLimitAlgorithm.Gcra, "CacheCluster:RateLimits:api:Period")]
     public void ZeroWindowOrPeriod_IsRejected_NamingTheKey(RateLimitAlgorithm algorithm, string key)
     {
-        var options = new CacheClusterOptions();
+        var options = new RateLimitingOptions();
         options.RateLimits["api"] = new RateLimitPolicyOptions { Algorithm = algorithm, Limit = 10, Capacity = 10, TokensPerPeriod = 1, Burst = 1 };
 
-        var result = new CacheClusterOptionsValidator().Validate(null, options);
+        var result = new RateLimitingOptionsValidator().Validate(null, options);
 
         Assert.Contains(result.Failures!, f => f.StartsWith(key + " must be", StringComparison.Ordinal));
     }
@@ -82,10 +85,10 @@ public sealed class RateLimitPolicyValidationTests
     [Fact]
     public void BadPolicy_NamesEachKey()
     {
-        var options = new CacheClusterOptions();
+        var options = new RateLimitingOptions();
         options.RateLimits["a/b"] = new RateLimitPolicyOptions { Algorithm = RateLimitAlgorithm.Gcra, Limit = 0, Burst = -1, Period = TimeSpan.FromSeconds(1) };
 
-        var failures = new CacheClusterOptionsValidator().Validate(null, options).Failures!.ToArray();
+        var failures = new RateLimitingOptionsValidator().Validate(null, options).Failures!.ToArray();
 
         Assert.Equal(3, failures.Length);
         Assert.Contains(failures, f => f.Contains("not a valid policy name", StringComparison.Ordinal));
@@ -105,7 +108,7 @@ public sealed class RateLimitPolicyValidationTests
             ["CacheCluster:RateLimits:login:FailureMode"] = "Open",
             ["CacheCluster:RateLimits:login:ShadowMode"] = "true",
         }).Build();
-        var options = new CacheClusterOptions();
+        var options = new RateLimitingOptions();
 
         ConfigurationBinder.Bind(configuration.GetSection("CacheCluster"), options);
 
@@ -114,7 +117,7 @@ public sealed class RateLimitPolicyValidationTests
         Assert.Equal(6, login.MaxPermits);
         Assert.Equal(RateLimitFailureMode.Open, login.FailureMode);
         Assert.True(login.ShadowMode);
-        Assert.True(new CacheClusterOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new RateLimitingOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Theory]
@@ -124,11 +127,11 @@ public sealed class RateLimitPolicyValidationTests
     [InlineData("MaxEntries", "-1")]
     public void BoundsOutOfRange_AreRejected_NamingTheKey(string key, string value)
     {
-        var options = new CacheClusterOptions();
+        var options = new EvictionOptions();
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"CacheCluster:{key}"] = value }).Build()
             .GetSection(CacheClusterOptions.SectionName).Bind(options);
 
-        var failure = Assert.Single(new CacheClusterOptionsValidator().Validate(null, options).Failures!);
+        var failure = Assert.Single(new EvictionOptionsValidator().Validate(null, options).Failures!);
 
         Assert.StartsWith($"CacheCluster:{key} must be", failure, StringComparison.Ordinal);
         Assert.Contains($"(was {value})", failure, StringComparison.Ordinal);
@@ -137,7 +140,7 @@ public sealed class RateLimitPolicyValidationTests
     [Fact]
     public void Bounds_InRange_AreAccepted()
     {
-        Assert.True(new CacheClusterOptionsValidator().Validate(null, new CacheClusterOptions { MaxMemoryMB = 64, MaxEntries = 1 }).Succeeded);
-        Assert.True(new CacheClusterOptionsValidator().Validate(null, new CacheClusterOptions { MaxMemoryMB = 1024 * 1024, MaxEntries = int.MaxValue }).Succeeded);
+        Assert.True(new EvictionOptionsValidator().Validate(null, new EvictionOptions { MaxMemoryMB = 64, MaxEntries = 1 }).Succeeded);
+        Assert.True(new EvictionOptionsValidator().Validate(null, new EvictionOptions { MaxMemoryMB = 1024 * 1024, MaxEntries = int.MaxValue }).Succeeded);
     }
 }

@@ -13,10 +13,10 @@ public sealed class MembershipOptionsTests
     [Fact]
     public void Defaults_DetectACrashedSiloWithinNineSeconds()
     {
-        var membership = new CacheClusterOptions().Membership;
+        var membership = new CacheClusterMembershipOptions();
 
         Assert.Equal(TimeSpan.FromSeconds(9), membership.DetectionTime);
-        Assert.True(new CacheClusterOptionsValidator().Validate(null, new CacheClusterOptions()).Succeeded);
+        Assert.True(new CacheClusterMembershipOptionsValidator().Validate(null, new CacheClusterMembershipOptions()).Succeeded);
     }
 
     [Fact]
@@ -58,11 +58,11 @@ public sealed class MembershipOptionsTests
     [InlineData("TableRefreshTimeout", "02:00:00")]
     public void BadValue_FailureNamesTheConfigurationKey(string name, string value)
     {
-        var options = new CacheClusterOptions();
+        var options = new CacheClusterMembershipOptions();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"CacheCluster:Membership:{name}"] = value }).Build();
-        configuration.GetSection(CacheClusterOptions.SectionName).Bind(options);
+        configuration.GetSection(CacheClusterOptions.SectionName + ":Membership").Bind(options);
 
-        var result = new CacheClusterOptionsValidator().Validate(null, options);
+        var result = new CacheClusterMembershipOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         var failure = Assert.Single(result.Failures!);

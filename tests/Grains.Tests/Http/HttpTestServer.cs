@@ -42,6 +42,7 @@ public sealed class HttpTestServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(silo.GetRequiredService<IGrainFactory>());
         builder.Services.AddSingleton(silo.GetRequiredService<IOptions<CacheClusterOptions>>());
+        builder.Services.AddSingleton(silo.GetRequiredService<IOptions<InvalidationOptions>>());
         builder.Services.AddSingleton(silo.GetRequiredService<IClusterMembershipService>());
         builder.Services.AddSingleton(silo.GetRequiredService<ILocalSiloDetails>());
         builder.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, cluster.Clock);

@@ -13,8 +13,8 @@ public sealed class InvalidationRuleTests
         // The silo's shipped appsettings.json, bound as the silo binds it.
         var appsettings = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Silo", "appsettings.json");
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(appsettings)).Build();
-        var options = new CacheClusterOptions();
-        configuration.GetSection("CacheCluster").Bind(options);
+        var options = new InvalidationOptions();
+        configuration.GetSection("CacheCluster:Invalidation").Bind(options);
         return new InvalidationRuleSet(Options.Create(options));
     }
 
@@ -77,10 +77,10 @@ public sealed class InvalidationRuleTests
     [Fact]
     public void NestedFieldsAndLiteralBraces_AreSupported()
     {
-        var options = new CacheClusterOptions();
-        options.Invalidation.Rules["invoice.paid"] = new InvalidationRuleOptions();
-        options.Invalidation.Rules["invoice.paid"].Keys.Add("invoice:{invoice.id}:{{raw}}");
-        options.Invalidation.Rules["invoice.paid"].Tags.Add("customer:{customer}");
+        var options = new InvalidationOptions();
+        options.Rules["invoice.paid"] = new InvalidationRuleOptions();
+        options.Rules["invoice.paid"].Keys.Add("invoice:{invoice.id}:{{raw}}");
+        options.Rules["invoice.paid"].Tags.Add("customer:{customer}");
 
         var targets = new InvalidationRuleSet(Options.Create(options)).Resolve("invoice.paid", Data("""{"invoice": {"id": 5}, "customer": "c1"}"""), out _);
 
@@ -95,11 +95,11 @@ public sealed class InvalidationRuleTests
     [InlineData("user:{a b}")]
     public void MalformedTemplate_StopsTheSilo_NamingTheKey(string template)
     {
-        var options = new CacheClusterOptions();
-        options.Invalidation.Rules["user.updated"] = new InvalidationRuleOptions();
-        options.Invalidation.Rules["user.updated"].Keys.Add(template);
+        var options = new InvalidationOptions();
+        options.Rules["user.updated"] = new InvalidationRuleOptions();
+        options.Rules["user.updated"].Keys.Add(template);
 
-        var result = new CacheClusterOptionsValidator().Validate(null, options);
+        var result = new InvalidationOptionsValidator().Validate(null, options);
 
         Assert.Contains(result.Failures!, f => f.StartsWith("CacheCluster:Invalidation:Rules:user.updated:Keys:0", StringComparison.Ordinal));
     }
@@ -107,9 +107,9 @@ public sealed class InvalidationRuleTests
     [Fact]
     public void EmptyRule_IsAConfigurationError()
     {
-        var options = new CacheClusterOptions();
-        options.Invalidation.Rules["noop"] = new InvalidationRuleOptions();
+        var options = new InvalidationOptions();
+        options.Rules["noop"] = new InvalidationRuleOptions();
 
-        Assert.Contains(new CacheClusterOptionsValidator().Validate(null, options).Failures!, f => f.Contains("names no Keys, Patterns or Tags", StringComparison.Ordinal));
+        Assert.Contains(new InvalidationOptionsValidator().Validate(null, options).Failures!, f => f.Contains("names no Keys, Patterns or Tags", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CacheCluster.Invalidation.Stream;
 using CacheCluster.Tests.Fixtures;
+using Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 
@@ -19,7 +20,7 @@ public sealed class RedisInvalidationStreamTests(RedisFixture fixture)
             3,
             fixture.Redis.ConnectionString,
             serviceId,
-            configure: options => options.Invalidation.ResumeInterval = TimeSpan.FromMilliseconds(200),
+            configure: silo => silo.AddCacheClusterInvalidation(options => options.ResumeInterval = TimeSpan.FromMilliseconds(200)),
             services: services => services.AddSingleton<IInvalidationFanOut>(sp => new GatedFanOut(
                 new GrainInvalidationFanOut(sp.GetRequiredService<IGrainFactory>()),
                 sp.GetRequiredService<IGrainFactory>(),

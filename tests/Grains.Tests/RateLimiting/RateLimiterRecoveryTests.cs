@@ -1,4 +1,5 @@
 using CacheCluster.Tests.Fixtures;
+using Orleans.Hosting;
 
 namespace CacheCluster.Tests.RateLimiting;
 
@@ -8,7 +9,7 @@ public sealed class RateLimiterRecoveryTests(RedisFixture fixture)
     [Fact]
     public async Task LimiterState_RecoversFromCheckpoint_AfterItsSiloIsKilled()
     {
-        await using var cluster = await CacheTestCluster.StartAsync(3, fixture.Redis.ConnectionString, configure: o => o.RateLimitCheckpointInterval = TimeSpan.Zero);
+        await using var cluster = await CacheTestCluster.StartAsync(3, fixture.Redis.ConnectionString, configure: silo => silo.AddCacheClusterRateLimiting(o => o.RateLimitCheckpointInterval = TimeSpan.Zero));
         var limiter = cluster.NewRateLimiter();
         // Find an identifier whose limiter lives on a silo other than the first, and kill that silo.
         var primary = cluster.Cluster.Silos[0].SiloAddress;
@@ -44,7 +45,7 @@ public sealed class RateLimiterRecoveryTests(RedisFixture fixture)
     [Fact]
     public async Task Checkpoint_ExpiresInRedisWhenItCanNoLongerChangeADecision()
     {
-        await using var cluster = await CacheTestCluster.StartAsync(1, fixture.Redis.ConnectionString, configure: o => o.RateLimitCheckpointInterval = TimeSpan.Zero);
+        await using var cluster = await CacheTestCluster.StartAsync(1, fixture.Redis.ConnectionString, configure: silo => silo.AddCacheClusterRateLimiting(o => o.RateLimitCheckpointInterval = TimeSpan.Zero));
         var limiter = cluster.NewRateLimiter();
         var id = Guid.NewGuid().ToString("N");
         var intoMinute = TimeSpan.FromTicks(cluster.Clock.GetUtcNow().UtcTicks % TimeSpan.TicksPerMinute);

@@ -9,14 +9,14 @@ internal sealed class InvalidationRuleSet
 {
     private readonly Dictionary<string, InvalidationRule> _rules;
 
-    public InvalidationRuleSet(IOptions<CacheClusterOptions> options)
+    public InvalidationRuleSet(IOptions<InvalidationOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        _rules = options.Value.Invalidation.Rules.ToDictionary(r => r.Key, r => InvalidationRule.Compile(r.Key, r.Value, failures), StringComparer.Ordinal);
+        _rules = options.Value.Rules.ToDictionary(r => r.Key, r => InvalidationRule.Compile(r.Key, r.Value, failures), StringComparer.Ordinal);
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(CacheClusterOptions), failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(InvalidationOptions), failures);
         }
     }
 

@@ -11,7 +11,7 @@ namespace CacheCluster.Invalidation.Stream;
 /// else its first target). A stateless worker, so publishing costs no extra hop and scales with the silos.
 /// </summary>
 [StatelessWorker]
-internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOptions<CacheClusterOptions> options, CacheClusterMetrics metrics)
+internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOptions<InvalidationOptions> options, CacheClusterMetrics metrics)
     : Grain, IInvalidationPublisherGrain
 {
     public Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent)
@@ -20,7 +20,7 @@ internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOpt
         string entity;
         try
         {
-            using var data = domainEvent.ParseData(options.Value.Invalidation.MaxEventBytes);
+            using var data = domainEvent.ParseData(options.Value.MaxEventBytes);
             var targets = rules.Resolve(domainEvent.Type, data.RootElement, out _);
             entity = domainEvent.Subject ?? targets.OrderingEntity ?? domainEvent.Id;
         }

@@ -19,13 +19,13 @@ internal sealed partial class InvalidationStreamGrain(
     IInvalidationLog log,
     IInvalidationFanOut fanOut,
     InvalidationRuleSet rules,
-    IOptions<CacheClusterOptions> options,
+    IOptions<InvalidationOptions> options,
     CacheClusterMetrics metrics,
     ILogger<InvalidationStreamGrain> logger) : Grain, IInvalidationStreamGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
-    private readonly InvalidationOptions _options = options.Value.Invalidation;
+    private readonly InvalidationOptions _options = options.Value;
     private readonly SortedDictionary<long, LoggedEvent> _pending = [];
     private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     private int _partition;

@@ -14,7 +14,7 @@ internal sealed partial class InvalidationStreamKeeper(
     IGrainFactory grains,
     IInvalidationLog log,
     TimeProvider timeProvider,
-    IOptions<CacheClusterOptions> options,
+    IOptions<InvalidationOptions> options,
     ILogger<InvalidationStreamKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -39,16 +39,12 @@ internal sealed partial class InvalidationStreamKeeper(
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Invalidation.ResumeInterval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.ResumeInterval, timeProvider);
         try
         {
             do
             {
                 await Task.WhenAll(Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(PingAsync)).ConfigureAwait(false);
-                if (options.Value.Cdn.Enabled)
-                {
-                    await WakePurgerAsync().ConfigureAwait(false);
-                }
             }
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
         }
@@ -72,22 +68,6 @@ internal sealed partial class InvalidationStreamKeeper(
             LogDebugPingFailed(ex, partition);
         }
     }
-
-    /// <summary>The CDN purger subscribes when it activates; after its silo is lost, this brings it back.</summary>
-    private async Task WakePurgerAsync()
-    {
-        try
-        {
-            await grains.GetGrain<CacheCluster.Cdn.ICdnPurgerGrain>(0).EnsureSubscribedAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogDebugPurgerWakeFailed(ex);
-        }
-    }
-
-    [LoggerMessage(2, LogLevel.Debug, "The CDN purger could not be woken")]
-    private partial void LogDebugPurgerWakeFailed(Exception exception);
 
     [LoggerMessage(1, LogLevel.Debug, "Invalidation stream partition {Partition} could not be checked or woken")]
     private partial void LogDebugPingFailed(Exception exception, int partition);

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CacheCluster.Hosting;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Cloudflare: <c>POST {ApiUrl}/zones/{zone}/purge_cache</c> with <c>{"files":[…]}</c>, <c>{"tags":[…]}</c> or

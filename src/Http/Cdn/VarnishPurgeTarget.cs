@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CacheCluster.Hosting;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Varnish: <c>PURGE {path}</c> per key; <c>BAN</c> with <c>X-Ban-Tag</c> (a regex-escaped tag, matched against the

@@ -2,22 +2,23 @@ using CacheCluster.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Subscribes to every stream partition, and turns each notice into purge requests for every configured CDN. Each CDN
 /// has its own queue, so a slow or rate-limited one never delays another, and a notice is taken at once, so the stream
 /// never waits on a CDN. A gap in a partition's sequence, or a renewal that finds the subscription lost, purges
-/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>).
+/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>). It subscribes when it activates and renews with a grain timer,
+/// as a client subscriber does; <see cref="CdnPurgerKeeper"/> activates it, and brings it back after its silo is lost.
 /// </summary>
 internal sealed partial class CdnPurgerGrain(
-    IEnumerable<ICdnPurgeTarget> targets,
+    CdnPurgeTargets targets,
     CdnPurgeSender sender,
-    IOptions<CacheClusterOptions> options,
+    IOptions<CdnOptions> options,
     ILogger<CdnPurgerGrain> logger) : Grain, ICdnPurgerGrain
 {
     private readonly InvalidationSequence _sequence = new();
-    private readonly List<Lane> _lanes = [.. targets.Select(t => new Lane(t))];
+    private readonly List<Lane> _lanes = [.. targets.All.Select(t => new Lane(t))];
     private IInvalidationObserver? _self;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -85,7 +86,7 @@ internal sealed partial class CdnPurgerGrain(
 
     private void PurgeAll(string reason)
     {
-        if (!options.Value.Cdn.PurgeAllOnGap)
+        if (!options.Value.PurgeAllOnGap)
         {
             LogWarningMissedNotices(reason);
             return;

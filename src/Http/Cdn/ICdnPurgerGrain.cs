@@ -1,4 +1,4 @@
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>The cluster's one CDN purger: an invalidation subscriber (itself a grain, so it survives silo loss).</summary>
 internal interface ICdnPurgerGrain : IGrainWithIntegerKey, IInvalidationObserver

@@ -1,4 +1,4 @@
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>One HTTP request to a CDN, built afresh for each attempt.</summary>
 /// <param name="Provider">The provider, for logs and metrics.</param>

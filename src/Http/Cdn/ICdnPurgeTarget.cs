@@ -1,4 +1,4 @@
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>A CDN: turns invalidations into its purge requests.</summary>
 internal interface ICdnPurgeTarget

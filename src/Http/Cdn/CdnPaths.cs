@@ -1,13 +1,14 @@
 using System.Text;
+using CacheCluster.Http.Entries;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
-/// <summary>Where the HTTP API serves a key, and what URL prefix covers a glob.</summary>
+/// <summary>Where the HTTP API serves a key (<see cref="CacheRoute"/>), and what URL prefix covers a glob.</summary>
 internal static class CdnPaths
 {
-    public const string CachePrefix = "/v1/cache/";
+    public const string CachePrefix = CacheRoute.Prefix;
 
-    public static string PathOf(string key) => CachePrefix + Uri.EscapeDataString(key);
+    public static string PathOf(string key) => CacheRoute.PathOf(key);
 
     /// <summary>
     /// Gets the path prefix that covers every key the pattern matches: its literal text up to the first wildcard. Purging

@@ -1,10 +1,9 @@
 using System.Net;
-using CacheCluster.Diagnostics;
 using CacheCluster.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Sends purge requests: spaced per provider, retried with exponential backoff (or the CDN's <c>Retry-After</c>) on
@@ -14,8 +13,8 @@ namespace CacheCluster.Cdn;
 internal sealed partial class CdnPurgeSender(
     HttpClient http,
     TimeProvider timeProvider,
-    IOptions<CacheClusterOptions> options,
-    CacheClusterMetrics metrics,
+    IOptions<CdnOptions> options,
+    CdnMetrics metrics,
     ILogger<CdnPurgeSender> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
@@ -28,12 +27,12 @@ internal sealed partial class CdnPurgeSender(
     {
         if (purge.Create is null)
         {
-            metrics.CdnPurge(purge.Provider, purge.Kind, "unsupported", purge.Count);
+            metrics.Purged(purge.Provider, purge.Kind, "unsupported", purge.Count);
             LogWarningUnsupported(purge.Provider, purge.Kind, purge.Count);
             return false;
         }
 
-        var attempts = Math.Max(1, options.Value.Cdn.MaxAttempts);
+        var attempts = Math.Max(1, options.Value.MaxAttempts);
         for (var attempt = 1; ; attempt++)
         {
             await PaceAsync(target, cancellationToken).ConfigureAwait(false);
@@ -45,7 +44,7 @@ internal sealed partial class CdnPurgeSender(
                 using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
-                    metrics.CdnPurge(purge.Provider, purge.Kind, "purged", purge.Count);
+                    metrics.Purged(purge.Provider, purge.Kind, "purged", purge.Count);
                     return true;
                 }
 
@@ -70,14 +69,14 @@ internal sealed partial class CdnPurgeSender(
 
             if (attempt >= attempts)
             {
-                metrics.CdnPurge(purge.Provider, purge.Kind, "failed", purge.Count);
+                metrics.Purged(purge.Provider, purge.Kind, "failed", purge.Count);
                 LogErrorPurgeFailed(purge.Provider, purge.Kind, purge.Count, attempt, failure);
                 return false;
             }
 
             var backoff = TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
             var delay = retryAfter is { } wait && wait > backoff ? (wait < MaxBackoff ? wait : MaxBackoff) : backoff;
-            metrics.CdnRetry(purge.Provider);
+            metrics.Retried(purge.Provider);
             LogWarningPurgeRetry(purge.Provider, purge.Kind, attempt, failure, delay);
             await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
         }

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using CacheCluster.Hosting;
 
-namespace CacheCluster.Cdn;
+namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Fastly: <c>POST {ApiUrl}/purge/{host}{path}</c> per key; <c>POST /service/{id}/purge</c> with

@@ -1,0 +1,43 @@
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Orleans.Hosting;
+
+/// <summary>Registers the cluster's rate limiters: one grain per policy and identifier, over the silo's store.</summary>
+public static class CacheClusterRateLimitingExtensions
+{
+    /// <summary>
+    /// Adds (or configures further) the rate-limit policies, bound from <c>CacheCluster:RateLimits:{name}</c> and
+    /// <c>CacheCluster:RateLimitCheckpointInterval</c>. <c>AddCacheCluster</c> calls it.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="configuration">The configuration root.</param>
+    /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names the configuration key.</exception>
+    public static ISiloBuilder AddCacheClusterRateLimiting(this ISiloBuilder builder, IConfiguration configuration, Action<RateLimitingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ValidatedOptions.Add(builder.Services, configuration.GetSection(CacheClusterOptions.SectionName), configure, new RateLimitingOptionsValidator(), out var added);
+        if (added)
+        {
+            // A limiter idles out as an entry does (EvictionOptions.EntryIdleTimeout); its state lives on in the store.
+            builder.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<EvictionOptions>>((collection, eviction) =>
+                collection.ClassSpecificCollectionAge[typeof(CacheCluster.RateLimiting.RateLimiterGrain).FullName!] = eviction.Value.EntryIdleTimeout);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Configures the rate-limit policies in code (after any configuration bound before).</summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="configure">The changes.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names the configuration key.</exception>
+    public static ISiloBuilder AddCacheClusterRateLimiting(this ISiloBuilder builder, Action<RateLimitingOptions> configure) =>
+        builder.AddCacheClusterRateLimiting(new ConfigurationBuilder().Build(), configure);
+}
