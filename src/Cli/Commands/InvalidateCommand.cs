@@ -45,9 +45,11 @@ internal static class InvalidateCommand
                     CacheKey.ValidateTag(tag);
                 }
 
+                // The glob's syntax is the silo's to check (exit 2 as well); the guard against clearing everything
+                // stays here so that its message names this command's flag. Only stars match every key.
                 foreach (var pattern in patternList)
                 {
-                    if (CacheKeyPattern.Parse(pattern).MatchesEverything && !parse.GetValue(allowAll))
+                    if (pattern.Length > 0 && pattern.AsSpan().TrimStart('*').IsEmpty && !parse.GetValue(allowAll))
                     {
                         throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; add --allow-all to do that.");
                     }

@@ -138,39 +138,18 @@ internal sealed partial class ClusterCache(
 
     public async Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
-        CacheKey.ValidateTag(tag);
-        try
-        {
-            var removed = await client.GetGrain<ITagGrain>(tag).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            _near?.RemoveTag(tag);
-            await AnnounceAsync([], [tag], []).ConfigureAwait(false);
-            return removed;
-        }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
-        {
-            throw ClusterErrors.Unavailable(ex, tag, "RemoveByTag");
-        }
+        var removed = await InvalidateAsync(tag, "RemoveByTag", [], [tag], [], allowAll: false, cancellationToken).ConfigureAwait(false);
+        _near?.RemoveTag(tag);
+        return removed;
     }
 
     public async Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default)
     {
-        var glob = CacheKeyPattern.Parse(pattern);
-        if (glob.MatchesEverything && !allowAll)
-        {
-            throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass allowAll: true to do that.");
-        }
+        var removed = await InvalidateAsync(pattern, "RemoveByPattern", [], [], [pattern], allowAll, cancellationToken).ConfigureAwait(false);
 
-        try
-        {
-            var removed = await client.InvalidatePatternAsync(pattern, allowAll).WaitAsync(cancellationToken).ConfigureAwait(false);
-            _near?.RemovePattern(glob);
-            await AnnounceAsync([], [], [pattern]).ConfigureAwait(false);
-            return removed;
-        }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
-        {
-            throw ClusterErrors.Unavailable(ex, pattern, "RemoveByPattern");
-        }
+        // The silo checked the pattern; the near cache only needs it to match its own entries.
+        _near?.RemovePattern(CacheKeyPattern.Parse(pattern));
+        return removed;
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
