@@ -24,14 +24,7 @@ internal sealed partial class ClusterCache
         while (true)
         {
             var left = options.WaitTimeout - _clock.GetElapsedTime(started);
-            var request = new CacheLeaseRequest
-            {
-                Wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall,
-                LeaseTimeout = options.LeaseTimeout,
-                AllowStale = options.AllowStale,
-                EagerRefreshThreshold = options.EagerRefreshThreshold,
-                FillFailureMode = options.FillFailureMode,
-            };
+            var request = options.LeaseRequest(left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall);
             CacheLookup lookup;
             try
             {
@@ -175,7 +168,7 @@ internal sealed partial class ClusterCache
             }
 
             serialized = new CacheValue([], CacheValue.AbsentContentType);
-            entryOptions = new CacheEntryOptions { TimeToLive = options.NegativeTimeToLive, Tags = options.Tags };
+            entryOptions = options.NegativeEntryOptions;
         }
         else
         {
