@@ -28,7 +28,7 @@ internal sealed partial class ClusterCache
             CacheLookup lookup;
             try
             {
-                lookup = await CallAsync(key, "GetOrSet", g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
+                lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
             }
             catch (CacheClusterUnavailableException ex) when (_clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
             {
@@ -179,7 +179,7 @@ internal sealed partial class ClusterCache
 
         try
         {
-            var fill = await CallAsync(key, "Fill", g => g.FillAsync(lease.Token, serialized, entryOptions), CancellationToken.None).ConfigureAwait(false);
+            var fill = await CallAsync(key, ClusterOperation.Fill, g => g.FillAsync(lease.Token, serialized, entryOptions), CancellationToken.None).ConfigureAwait(false);
             if (fill.Outcome == CacheWriteOutcome.LeaseVoided)
             {
                 // The key changed while the factory ran: the value goes back to this caller but is not stored.
@@ -201,7 +201,7 @@ internal sealed partial class ClusterCache
         {
             await CallAsync(
                 key,
-                "ReleaseLease",
+                ClusterOperation.ReleaseLease,
                 async g =>
                 {
                     await g.ReleaseLeaseAsync(lease.Token, release, error, failSafeThrottle).ConfigureAwait(false);

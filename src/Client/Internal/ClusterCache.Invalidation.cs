@@ -16,7 +16,7 @@ internal sealed partial class ClusterCache
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
-            throw ClusterErrors.Unavailable(ex, domainEvent.Id, "Publish");
+            throw ClusterErrors.Unavailable(ex, domainEvent.Id, ClusterOperation.Publish);
         }
     }
 
@@ -24,7 +24,7 @@ internal sealed partial class ClusterCache
     /// Removes keys, tagged entries and matching keys, and has subscribers (near caches, the CDN purger) told about it:
     /// one call to the silo, which checks the request, removes and announces, as for the HTTP API.
     /// </summary>
-    private async Task<long> InvalidateAsync(string target, string operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
+    private async Task<long> InvalidateAsync(string target, ClusterOperation operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
     {
         try
         {
@@ -50,7 +50,7 @@ internal sealed partial class ClusterCache
             await subscription.DisposeAsync().ConfigureAwait(false);
             if (ClusterErrors.IsUnavailable(ex))
             {
-                throw ClusterErrors.Unavailable(ex, "invalidation-stream", "Subscribe");
+                throw ClusterErrors.Unavailable(ex, "invalidation-stream", ClusterOperation.Subscribe);
             }
 
             throw;

@@ -52,7 +52,7 @@ internal sealed partial class ClusterCache(
     {
         if (!(readOptions?.UseNearCache ?? _options.NearCache.Enabled))
         {
-            return CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken);
+            return CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken);
         }
 
         CacheKey.Validate(key, _options.MaxKeyBytes);
@@ -70,7 +70,7 @@ internal sealed partial class ClusterCache(
     {
         _metrics.NearMiss();
         var marker = near.BeginRead(key);
-        var read = await CallAsync(key, "Get", g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
+        var read = await CallAsync(key, ClusterOperation.Get, g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
         near.Complete(key, marker, read);
         return read.Result;
     }
@@ -124,7 +124,7 @@ internal sealed partial class ClusterCache(
         ArgumentNullException.ThrowIfNull(value);
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, "Set", g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
         if (condition.Mode == CacheWriteMode.IfVersion && !result.Written)
         {
             throw new CacheVersionConflictException(condition.ExpectedVersion, result.Version) { Key = CacheKey.Describe(key), Operation = "Set" };
@@ -134,18 +134,18 @@ internal sealed partial class ClusterCache(
     }
 
     public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Delete", static g => g.DeleteAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), cancellationToken);
 
     public async Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
-        var removed = await InvalidateAsync(tag, "RemoveByTag", [], [tag], [], allowAll: false, cancellationToken).ConfigureAwait(false);
+        var removed = await InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, cancellationToken).ConfigureAwait(false);
         _near?.RemoveTag(tag);
         return removed;
     }
 
     public async Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default)
     {
-        var removed = await InvalidateAsync(pattern, "RemoveByPattern", [], [], [pattern], allowAll, cancellationToken).ConfigureAwait(false);
+        var removed = await InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, cancellationToken).ConfigureAwait(false);
 
         // The silo checked the pattern; the near cache only needs it to match its own entries.
         _near?.RemovePattern(CacheKeyPattern.Parse(pattern));
@@ -153,21 +153,21 @@ internal sealed partial class ClusterCache(
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Exists", static g => g.ExistsAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.Exists, static g => g.ExistsAsync(), cancellationToken);
 
     public async Task<long> IncrementAsync(string key, long by = 1, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, "Increment", g => g.IncrementAsync(by, entryOptions), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.Increment, g => g.IncrementAsync(by, entryOptions), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
     public Task<CacheTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "TimeToLive", static g => g.GetTimeToLiveAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.TimeToLive, static g => g.GetTimeToLiveAsync(), cancellationToken);
 
     public Task<CacheEntryInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Info", static g => g.GetInfoAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.Info, static g => g.GetInfoAsync(), cancellationToken);
 
     public async Task<long> ListPushAsync<T>(string key, ListEnd end, IEnumerable<T> values, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -180,39 +180,39 @@ internal sealed partial class ClusterCache(
 
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, "ListPush", g => g.ListPushAsync(end, serialized, entryOptions), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.ListPush, g => g.ListPushAsync(end, serialized, entryOptions), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
     public async Task<IReadOnlyList<T>> ListRangeAsync<T>(string key, long start = 0, long stop = -1, CancellationToken cancellationToken = default)
     {
-        var values = await CallAsync(key, "ListRange", g => g.ListRangeAsync(start, stop), cancellationToken).ConfigureAwait(false);
+        var values = await CallAsync(key, ClusterOperation.ListRange, g => g.ListRangeAsync(start, stop), cancellationToken).ConfigureAwait(false);
         return [.. values.Select(Serializer.Deserialize<T>)];
     }
 
     public Task<long> ListLengthAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "ListLength", static g => g.ListLengthAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.ListLength, static g => g.ListLengthAsync(), cancellationToken);
 
     public async Task<long> ListRemoveAsync<T>(string key, T value, long count = 0, CancellationToken cancellationToken = default)
     {
         var serialized = Serializer.Serialize(value);
-        var result = await CallAsync(key, "ListRemove", g => g.ListRemoveAsync(serialized, count), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.ListRemove, g => g.ListRemoveAsync(serialized, count), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
     public async Task<long> ListTrimAsync(string key, long start, long stop, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync(key, "ListTrim", g => g.ListTrimAsync(start, stop), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.ListTrim, g => g.ListTrimAsync(start, stop), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
-    private async Task<T> CallAsync<T>(string key, string operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after.
-        var near = ClusterErrors.IsWrite(operation) && operation != "GetOrSet" ? _near : null;
+        var near = operation.ChangesValue ? _near : null;
         near?.Invalidate(key);
         try
         {
