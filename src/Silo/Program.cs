@@ -89,6 +89,5 @@ static string Describe(Exception error)
         }
     }
 
-    var end = error.Message.AsSpan().IndexOfAny('\r', '\n');
-    return CacheCluster.Storage.RedisConnectionString.Redact($"{error.GetType().Name}: {(end < 0 ? error.Message : error.Message[..end])}");
+    return CacheCluster.Storage.RedisConnectionString.Redact($"{error.GetType().Name}: {CacheCluster.ClusterFailure.FirstLine(error.Message)}");
 }

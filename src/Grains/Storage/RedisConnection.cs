@@ -101,7 +101,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
         catch (RedisException ex)
         {
-            throw new CacheStorageException($"Redis refused the command; could not {operation}: {RedisConnectionString.Redact(FirstLine(ex.Message))}");
+            throw new CacheStorageException($"Redis refused the command; could not {operation}: {RedisConnectionString.Redact(ClusterFailure.FirstLine(ex.Message))}");
         }
     }
 
@@ -176,15 +176,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         var attempt = exception.InnerException as RedisConnectionException ?? exception;
         var cause = attempt.InnerException?.Message;
-        var reason = cause is null ? attempt.FailureType.ToString() : $"{attempt.FailureType}: {FirstLine(cause)}";
+        var reason = cause is null ? attempt.FailureType.ToString() : $"{attempt.FailureType}: {ClusterFailure.FirstLine(cause)}";
         return RedisConnectionString.Redact(reason);
-    }
-
-    // Library messages can carry whole stack traces; a caller needs the first line.
-    private static string FirstLine(string message)
-    {
-        var end = message.AsSpan().IndexOfAny('\r', '\n');
-        return (end < 0 ? message : message[..end]).TrimEnd();
     }
 }
 

@@ -51,7 +51,7 @@ internal sealed partial class InvalidationPublisherGrain(
             {
                 await GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns);
             }
-            catch (Exception ex) when (ex is CacheClusterException or OrleansException or TimeoutException)
+            catch (Exception ex) when (ex is CacheClusterException || ClusterFailure.IsTransport(ex))
             {
                 // Subscribers that miss it see a gap or a lost subscription and flush.
                 LogWarningAnnounceFailed(ex);
