@@ -2,7 +2,7 @@
 // CacheCluster.Client (whose near cache drops the local entries an announced pattern covers). Each assembly gets its
 // own internal copy, in its own namespace, so a project that sees both (the tests) is not left with two equal names.
 #if CACHECLUSTER_CLIENT
-namespace CacheCluster.Internal;
+namespace CacheCluster.NearCache;
 #else
 namespace CacheCluster.Invalidation;
 #endif

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using CacheCluster.Hosting;
+using CacheCluster.NearCache;
 using CacheCluster.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ internal sealed partial class ClusterCache(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
     private readonly ClientMetrics _metrics = new(meterFactory);
-    private NearCache? _near;
+    private NearCache.NearCache? _near;
     private int _nearSubscribed;
 
     private ICacheSerializer Serializer => _options.Serializer;
@@ -66,7 +67,7 @@ internal sealed partial class ClusterCache(
         return ReadThroughAsync(near, key, cancellationToken);
     }
 
-    private async Task<CacheReadResult> ReadThroughAsync(NearCache near, string key, CancellationToken cancellationToken)
+    private async Task<CacheReadResult> ReadThroughAsync(NearCache.NearCache near, string key, CancellationToken cancellationToken)
     {
         _metrics.NearMiss();
         var marker = near.BeginRead(key);
@@ -76,14 +77,14 @@ internal sealed partial class ClusterCache(
     }
 
     /// <summary>Gets the near cache if it was created (for tests).</summary>
-    internal ref NearCache? NearField => ref _near;
+    internal ref NearCache.NearCache? NearField => ref _near;
 
     /// <summary>Gets the near cache, created (and subscribed to the invalidation stream, for gaps) on first use.</summary>
-    internal NearCache Near
+    internal NearCache.NearCache Near
     {
         get
         {
-            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache(_options.NearCache, _clock, client, monitor));
+            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache.NearCache(_options.NearCache, _clock, client, monitor));
             if (Volatile.Read(ref _nearSubscribed) == 0 && Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
             {
                 _ = SubscribeNearCacheAsync(near);
@@ -97,7 +98,7 @@ internal sealed partial class ClusterCache(
     /// The near cache also hears the invalidation stream: events and direct invalidations by tag or pattern, and a flush
     /// whenever notices may have been missed. Per-key tracking works without it, so a failure here is logged.
     /// </summary>
-    private async Task SubscribeNearCacheAsync(NearCache near)
+    private async Task SubscribeNearCacheAsync(NearCache.NearCache near)
     {
         try
         {
