@@ -63,7 +63,13 @@ internal static class InvalidateCommand
 
             return connection.RunAsync(parse, async (cache, ct) =>
             {
+                // Patterns first: the silo checks a glob's syntax, so a bad one is refused before anything is removed.
                 long invalidated = 0;
+                foreach (var pattern in patternList)
+                {
+                    invalidated += await cache.RemoveByPatternAsync(pattern, parse.GetValue(allowAll), ct);
+                }
+
                 foreach (var key in keyList)
                 {
                     invalidated += await cache.RemoveAsync(key, ct) ? 1 : 0;
@@ -72,11 +78,6 @@ internal static class InvalidateCommand
                 foreach (var tag in tagList)
                 {
                     invalidated += await cache.RemoveByTagAsync(tag, ct);
-                }
-
-                foreach (var pattern in patternList)
-                {
-                    invalidated += await cache.RemoveByPatternAsync(pattern, parse.GetValue(allowAll), ct);
                 }
 
                 Console.WriteLine(invalidated.ToString(CultureInfo.InvariantCulture));
