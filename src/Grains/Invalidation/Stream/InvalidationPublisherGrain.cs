@@ -10,9 +10,11 @@ namespace CacheCluster.Invalidation.Stream;
 /// <summary>
 /// Checks events and routes each to the stream partition of its entity (the event's subject, else the rule's entity,
 /// else its first target); checks, applies and announces direct invalidations. A stateless worker, so publishing costs
-/// no extra hop and scales with the silos.
+/// no extra hop and scales with the silos; reentrant (it keeps no state), so a long pattern invalidation does not hold
+/// up events waiting for the same activation.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 internal sealed partial class InvalidationPublisherGrain(
     InvalidationRuleSet rules,
     IOptions<CacheClusterOptions> options,
@@ -61,6 +63,6 @@ internal sealed partial class InvalidationPublisherGrain(
         return removed;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A removal was done but could not be announced to invalidation subscribers")]
+    [LoggerMessage(EventId = 1320, Level = LogLevel.Warning, Message = "A removal was done but could not be announced to invalidation subscribers")]
     private partial void LogWarningAnnounceFailed(Exception exception);
 }

@@ -86,9 +86,9 @@ internal sealed partial class InvalidationStreamKeeper(
         }
     }
 
-    [LoggerMessage(2, LogLevel.Debug, "The CDN purger could not be woken")]
+    [LoggerMessage(1312, LogLevel.Debug, "The CDN purger could not be woken")]
     private partial void LogDebugPurgerWakeFailed(Exception exception);
 
-    [LoggerMessage(1, LogLevel.Debug, "Invalidation stream partition {Partition} could not be checked or woken")]
+    [LoggerMessage(1311, LogLevel.Debug, "Invalidation stream partition {Partition} could not be checked or woken")]
     private partial void LogDebugPingFailed(Exception exception, int partition);
 }
