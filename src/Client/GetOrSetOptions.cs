@@ -9,14 +9,12 @@ public sealed record GetOrSetOptions
     /// <summary>Gets the default options.</summary>
     public static GetOrSetOptions Default { get; } = new();
 
-    /// <summary>Gets the hard expiry of a computed value; <see langword="null"/> for none.</summary>
-    public TimeSpan? TimeToLive { get; init; }
-
-    /// <summary>Gets how long a computed value is fresh; defaults to half of <see cref="TimeToLive"/>.</summary>
-    public TimeSpan? FreshFor { get; init; }
-
-    /// <summary>Gets the tags of a computed value.</summary>
-    public IReadOnlyList<string>? Tags { get; init; }
+    /// <summary>
+    /// Gets how a computed value is stored (its hard and soft expiry, tags), as <see cref="IClusterCache.SetAsync{T}"/>
+    /// takes it; <see langword="null"/> for no expiry and no tags. A cached negative result keeps the tags and lives for
+    /// <see cref="NegativeTimeToLive"/>.
+    /// </summary>
+    public CacheEntryOptions? Entry { get; init; }
 
     /// <summary>
     /// Gets a value indicating whether a stale value is returned at once while exactly one caller in the cluster
@@ -76,7 +74,23 @@ public sealed record GetOrSetOptions
     /// <value>Default: 30 seconds.</value>
     public TimeSpan NegativeTimeToLive { get; init; } = TimeSpan.FromSeconds(30);
 
-    internal CacheEntryOptions EntryOptions => new() { TimeToLive = TimeToLive, FreshFor = FreshFor, Tags = Tags };
+    /// <summary>Gets the entry options a computed value is stored with.</summary>
+    internal CacheEntryOptions EntryOptions => Entry ?? NoExpiry;
+
+    /// <summary>Gets the entry options a negative result is stored with.</summary>
+    internal CacheEntryOptions NegativeEntryOptions => new() { TimeToLive = NegativeTimeToLive, Tags = Entry?.Tags };
+
+    private static CacheEntryOptions NoExpiry { get; } = new();
+
+    /// <summary>The lease part of these options, as the entry grain takes it, for one call that may wait <paramref name="wait"/>.</summary>
+    internal CacheLeaseRequest LeaseRequest(TimeSpan wait) => new()
+    {
+        Wait = wait,
+        LeaseTimeout = LeaseTimeout,
+        AllowStale = AllowStale,
+        EagerRefreshThreshold = EagerRefreshThreshold,
+        FillFailureMode = FillFailureMode,
+    };
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="InvalidCacheOptionsException">A value is out of range or contradictory.</exception>
@@ -84,7 +98,7 @@ public sealed record GetOrSetOptions
     {
         EntryOptions.Validate();
         new CacheEntryOptions { TimeToLive = NegativeTimeToLive }.Validate();
-        new CacheLeaseRequest { LeaseTimeout = LeaseTimeout, EagerRefreshThreshold = EagerRefreshThreshold, FillFailureMode = FillFailureMode }.Validate();
+        LeaseRequest(TimeSpan.Zero).Validate();
         Check(WaitTimeout > TimeSpan.Zero && WaitTimeout <= TimeSpan.FromMinutes(10), $"{nameof(WaitTimeout)} must be greater than zero and at most 10 minutes (was {WaitTimeout}).");
         Check(FailSafeThrottle >= TimeSpan.Zero && FailSafeThrottle <= TimeSpan.FromDays(1), $"{nameof(FailSafeThrottle)} must be between 0 and 1 day (was {FailSafeThrottle}).");
         Check(FactorySoftTimeout is null || FactorySoftTimeout > TimeSpan.Zero, $"{nameof(FactorySoftTimeout)} must be greater than zero (was {FactorySoftTimeout}).");

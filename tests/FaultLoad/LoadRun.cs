@@ -82,7 +82,7 @@ internal sealed class LoadRun(IClusterCache cache, IClusterRateLimiter limiter, 
 
     private async Task GetOrSetAsync(int slot, CancellationToken stop)
     {
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), WaitTimeout = TimeSpan.FromSeconds(30) };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5) }, WaitTimeout = TimeSpan.FromSeconds(30) };
         await EveryAsync(settings.GetOrSetInterval, async () =>
         {
             var round = recorder.NowMs / (long)settings.GetOrSetRound.TotalMilliseconds;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CacheCluster.Cli.Connection;
+using CacheCluster.Invalidation;
 
 namespace CacheCluster.Cli.Commands;
 
@@ -61,7 +62,13 @@ internal static class InvalidateCommand
 
             return connection.RunAsync(parse, async (cache, ct) =>
             {
+                // Patterns first: the silo checks them again, so one it refuses is refused before anything is removed.
                 long invalidated = 0;
+                foreach (var pattern in patternList)
+                {
+                    invalidated += await cache.RemoveByPatternAsync(pattern, parse.GetValue(allowAll), ct);
+                }
+
                 foreach (var key in keyList)
                 {
                     invalidated += await cache.RemoveAsync(key, ct) ? 1 : 0;
@@ -70,11 +77,6 @@ internal static class InvalidateCommand
                 foreach (var tag in tagList)
                 {
                     invalidated += await cache.RemoveByTagAsync(tag, ct);
-                }
-
-                foreach (var pattern in patternList)
-                {
-                    invalidated += await cache.RemoveByPatternAsync(pattern, parse.GetValue(allowAll), ct);
                 }
 
                 Console.WriteLine(invalidated.ToString(CultureInfo.InvariantCulture));

@@ -67,7 +67,7 @@ internal static class StampedeCommand
 
             return connection.RunAsync(parse, async (cache, ct) =>
             {
-                var options = new GetOrSetOptions { TimeToLive = parse.GetValue(ttl) ?? DefaultTimeToLive };
+                var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = parse.GetValue(ttl) ?? DefaultTimeToLive } };
                 TimeSpan? warmup = parse.GetValue(noWarmup) ? null : await WarmUpAsync(cache, ct);
 
                 TimeSpan? readyBeforeStart = null;
@@ -112,7 +112,7 @@ internal static class StampedeCommand
     private static async Task<TimeSpan> WarmUpAsync(IClusterCache cache, CancellationToken cancellationToken)
     {
         var started = Clock.GetTimestamp();
-        var options = new GetOrSetOptions { TimeToLive = WarmupTimeToLive };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = WarmupTimeToLive } };
         await cache.GetOrSetAsync<string>($"cachecluster:stampede-warmup:{Guid.NewGuid():N}", static _ => Task.FromResult<string?>("warmup"), options, cancellationToken);
         return Clock.GetElapsedTime(started);
     }

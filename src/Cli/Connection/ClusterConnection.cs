@@ -97,7 +97,7 @@ internal sealed class ClusterConnection(ConnectionOptions options)
         }
         catch (Exception ex) when (ex is not OptionsValidationException && !cancellationToken.IsCancellationRequested)
         {
-            var reason = ex is OperationCanceledException ? "timed out" : $"{ex.GetType().Name}: {ErrorText.FirstLine(ex.Message)}";
+            var reason = ex is OperationCanceledException ? "timed out" : $"{ex.GetType().Name}: {ClusterFailure.FirstLine(ex.Message)}";
             throw new CacheClusterUnavailableException(
                 $"could not connect to the cluster ({Describe(parse)}) within {timeout.TotalSeconds:0.###} s: {reason} " +
                 "(is a silo running there, and do --cluster-id and --service-id match the silos'?)", ex);
@@ -112,7 +112,7 @@ internal sealed class ClusterConnection(ConnectionOptions options)
         {
             await host.StopAsync(stopping.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or OrleansException or TimeoutException)
+        catch (Exception ex) when (ex is OperationCanceledException || ClusterFailure.IsTransport(ex))
         {
         }
     }

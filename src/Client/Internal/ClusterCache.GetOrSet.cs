@@ -20,23 +20,15 @@ internal sealed partial class ClusterCache
         options ??= GetOrSetOptions.Default;
         options.Validate();
 
-        var grain = client.GetGrain<ICacheEntryGrain>(key);
         var started = _clock.GetTimestamp();
         while (true)
         {
             var left = options.WaitTimeout - _clock.GetElapsedTime(started);
-            var request = new CacheLeaseRequest
-            {
-                Wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall,
-                LeaseTimeout = options.LeaseTimeout,
-                AllowStale = options.AllowStale,
-                EagerRefreshThreshold = options.EagerRefreshThreshold,
-                FillFailureMode = options.FillFailureMode,
-            };
+            var request = options.LeaseRequest(left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall);
             CacheLookup lookup;
             try
             {
-                lookup = await CallAsync(key, "GetOrSet", g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
+                lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
             }
             catch (CacheClusterUnavailableException ex) when (_clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
             {
@@ -53,13 +45,13 @@ internal sealed partial class ClusterCache
                     if (lookup.Lease is { } refresh)
                     {
                         // Stale-while-revalidate: this caller alone refreshes, in the background; everyone gets the value now.
-                        _ = RefreshInBackgroundAsync(key, grain, refresh, lookup.Entry!, factory, options);
+                        _ = RefreshInBackgroundAsync(key, refresh, lookup.Entry!, factory, options);
                     }
 
                     return Read<T>(lookup.Entry!);
 
                 case CacheLookupOutcome.LeaseGranted:
-                    return await HoldLeaseAsync(key, grain, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false);
+                    return await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false);
 
                 case CacheLookupOutcome.NoValue:
                     return default;
@@ -89,7 +81,6 @@ internal sealed partial class ClusterCache
 
     private async Task<T?> HoldLeaseAsync<T>(
         string key,
-        ICacheEntryGrain grain,
         CacheLease lease,
         CacheReadResult? stale,
         Func<CancellationToken, Task<T?>> factory,
@@ -97,7 +88,7 @@ internal sealed partial class ClusterCache
         CancellationToken cancellationToken)
     {
         // The computation belongs to every caller of the key, not to this one: its cancellation only stops this wait.
-        var computation = ComputeAsync(key, grain, lease, stale, factory, options);
+        var computation = ComputeAsync(key, lease, stale, factory, options);
         _ = computation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         if (stale is not null && options.FactorySoftTimeout is { } soft)
@@ -118,11 +109,11 @@ internal sealed partial class ClusterCache
         return await computation.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RefreshInBackgroundAsync<T>(string key, ICacheEntryGrain grain, CacheLease lease, CacheReadResult current, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options)
+    private async Task RefreshInBackgroundAsync<T>(string key, CacheLease lease, CacheReadResult current, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options)
     {
         try
         {
-            await ComputeAsync(key, grain, lease, current, factory, options with { FailSafe = true }).ConfigureAwait(false);
+            await ComputeAsync(key, lease, current, factory, options with { FailSafe = true }).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is CacheClusterException or OperationCanceledException)
         {
@@ -132,7 +123,7 @@ internal sealed partial class ClusterCache
     }
 
     /// <summary>Runs the factory under the lease with its hard timeout, then fills, or releases the lease with the reason.</summary>
-    private async Task<T?> ComputeAsync<T>(string key, ICacheEntryGrain grain, CacheLease lease, CacheReadResult? stale, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options)
+    private async Task<T?> ComputeAsync<T>(string key, CacheLease lease, CacheReadResult? stale, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options)
     {
         var started = _clock.GetTimestamp();
         T? value;
@@ -151,7 +142,7 @@ internal sealed partial class ClusterCache
                 _metrics.FactoryRan(timedOut ? "timeout" : "error", _clock.GetElapsedTime(started));
                 LogWarningFactoryFailed(ex, CacheKey.Hash(key), timedOut);
                 var reason = timedOut ? $"The factory ran longer than its hard timeout of {options.FactoryHardTimeout!.Value.TotalSeconds:0.###} s." : $"{ex.GetType().Name}: {ex.Message}";
-                await ReleaseQuietlyAsync(key, grain, lease, CacheLeaseRelease.Failed, reason, options.FailSafeThrottle).ConfigureAwait(false);
+                await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.Failed, reason, options.FailSafeThrottle).ConfigureAwait(false);
                 if (options.FailSafe && stale is not null)
                 {
                     _metrics.AnsweredStale();
@@ -172,12 +163,12 @@ internal sealed partial class ClusterCache
             _metrics.FactoryRan("none", elapsed);
             if (!options.CacheNegativeResults)
             {
-                await ReleaseQuietlyAsync(key, grain, lease, CacheLeaseRelease.NoValue, error: null, failSafeThrottle: null).ConfigureAwait(false);
+                await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.NoValue, error: null, failSafeThrottle: null).ConfigureAwait(false);
                 return default;
             }
 
             serialized = new CacheValue([], CacheValue.AbsentContentType);
-            entryOptions = new CacheEntryOptions { TimeToLive = options.NegativeTimeToLive, Tags = options.Tags };
+            entryOptions = options.NegativeEntryOptions;
         }
         else
         {
@@ -188,7 +179,7 @@ internal sealed partial class ClusterCache
 
         try
         {
-            var fill = await CallAsync(key, "Fill", g => g.FillAsync(lease.Token, serialized, entryOptions), CancellationToken.None).ConfigureAwait(false);
+            var fill = await CallAsync(key, ClusterOperation.Fill, g => g.FillAsync(lease.Token, serialized, entryOptions), CancellationToken.None).ConfigureAwait(false);
             if (fill.Outcome == CacheWriteOutcome.LeaseVoided)
             {
                 // The key changed while the factory ran: the value goes back to this caller but is not stored.
@@ -197,20 +188,20 @@ internal sealed partial class ClusterCache
         }
         catch (CacheClusterException ex)
         {
-            await ReleaseQuietlyAsync(key, grain, lease, CacheLeaseRelease.Failed, $"Storing the computed value failed: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
+            await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.Failed, $"Storing the computed value failed: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
             throw;
         }
 
         return value;
     }
 
-    private async Task ReleaseQuietlyAsync(string key, ICacheEntryGrain grain, CacheLease lease, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle)
+    private async Task ReleaseQuietlyAsync(string key, CacheLease lease, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle)
     {
         try
         {
             await CallAsync(
                 key,
-                "ReleaseLease",
+                ClusterOperation.ReleaseLease,
                 async g =>
                 {
                     await g.ReleaseLeaseAsync(lease.Token, release, error, failSafeThrottle).ConfigureAwait(false);

@@ -16,28 +16,25 @@ internal sealed partial class ClusterCache
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
-            throw ClusterErrors.Unavailable(ex, domainEvent.Id, "Publish");
+            throw ClusterErrors.Unavailable(ex, domainEvent.Id, ClusterOperation.Publish);
         }
     }
 
     /// <summary>
-    /// Tells subscribers (near caches, the CDN purger) about a removal already done. The removal stands either way, so a
-    /// failure here is logged, not thrown; subscribers that miss it see a gap or a lost subscription and flush.
+    /// Removes keys, tagged entries and matching keys, and has subscribers (near caches, the CDN purger) told about it:
+    /// one call to the silo, which checks the request, removes and announces, as for the HTTP API.
     /// </summary>
-    private async Task AnnounceAsync(string[] keys, string[] tags, string[] patterns)
+    private async Task<long> InvalidateAsync(string target, ClusterOperation operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
     {
         try
         {
-            await client.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns).ConfigureAwait(false);
+            return await client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync(keys, tags, patterns, allowAll).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is CacheClusterException || ClusterErrors.IsUnavailable(ex))
+        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
-            LogWarningAnnounceFailed(ex);
+            throw ClusterErrors.Unavailable(ex, target, operation);
         }
     }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(20, Microsoft.Extensions.Logging.LogLevel.Warning, "A removal was done but could not be announced to invalidation subscribers")]
-    private partial void LogWarningAnnounceFailed(Exception exception);
 
     public async Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default)
     {
@@ -53,7 +50,7 @@ internal sealed partial class ClusterCache
             await subscription.DisposeAsync().ConfigureAwait(false);
             if (ClusterErrors.IsUnavailable(ex))
             {
-                throw ClusterErrors.Unavailable(ex, "invalidation-stream", "Subscribe");
+                throw ClusterErrors.Unavailable(ex, "invalidation-stream", ClusterOperation.Subscribe);
             }
 
             throw;

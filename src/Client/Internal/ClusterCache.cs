@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using CacheCluster.Hosting;
+using CacheCluster.NearCache;
 using CacheCluster.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ internal sealed partial class ClusterCache(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
     private readonly ClientMetrics _metrics = new(meterFactory);
-    private NearCache? _near;
+    private NearCache.NearCache? _near;
     private int _nearSubscribed;
 
     private ICacheSerializer Serializer => _options.Serializer;
@@ -52,7 +53,7 @@ internal sealed partial class ClusterCache(
     {
         if (!(readOptions?.UseNearCache ?? _options.NearCache.Enabled))
         {
-            return CallAsync(key, "Get", static g => g.GetAsync(), cancellationToken);
+            return CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken);
         }
 
         CacheKey.Validate(key, _options.MaxKeyBytes);
@@ -66,24 +67,24 @@ internal sealed partial class ClusterCache(
         return ReadThroughAsync(near, key, cancellationToken);
     }
 
-    private async Task<CacheReadResult> ReadThroughAsync(NearCache near, string key, CancellationToken cancellationToken)
+    private async Task<CacheReadResult> ReadThroughAsync(NearCache.NearCache near, string key, CancellationToken cancellationToken)
     {
         _metrics.NearMiss();
         var marker = near.BeginRead(key);
-        var read = await CallAsync(key, "Get", g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
+        var read = await CallAsync(key, ClusterOperation.Get, g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
         near.Complete(key, marker, read);
         return read.Result;
     }
 
     /// <summary>Gets the near cache if it was created (for tests).</summary>
-    internal ref NearCache? NearField => ref _near;
+    internal ref NearCache.NearCache? NearField => ref _near;
 
     /// <summary>Gets the near cache, created (and subscribed to the invalidation stream, for gaps) on first use.</summary>
-    internal NearCache Near
+    internal NearCache.NearCache Near
     {
         get
         {
-            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache(_options.NearCache, _clock, client, monitor));
+            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache.NearCache(_options.NearCache, _clock, client, monitor));
             if (Volatile.Read(ref _nearSubscribed) == 0 && Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
             {
                 _ = SubscribeNearCacheAsync(near);
@@ -97,7 +98,7 @@ internal sealed partial class ClusterCache(
     /// The near cache also hears the invalidation stream: events and direct invalidations by tag or pattern, and a flush
     /// whenever notices may have been missed. Per-key tracking works without it, so a failure here is logged.
     /// </summary>
-    private async Task SubscribeNearCacheAsync(NearCache near)
+    private async Task SubscribeNearCacheAsync(NearCache.NearCache near)
     {
         try
         {
@@ -124,7 +125,7 @@ internal sealed partial class ClusterCache(
         ArgumentNullException.ThrowIfNull(value);
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, "Set", g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
         if (condition.Mode == CacheWriteMode.IfVersion && !result.Written)
         {
             throw new CacheVersionConflictException(condition.ExpectedVersion, result.Version) { Key = CacheKey.Describe(key), Operation = "Set" };
@@ -134,61 +135,40 @@ internal sealed partial class ClusterCache(
     }
 
     public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Delete", static g => g.DeleteAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), cancellationToken);
 
     public async Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
-        CacheKey.ValidateTag(tag);
-        try
-        {
-            var removed = await client.GetGrain<ITagGrain>(tag).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            _near?.RemoveTag(tag);
-            await AnnounceAsync([], [tag], []).ConfigureAwait(false);
-            return removed;
-        }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
-        {
-            throw ClusterErrors.Unavailable(ex, tag, "RemoveByTag");
-        }
+        var removed = await InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, cancellationToken).ConfigureAwait(false);
+        _near?.RemoveTag(tag);
+        return removed;
     }
 
     public async Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default)
     {
-        var glob = CacheKeyPattern.Parse(pattern);
-        if (glob.MatchesEverything && !allowAll)
-        {
-            throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass allowAll: true to do that.");
-        }
+        var removed = await InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, cancellationToken).ConfigureAwait(false);
 
-        try
-        {
-            var removed = await client.InvalidatePatternAsync(pattern, allowAll).WaitAsync(cancellationToken).ConfigureAwait(false);
-            _near?.RemovePattern(glob);
-            await AnnounceAsync([], [], [pattern]).ConfigureAwait(false);
-            return removed;
-        }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
-        {
-            throw ClusterErrors.Unavailable(ex, pattern, "RemoveByPattern");
-        }
+        // The silo checked the pattern; the near cache only needs it to match its own entries.
+        _near?.RemovePattern(CacheKeyPattern.Parse(pattern));
+        return removed;
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Exists", static g => g.ExistsAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.Exists, static g => g.ExistsAsync(), cancellationToken);
 
     public async Task<long> IncrementAsync(string key, long by = 1, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, "Increment", g => g.IncrementAsync(by, entryOptions), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.Increment, g => g.IncrementAsync(by, entryOptions), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
     public Task<CacheTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "TimeToLive", static g => g.GetTimeToLiveAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.TimeToLive, static g => g.GetTimeToLiveAsync(), cancellationToken);
 
     public Task<CacheEntryInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "Info", static g => g.GetInfoAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.Info, static g => g.GetInfoAsync(), cancellationToken);
 
     public async Task<long> ListPushAsync<T>(string key, ListEnd end, IEnumerable<T> values, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -201,39 +181,39 @@ internal sealed partial class ClusterCache(
 
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, "ListPush", g => g.ListPushAsync(end, serialized, entryOptions), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.ListPush, g => g.ListPushAsync(end, serialized, entryOptions), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
     public async Task<IReadOnlyList<T>> ListRangeAsync<T>(string key, long start = 0, long stop = -1, CancellationToken cancellationToken = default)
     {
-        var values = await CallAsync(key, "ListRange", g => g.ListRangeAsync(start, stop), cancellationToken).ConfigureAwait(false);
+        var values = await CallAsync(key, ClusterOperation.ListRange, g => g.ListRangeAsync(start, stop), cancellationToken).ConfigureAwait(false);
         return [.. values.Select(Serializer.Deserialize<T>)];
     }
 
     public Task<long> ListLengthAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, "ListLength", static g => g.ListLengthAsync(), cancellationToken);
+        CallAsync(key, ClusterOperation.ListLength, static g => g.ListLengthAsync(), cancellationToken);
 
     public async Task<long> ListRemoveAsync<T>(string key, T value, long count = 0, CancellationToken cancellationToken = default)
     {
         var serialized = Serializer.Serialize(value);
-        var result = await CallAsync(key, "ListRemove", g => g.ListRemoveAsync(serialized, count), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.ListRemove, g => g.ListRemoveAsync(serialized, count), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
     public async Task<long> ListTrimAsync(string key, long start, long stop, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync(key, "ListTrim", g => g.ListTrimAsync(start, stop), cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(key, ClusterOperation.ListTrim, g => g.ListTrimAsync(start, stop), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
-    private async Task<T> CallAsync<T>(string key, string operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after.
-        var near = ClusterErrors.IsWrite(operation) && operation != "GetOrSet" ? _near : null;
+        var near = operation.ChangesValue ? _near : null;
         near?.Invalidate(key);
         try
         {

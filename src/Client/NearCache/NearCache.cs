@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using CacheCluster.Hosting;
+using CacheCluster.Internal;
 
-namespace CacheCluster.Internal;
+namespace CacheCluster.NearCache;
 
 /// <summary>
 /// The near cache: fresh entries, bounded in entries and bytes, the least recently used out first (CLOCK, the usual

@@ -269,13 +269,13 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
 
     private static string ReasonTag(EvictionReason reason) => reason == EvictionReason.Memory ? "memory" : "entries";
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Eviction pass: {Deactivated} activations released, {Removed} records evicted; {Active} active, {Stored} stored.")]
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "Eviction pass: {Deactivated} activations released, {Removed} records evicted; {Active} active, {Stored} stored.")]
     private partial void LogDebugEvicted(int deactivated, int removed, int active, int stored);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Over the high-water mark after collecting: resident {ResidentMiB} MiB, heap {HeapMiB} MiB; {Active} active, {Stored} stored; freeing {NeedKiB} KiB.")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Over the high-water mark after collecting: resident {ResidentMiB} MiB, heap {HeapMiB} MiB; {Active} active, {Stored} stored; freeing {NeedKiB} KiB.")]
     private partial void LogDebugOverHighWater(long residentMiB, long heapMiB, int active, int stored, long needKiB);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "An eviction pass failed; the monitor tries again at its next tick.")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "An eviction pass failed; the monitor tries again at its next tick.")]
     private partial void LogErrorCheckFailed(Exception exception);
 }
 

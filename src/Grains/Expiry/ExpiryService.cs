@@ -41,6 +41,6 @@ internal sealed partial class ExpiryService(
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Expiry sweep {Sweep} failed; it runs again next interval.")]
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Error, Message = "Expiry sweep {Sweep} failed; it runs again next interval.")]
     private partial void LogErrorSweepFailed(Exception exception, string sweep);
 }

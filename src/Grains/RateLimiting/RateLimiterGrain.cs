@@ -189,9 +189,9 @@ internal sealed partial class RateLimiterGrain(
         }
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Restoring limiter {KeyHash} from its checkpoint failed; it counts afresh and tries again on its next call.")]
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Restoring limiter {KeyHash} from its checkpoint failed; it counts afresh and tries again on its next call.")]
     private partial void LogWarningRestoreFailed(Exception exception, string keyHash);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Checkpointing limiter {KeyHash} failed; it is retried after the next interval.")]
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Checkpointing limiter {KeyHash} failed; it is retried after the next interval.")]
     private partial void LogWarningCheckpointFailed(Exception exception, string keyHash);
 }

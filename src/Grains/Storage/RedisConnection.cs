@@ -100,7 +100,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
         catch (RedisException ex)
         {
-            throw new CacheStorageException($"Redis refused the command; could not {operation}: {RedisConnectionString.Redact(ErrorText.FirstLine(ex.Message))}");
+            throw new CacheStorageException($"Redis refused the command; could not {operation}: {RedisConnectionString.Redact(ClusterFailure.FirstLine(ex.Message))}");
         }
     }
 
@@ -175,7 +175,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         var attempt = exception.InnerException as RedisConnectionException ?? exception;
         var cause = attempt.InnerException?.Message;
-        var reason = cause is null ? attempt.FailureType.ToString() : $"{attempt.FailureType}: {ErrorText.FirstLine(cause)}";
+        var reason = cause is null ? attempt.FailureType.ToString() : $"{attempt.FailureType}: {ClusterFailure.FirstLine(cause)}";
         return RedisConnectionString.Redact(reason);
     }
 }

@@ -11,9 +11,6 @@ namespace CacheCluster.Http.Invalidation;
 /// <summary><c>POST /v1/invalidate</c>: removes keys, tagged entries and keys matching patterns, as the client's RemoveBy* do.</summary>
 internal static class InvalidateEndpoint
 {
-    /// <summary>The most keys, tags or patterns one request may name, each.</summary>
-    public const int MaxItems = 1000;
-
     /// <summary>The largest request body: 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
@@ -31,50 +28,12 @@ internal static class InvalidateEndpoint
 
         var request = await JsonSerializer.DeserializeAsync<InvalidateRequest>(context.Request.Body, Json, context.RequestAborted).ConfigureAwait(false)
             ?? throw new InvalidCacheRequestException("The body must be a JSON object {\"keys\":[],\"tags\":[],\"patterns\":[]}.");
-        string[] keys = request.Keys ?? [], tags = request.Tags ?? [], patterns = request.Patterns ?? [];
 
-        // Check everything before removing anything.
-        if (keys.Length > MaxItems || tags.Length > MaxItems || patterns.Length > MaxItems)
-        {
-            throw new InvalidCacheRequestException($"One request names at most {MaxItems} keys, {MaxItems} tags and {MaxItems} patterns.");
-        }
+        // Checked (limits, keys, tags, patterns), removed and announced by the silo, as for the client's RemoveBy*.
+        var invalidated = await api.Grains.GetGrain<IInvalidationPublisherGrain>(0)
+            .InvalidateAsync(request.Keys ?? [], request.Tags ?? [], request.Patterns ?? [], request.AllowAll).ConfigureAwait(false);
 
-        foreach (var key in keys)
-        {
-            CacheKey.Validate(key, api.Cluster.MaxKeyBytes);
-        }
-
-        foreach (var tag in tags)
-        {
-            CacheKey.ValidateTag(tag);
-        }
-
-        foreach (var pattern in patterns)
-        {
-            if (CacheKeyPattern.Parse(pattern).MatchesEverything && !request.AllowAll)
-            {
-                throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; send \"allowAll\": true to do that.");
-            }
-        }
-
-        var removedKeys = await Task.WhenAll(keys.Distinct(StringComparer.Ordinal).Select(key => api.Grains.GetGrain<ICacheEntryGrain>(key).DeleteAsync())).ConfigureAwait(false);
-        var removedTagged = await Task.WhenAll(tags.Distinct(StringComparer.Ordinal).Select(tag => api.Grains.GetGrain<ITagGrain>(tag).InvalidateAsync())).ConfigureAwait(false);
-        var removedMatching = await Task.WhenAll(patterns.Distinct(StringComparer.Ordinal).Select(pattern => api.Grains.InvalidatePatternAsync(pattern, request.AllowAll))).ConfigureAwait(false);
-
-        // Subscribers (near caches, the CDN purger) hear about it through the stream; the removal itself is done.
-        if (keys.Length + tags.Length + patterns.Length > 0)
-        {
-            try
-            {
-                await api.Grains.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns).ConfigureAwait(false);
-            }
-            catch (CacheClusterException)
-            {
-                // Subscribers that miss it see a gap or a lost subscription and flush.
-            }
-        }
-
-        return TypedResults.Ok(new InvalidateResponse(removedKeys.Count(removed => removed) + removedTagged.Sum() + removedMatching.Sum()));
+        return TypedResults.Ok(new InvalidateResponse(invalidated));
     }
 }
 

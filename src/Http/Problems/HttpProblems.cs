@@ -33,7 +33,7 @@ internal static class HttpProblems
         HttpRequestHeaderException or System.Text.Json.JsonException => ProblemKind.InvalidHeader,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ProblemKind.ValueTooLarge,
         BadHttpRequestException => ProblemKind.InvalidRequest,
-        OrleansException or TimeoutException or System.Net.Sockets.SocketException => ProblemKind.ClusterUnavailable,
+        _ when ClusterFailure.IsTransport(exception) => ProblemKind.ClusterUnavailable,
         _ => ProblemKind.Internal,
     };
 
@@ -49,7 +49,7 @@ internal static class HttpProblems
         var detail = kind == ProblemKind.Internal ? "The request failed; the silo's log has the details."
             : exception is System.Text.Json.JsonException ? "The request body is not valid JSON of the expected shape."
             : kind == ProblemKind.ClusterUnavailable && exception is not CacheClusterException ? $"The cluster did not complete the request: {exception.GetType().Name}."
-            : FirstLine(exception.Message);
+            : ClusterFailure.FirstLine(exception.Message);
         return Result(kind, detail);
     }
 
@@ -63,10 +63,4 @@ internal static class HttpProblems
         StatusCodes.Status500InternalServerError => ProblemKind.Internal,
         _ => null,
     };
-
-    private static string FirstLine(string message)
-    {
-        var end = message.AsSpan().IndexOfAny('\r', '\n');
-        return (end < 0 ? message : message[..end]).TrimEnd();
-    }
 }

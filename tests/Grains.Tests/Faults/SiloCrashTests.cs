@@ -191,7 +191,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
 
         private static readonly GetOrSetOptions Options = new()
         {
-            TimeToLive = TimeSpan.FromMinutes(10),
+            Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(10) },
 
             // Long enough that no lease passes on by expiry, and that a waiter outlasts its silo's death.
             LeaseTimeout = TimeSpan.FromSeconds(60),

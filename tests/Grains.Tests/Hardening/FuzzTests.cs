@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CacheCluster.Http.Entries;
 using CacheCluster.Http.Problems;
+using CacheCluster.Invalidation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

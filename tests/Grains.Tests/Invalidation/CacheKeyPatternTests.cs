@@ -1,3 +1,5 @@
+using CacheCluster.Invalidation;
+
 namespace CacheCluster.Tests.Invalidation;
 
 public sealed class CacheKeyPatternTests

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CacheCluster.Hosting;
+using CacheCluster.Invalidation;
 using CacheCluster.Invalidation.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;

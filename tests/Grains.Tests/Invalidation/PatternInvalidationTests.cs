@@ -1,3 +1,4 @@
+using CacheCluster.Invalidation;
 using CacheCluster.Tests.Fixtures;
 
 namespace CacheCluster.Tests.Invalidation;

@@ -1,3 +1,4 @@
+using CacheCluster.Invalidation;
 using CacheCluster.Tests.Fixtures;
 
 namespace CacheCluster.Tests.Invalidation;
@@ -67,7 +68,7 @@ public sealed class TagInvalidationTests(MemoryClusterFixture fixture)
     {
         var tag = "user:" + Guid.NewGuid().ToString("N");
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10), Tags = [tag] };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10), Tags = [tag] } };
         await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("v1"), options);
         _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
         var lookup = await _cluster.Grain(key).GetOrLeaseAsync(new CacheLeaseRequest());

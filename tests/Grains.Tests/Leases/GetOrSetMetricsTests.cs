@@ -23,7 +23,7 @@ public sealed class GetOrSetMetricsTests : IAsyncLifetime
         using var metrics = new MetricRecorder(scopes);
         var cache = CacheTestCluster.NewCache(_cluster.Client, meterFactory: clientMeters);
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) } };
 
         // Miss and fill (1 miss, 1 fill lease, 1 factory run), then a fresh hit.
         await cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("v1"), options);

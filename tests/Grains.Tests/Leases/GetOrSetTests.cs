@@ -18,7 +18,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
         var key = CacheTestCluster.NewKey();
         var factory = new Factory<string>(run => $"v{run}");
 
-        var first = await Cache.GetOrSetAsync(key, factory.RunAsync, new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5) });
+        var first = await Cache.GetOrSetAsync(key, factory.RunAsync, new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5) } });
         var second = await Cache.GetOrSetAsync(key, factory.RunAsync);
 
         Assert.Equal("v1", first);
@@ -49,7 +49,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
     public async Task StaleValue_ReturnsAtOnce_AndExactlyOneBackgroundRefresh()
     {
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) } };
         await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("old"), options);
         _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
         var refresh = new Factory<string>(_ => "new") { Gated = true };
@@ -93,7 +93,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
     public async Task OverwriteDuringRefresh_RejectsTheRefresh()
     {
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) } };
         await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("v1"), options);
         _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
         var refresh = new Factory<string>(_ => "stale-refresh") { Gated = true };
@@ -112,7 +112,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
     public async Task FailingRefresh_ServesStale_AndRetriesOncePerThrottle()
     {
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(10), FreshFor = TimeSpan.FromSeconds(10), FailSafeThrottle = TimeSpan.FromSeconds(30) };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(10), FreshFor = TimeSpan.FromSeconds(10) }, FailSafeThrottle = TimeSpan.FromSeconds(30) };
         await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("good"), options);
         _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
         var failing = new Factory<string>(_ => null) { Failure = new InvalidOperationException("database down") };
@@ -197,7 +197,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
     public async Task EagerRefresh_RefreshesOnceBeforeStale()
     {
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10), EagerRefreshThreshold = 0.8 };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) }, EagerRefreshThreshold = 0.8 };
         await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("v1"), options);
         var refresh = new Factory<string>(run => $"v{run + 1}") { Gated = true };
 
@@ -236,7 +236,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
     public async Task FactorySoftTimeout_ReturnsStale_AndFinishesInBackground()
     {
         var key = CacheTestCluster.NewKey();
-        var options = new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) };
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) } };
         await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("old"), options);
         _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
         var slow = new Factory<string>(_ => "new") { Gated = true };

@@ -30,7 +30,7 @@ public sealed class MultiClientStampedeTests : IAsyncLifetime
 
         using var events = GrainEvents.Listen();
         var granted = events.WaitFor(CacheClusterEvents.LeaseGranted, key);
-        var callers = Enumerable.Range(0, 600).Select(i => clients[i % 3].Cache.GetOrSetAsync(key, Factory, new GetOrSetOptions { TimeToLive = TimeSpan.FromMinutes(1) })).ToArray();
+        var callers = Enumerable.Range(0, 600).Select(i => clients[i % 3].Cache.GetOrSetAsync(key, Factory, new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(1) } })).ToArray();
         await granted.WaitAsync(WaitLimit);
         gate.SetResult();
 

@@ -210,7 +210,7 @@ public sealed class NearCacheTests : IAsyncLifetime
     [Fact]
     public void ChangeReportedWhileAReadIsInFlight_KeepsTheAnswerOutOfTheNearCache()
     {
-        var near = new CacheCluster.Internal.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor: null);
+        var near = new CacheCluster.NearCache.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor: null);
         var fresh = new CacheReadResult { State = CacheEntryState.Fresh, Value = new CacheValue([1]), Version = 1, LastModified = _cluster.Clock.GetUtcNow() };
 
         var marker = near.BeginRead("k");
@@ -229,7 +229,7 @@ public sealed class NearCacheTests : IAsyncLifetime
     public void LostConnection_FlushesTheNearCache()
     {
         var monitor = new ClusterConnectionMonitor();
-        var near = new CacheCluster.Internal.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor);
+        var near = new CacheCluster.NearCache.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor);
         var fresh = new CacheReadResult { State = CacheEntryState.Fresh, Value = new CacheValue([1]), Version = 1, LastModified = _cluster.Clock.GetUtcNow() };
         near.Complete("k", near.BeginRead("k"), new CacheTrackedRead(fresh, Tracked: true));
         Assert.Equal(1, near.Count);

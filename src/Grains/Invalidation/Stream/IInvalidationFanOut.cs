@@ -7,29 +7,9 @@ internal interface IInvalidationFanOut
     Task<long> ApplyAsync(LoggedEvent logged);
 }
 
-/// <summary>The fan-out through the grains: entry grains for keys, tag grains for tags, every key index partition for patterns.</summary>
+/// <summary>The fan-out through the grains, removing as direct invalidations do (<see cref="InvalidationRemoval"/>).</summary>
 internal sealed class GrainInvalidationFanOut(IGrainFactory grains) : IInvalidationFanOut
 {
-    public async Task<long> ApplyAsync(LoggedEvent logged)
-    {
-        var work = new List<Task<long>>(logged.Keys.Count + logged.Tags.Count + logged.Patterns.Count);
-        foreach (var key in logged.Keys)
-        {
-            work.Add(RemoveKeyAsync(key));
-        }
-
-        foreach (var tag in logged.Tags)
-        {
-            work.Add(grains.GetGrain<ITagGrain>(tag).InvalidateAsync());
-        }
-
-        foreach (var pattern in logged.Patterns)
-        {
-            work.Add(grains.InvalidatePatternAsync(pattern, allowAll: false));
-        }
-
-        return (await Task.WhenAll(work)).Sum();
-    }
-
-    private async Task<long> RemoveKeyAsync(string key) => await grains.GetGrain<ICacheEntryGrain>(key).DeleteAsync() ? 1 : 0;
+    public Task<long> ApplyAsync(LoggedEvent logged) =>
+        InvalidationRemoval.RemoveAsync(grains, logged.Keys, logged.Tags, logged.Patterns, allowAll: false);
 }

@@ -1,6 +1,7 @@
 using CacheCluster.Diagnostics;
 using CacheCluster.Hosting;
 using CacheCluster.Invalidation.Rules;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -8,10 +9,18 @@ namespace CacheCluster.Invalidation.Stream;
 
 /// <summary>
 /// Checks events and routes each to the stream partition of its entity (the event's subject, else the rule's entity,
-/// else its first target). A stateless worker, so publishing costs no extra hop and scales with the silos.
+/// else its first target); checks, applies and announces direct invalidations. A stateless worker, so publishing costs
+/// no extra hop and scales with the silos; reentrant (it keeps no state), so a long pattern invalidation does not hold
+/// up events waiting for the same activation.
 /// </summary>
 [StatelessWorker]
-internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOptions<InvalidationOptions> options, CacheClusterMetrics metrics)
+[Reentrant]
+internal sealed partial class InvalidationPublisherGrain(
+    InvalidationRuleSet rules,
+    IOptions<InvalidationOptions> options,
+    IOptions<CacheClusterOptions> host,
+    CacheClusterMetrics metrics,
+    ILogger<InvalidationPublisherGrain> logger)
     : Grain, IInvalidationPublisherGrain
 {
     public Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent)
@@ -32,4 +41,29 @@ internal sealed class InvalidationPublisherGrain(InvalidationRuleSet rules, IOpt
 
         return GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(entity)).AppendAsync(domainEvent);
     }
+
+    public async Task<long> InvalidateAsync(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll)
+    {
+        InvalidationRemoval.Validate(keys, tags, patterns, allowAll, host.Value.MaxKeyBytes);
+        var removed = await InvalidationRemoval.RemoveAsync(GrainFactory, keys, tags, patterns, allowAll);
+
+        // Subscribers (near caches, the CDN purger) hear about it through the stream; the removal itself is done.
+        if (keys.Count + tags.Count + patterns.Count > 0)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns);
+            }
+            catch (Exception ex) when (ex is CacheClusterException || ClusterFailure.IsTransport(ex))
+            {
+                // Subscribers that miss it see a gap or a lost subscription and flush.
+                LogWarningAnnounceFailed(ex);
+            }
+        }
+
+        return removed;
+    }
+
+    [LoggerMessage(EventId = 1320, Level = LogLevel.Warning, Message = "A removal was done but could not be announced to invalidation subscribers")]
+    private partial void LogWarningAnnounceFailed(Exception exception);
 }

@@ -127,7 +127,7 @@ internal sealed partial class InvalidationStreamGrain
         }
     }
 
-    [LoggerMessage(4, LogLevel.Warning, "Invalidation subscriber {Subscriber} failed to take notice {Partition}:{Sequence} ({Failures} in a row)")]
+    [LoggerMessage(1304, LogLevel.Warning, "Invalidation subscriber {Subscriber} failed to take notice {Partition}:{Sequence} ({Failures} in a row)")]
     private partial void LogWarningSubscriberFailed(Exception exception, GrainId subscriber, int partition, long sequence, int failures);
 
     private sealed class Subscriber(IInvalidationObserver observer)

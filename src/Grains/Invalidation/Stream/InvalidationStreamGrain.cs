@@ -235,12 +235,12 @@ internal sealed partial class InvalidationStreamGrain(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Invalidation stream partition {Partition} resumes {Count} pending events from sequence {Sequence}")]
+    [LoggerMessage(1301, LogLevel.Information, "Invalidation stream partition {Partition} resumes {Count} pending events from sequence {Sequence}")]
     private partial void LogInformationResuming(int partition, int count, long sequence);
 
-    [LoggerMessage(2, LogLevel.Warning, "Invalidation stream partition {Partition} could not persist an event")]
+    [LoggerMessage(1302, LogLevel.Warning, "Invalidation stream partition {Partition} could not persist an event")]
     private partial void LogWarningAppendFailed(Exception exception, int partition);
 
-    [LoggerMessage(3, LogLevel.Warning, "Invalidation stream partition {Partition} failed to apply sequence {Sequence}; retrying in {Delay}")]
+    [LoggerMessage(1303, LogLevel.Warning, "Invalidation stream partition {Partition} failed to apply sequence {Sequence}; retrying in {Delay}")]
     private partial void LogWarningFanOutFailed(Exception exception, int partition, long sequence, TimeSpan delay);
 }

@@ -69,6 +69,6 @@ internal sealed partial class InvalidationStreamKeeper(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "Invalidation stream partition {Partition} could not be checked or woken")]
+    [LoggerMessage(1311, LogLevel.Debug, "Invalidation stream partition {Partition} could not be checked or woken")]
     private partial void LogDebugPingFailed(Exception exception, int partition);
 }

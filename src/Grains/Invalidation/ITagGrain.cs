@@ -1,10 +1,10 @@
-namespace CacheCluster;
+namespace CacheCluster.Invalidation;
 
 /// <summary>
 /// The entity grain of one tag (such as <c>user:42</c>): it knows which entries depend on it and invalidates exactly
 /// those.
 /// </summary>
-public interface ITagGrain : IGrainWithStringKey
+internal interface ITagGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Removes every live entry carrying the tag, voiding their leases, and clears the tag's registrations.

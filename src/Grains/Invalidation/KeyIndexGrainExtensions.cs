@@ -1,7 +1,7 @@
-namespace CacheCluster;
+namespace CacheCluster.Invalidation;
 
-/// <summary>Pattern invalidation across every key index partition, as the client, the HTTP API and the stream do it.</summary>
-public static class KeyIndexGrainExtensions
+/// <summary>Pattern invalidation across every key index partition.</summary>
+internal static class KeyIndexGrainExtensions
 {
     /// <summary>Asks all <see cref="IKeyIndexGrain.Partitions"/> partitions at once to remove their live keys matching <paramref name="pattern"/>.</summary>
     /// <param name="grains">The grain factory (a client or a silo).</param>

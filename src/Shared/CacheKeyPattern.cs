@@ -1,11 +1,19 @@
-namespace CacheCluster;
+// Shared source: compiled into CacheCluster.Grains (which validates and matches patterns for invalidation), the CLI
+// (which checks a glob before connecting) and
+// CacheCluster.Client (whose near cache drops the local entries an announced pattern covers). Each assembly gets its
+// own internal copy, in its own namespace, so a project that sees both (the tests) is not left with two equal names.
+#if CACHECLUSTER_CLIENT
+namespace CacheCluster.NearCache;
+#else
+namespace CacheCluster.Invalidation;
+#endif
 
 /// <summary>
 /// A glob over cache keys: <c>*</c> (any run), <c>?</c> (one character), <c>[abc]</c>, <c>[a-z]</c>, <c>[!abc]</c>
 /// or <c>[^abc]</c>, and <c>\</c> escaping the next character. Matching simulates all pattern positions at once, so
 /// it takes time proportional to key length × pattern length whatever the pattern: no backtracking blow-up.
 /// </summary>
-public sealed class CacheKeyPattern
+internal sealed class CacheKeyPattern
 {
     /// <summary>The longest pattern accepted.</summary>
     public const int MaxLength = 256;

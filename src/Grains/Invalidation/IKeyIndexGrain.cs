@@ -1,7 +1,7 @@
-namespace CacheCluster;
+namespace CacheCluster.Invalidation;
 
 /// <summary>One partition of the key index (grain key 0 to 15): invalidates the live keys matching a glob.</summary>
-public interface IKeyIndexGrain : IGrainWithIntegerKey
+internal interface IKeyIndexGrain : IGrainWithIntegerKey
 {
     /// <summary>The number of key index partitions.</summary>
     public const int Partitions = 16;

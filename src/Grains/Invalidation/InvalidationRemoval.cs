@@ -1,0 +1,70 @@
+namespace CacheCluster.Invalidation;
+
+/// <summary>
+/// Removing keys, the entries of tags and the keys matching patterns: entry grains for keys, tag grains for tags, every
+/// key index partition for patterns. Direct invalidations (<see cref="IInvalidationPublisherGrain.InvalidateAsync"/>)
+/// check the whole request first; the stream's fan-out removes an event's resolved targets through the same code.
+/// </summary>
+internal static class InvalidationRemoval
+{
+    /// <summary>The most keys, tags or patterns one direct invalidation may name, each.</summary>
+    public const int MaxItems = 1000;
+
+    /// <summary>Checks a direct invalidation as a whole, so that nothing is removed when any part of it is wrong.</summary>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid.</exception>
+    /// <exception cref="InvalidCacheOptionsException">A tag or pattern is invalid, or a pattern matches every key without <paramref name="allowAll"/>.</exception>
+    /// <exception cref="InvalidCacheRequestException">Too many keys, tags or patterns.</exception>
+    public static void Validate(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll, int maxKeyBytes)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(tags);
+        ArgumentNullException.ThrowIfNull(patterns);
+        if (keys.Count > MaxItems || tags.Count > MaxItems || patterns.Count > MaxItems)
+        {
+            throw new InvalidCacheRequestException($"One request names at most {MaxItems} keys, {MaxItems} tags and {MaxItems} patterns.");
+        }
+
+        foreach (var key in keys)
+        {
+            CacheKey.Validate(key, maxKeyBytes);
+        }
+
+        foreach (var tag in tags)
+        {
+            CacheKey.ValidateTag(tag);
+        }
+
+        foreach (var pattern in patterns)
+        {
+            if (CacheKeyPattern.Parse(pattern).MatchesEverything && !allowAll)
+            {
+                throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass allowAll: true to do that.");
+            }
+        }
+    }
+
+    /// <summary>Removes the targets, all at once; idempotent, so an interrupted removal can simply run again.</summary>
+    /// <returns>How many entries were removed in all.</returns>
+    public static async Task<long> RemoveAsync(IGrainFactory grains, IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll)
+    {
+        var work = new List<Task<long>>(keys.Count + tags.Count + patterns.Count);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            work.Add(RemoveKeyAsync(grains, key));
+        }
+
+        foreach (var tag in tags.Distinct(StringComparer.Ordinal))
+        {
+            work.Add(grains.GetGrain<ITagGrain>(tag).InvalidateAsync());
+        }
+
+        foreach (var pattern in patterns.Distinct(StringComparer.Ordinal))
+        {
+            work.Add(grains.InvalidatePatternAsync(pattern, allowAll));
+        }
+
+        return (await Task.WhenAll(work)).Sum();
+    }
+
+    private static async Task<long> RemoveKeyAsync(IGrainFactory grains, string key) => await grains.GetGrain<ICacheEntryGrain>(key).DeleteAsync() ? 1 : 0;
+}
