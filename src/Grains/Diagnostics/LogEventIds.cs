@@ -7,10 +7,11 @@ namespace CacheCluster.Diagnostics;
 /// </summary>
 /// <remarks>
 /// <para>CacheCluster.Grains: 1000 Entries (1001–1004 CacheEntryGrain, 1040 .Tracking), 1100 Expiry, 1200 Eviction,
-/// 1300 Invalidation (1301–1304 stream partition, 1311–1312 keeper, 1320 publisher), 1400 RateLimiting, 1500 Cdn
-/// (1501–1503 CdnPurgeSender, 1511–1513 CdnPurgerGrain, wherever the purger lives), 1600 Storage, 1700 Hosting.</para>
+/// 1300 Invalidation (1301–1304 stream partition, 1311 keeper, 1320 publisher), 1400 RateLimiting, 1600 Storage,
+/// 1700 Hosting.</para>
 /// <para>CacheCluster.Client: 1–9 invalidation subscription, 10–19 GetOrSet, 20–29 ClusterCache, 30–39 rate limiting.</para>
-/// <para>CacheCluster.Http: 1–9 Auth, 10–19 Problems; the CDN purger keeps its 1500 range if it moves there.</para>
+/// <para>CacheCluster.Http: 1–9 Auth, 10–19 Problems, 1500 Cdn (1501–1503 CdnPurgeSender, 1511–1513 CdnPurgerGrain,
+/// 1521 CdnPurgerKeeper).</para>
 /// </remarks>
 internal static class LogEventIds
 {
@@ -19,7 +20,6 @@ internal static class LogEventIds
     public const int Eviction = 1200;
     public const int Invalidation = 1300;
     public const int RateLimiting = 1400;
-    public const int Cdn = 1500;
     public const int Storage = 1600;
     public const int Hosting = 1700;
 }

@@ -62,6 +62,6 @@ internal sealed partial class CacheEntryGrain
         metrics.NearCacheNotices(trackers.Count);
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(40, Microsoft.Extensions.Logging.LogLevel.Debug, "A near-cache tracker of key {KeyHash} could not be told of a change")]
+    [Microsoft.Extensions.Logging.LoggerMessage(1040, Microsoft.Extensions.Logging.LogLevel.Debug, "A near-cache tracker of key {KeyHash} could not be told of a change")]
     private partial void LogDebugTrackerNotifyFailed(Exception exception, string keyHash);
 }

@@ -229,9 +229,9 @@ internal sealed partial class CacheEntryGrain
         };
     }
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Operation} on entry {KeyHash} was not acknowledged by the store.")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Operation} on entry {KeyHash} was not acknowledged by the store.")]
     private partial void LogWarningWriteFailed(Exception exception, string operation, string keyHash);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Operation} on entry {KeyHash} lost a version fence to another activation (attempt {Attempt}); reloading.")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "{Operation} on entry {KeyHash} lost a version fence to another activation (attempt {Attempt}); reloading.")]
     private partial void LogInformationFenceConflict(string operation, string keyHash, int attempt);
 }

@@ -167,6 +167,6 @@ internal sealed partial class CacheEntryGrain(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Loading entry {KeyHash} from the store failed.")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Loading entry {KeyHash} from the store failed.")]
     private partial void LogWarningLoadFailed(Exception exception, string keyHash);
 }

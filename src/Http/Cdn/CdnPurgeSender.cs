@@ -101,12 +101,12 @@ internal sealed partial class CdnPurgeSender(
         return wait > TimeSpan.Zero ? Task.Delay(wait, timeProvider, cancellationToken) : Task.CompletedTask;
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "CDN purge ({Provider}, {Kind}) attempt {Attempt} failed: {Failure}; retrying in {Delay}")]
+    [LoggerMessage(1501, LogLevel.Warning, "CDN purge ({Provider}, {Kind}) attempt {Attempt} failed: {Failure}; retrying in {Delay}")]
     private partial void LogWarningPurgeRetry(string provider, string kind, int attempt, string failure, TimeSpan delay);
 
-    [LoggerMessage(2, LogLevel.Error, "CDN purge ({Provider}, {Kind}, {Count} items) FAILED after {Attempts} attempts: {Failure}; the CDN may still serve invalidated content")]
+    [LoggerMessage(1502, LogLevel.Error, "CDN purge ({Provider}, {Kind}, {Count} items) FAILED after {Attempts} attempts: {Failure}; the CDN may still serve invalidated content")]
     private partial void LogErrorPurgeFailed(string provider, string kind, int count, int attempts, string failure);
 
-    [LoggerMessage(3, LogLevel.Warning, "CDN purge ({Provider}, {Kind}, {Count} items) is not supported by the provider and was not done")]
+    [LoggerMessage(1503, LogLevel.Warning, "CDN purge ({Provider}, {Kind}, {Count} items) is not supported by the provider and was not done")]
     private partial void LogWarningUnsupported(string provider, string kind, int count);
 }

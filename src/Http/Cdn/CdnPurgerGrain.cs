@@ -127,13 +127,13 @@ internal sealed partial class CdnPurgerGrain(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "The CDN purger could not renew its subscription to stream partition {Partition}")]
+    [LoggerMessage(1511, LogLevel.Warning, "The CDN purger could not renew its subscription to stream partition {Partition}")]
     private partial void LogWarningRenewalFailed(Exception exception, int partition);
 
-    [LoggerMessage(2, LogLevel.Warning, "The CDN purger purges everything after {Reason}")]
+    [LoggerMessage(1512, LogLevel.Warning, "The CDN purger purges everything after {Reason}")]
     private partial void LogWarningPurgingAll(string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "The CDN purger may have missed notices ({Reason}) and PurgeAllOnGap is off: the CDN may serve invalidated content until it expires")]
+    [LoggerMessage(1513, LogLevel.Warning, "The CDN purger may have missed notices ({Reason}) and PurgeAllOnGap is off: the CDN may serve invalidated content until it expires")]
     private partial void LogWarningMissedNotices(string reason);
 
     private sealed class Lane(ICdnPurgeTarget target)

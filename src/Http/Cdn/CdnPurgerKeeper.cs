@@ -70,6 +70,6 @@ internal sealed partial class CdnPurgerKeeper(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "The CDN purger could not be woken")]
+    [LoggerMessage(1521, LogLevel.Debug, "The CDN purger could not be woken")]
     private partial void LogDebugPurgerWakeFailed(Exception exception);
 }
