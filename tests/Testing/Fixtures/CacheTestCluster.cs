@@ -116,12 +116,6 @@ public sealed class MemoryClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
 
-[CollectionDefinition(Name)]
-public sealed class MemoryClusterCollection : ICollectionFixture<MemoryClusterFixture>
-{
-    public const string Name = "memory cluster";
-}
-
 /// <summary>A real redis-server shared by the Redis-backed tests; each test uses its own service id.</summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
@@ -130,10 +124,4 @@ public sealed class RedisFixture : IAsyncLifetime
     public async Task InitializeAsync() => Redis = await RedisServer.StartAsync();
 
     public async Task DisposeAsync() => await Redis.DisposeAsync();
-}
-
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisFixture>
-{
-    public const string Name = "redis";
 }

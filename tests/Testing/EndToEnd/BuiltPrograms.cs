@@ -33,7 +33,7 @@ public static class BuiltPrograms
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException(
-                $"{assembly} was not found at {path}. Build the tests first (dotnet build tests/Grains.Tests -c {Configuration}): " +
+                $"{assembly} was not found at {path}. Build the tests first (dotnet build tests/EndToEnd.Tests -c {Configuration}): " +
                 $"they reference {project} with ReferenceOutputAssembly=false so that it is built alongside them.",
                 path);
     }
