@@ -31,7 +31,7 @@ internal static class FaultFigures
                 File.WriteAllText(
                     FilePath,
                     "# Fault tests: the latest run\n\n" +
-                    "Written by `tests/Grains.Tests/Faults` on every run (`./test.sh`): Redis with AOF, 3 silo processes and 2 load-client " +
+                    "Written by `tests/EndToEnd.Tests/Faults` on every run (`./test.sh`): Redis with AOF, 3 silo processes and 2 load-client " +
                     "processes on one machine " +
                     string.Create(CultureInfo.InvariantCulture, $"({Environment.ProcessorCount} cores), {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC.\n\n"));
                 _started = true;
