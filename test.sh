@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of CacheCluster.
 #
-# Installs what the tests need when it is missing (redis-server and varnish, through apt-get), builds the solution and
-# runs `dotnet test CacheCluster.sln`. The Redis- and Varnish-backed tests start their own redis-server and varnishd on
-# free loopback ports and stop them themselves; they are never skipped. A Redis or Varnish that cannot be installed or
-# started fails the run.
+# Installs what the tests need when it is missing (redis-server and varnish, through apt-get), builds the solution once
+# and runs the test projects one after the other, never two at once (they share the machine's cores and some tests are
+# timing-sensitive), the end-to-end and fault tests last. Arguments go to each `dotnet test` (a --filter, say). The
+# Redis- and Varnish-backed tests start their own redis-server and varnishd on free loopback ports and stop them
+# themselves; they are never skipped. A Redis or Varnish that cannot be installed or started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -51,19 +52,44 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Each project mirrors a part of src; EndToEnd.Tests runs the built programs as processes and ends with the fault tests.
+projects=(Grains.Tests Client.Tests Http.Tests EndToEnd.Tests)
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test CacheCluster.sln "$@" 2>&1 | tee "$log" || status=$?
+started=$SECONDS
+
+echo "test.sh: building CacheCluster.sln"
+if ! dotnet build CacheCluster.sln 2>&1 | tee -a "$log"; then
+  echo "test.sh: the build failed." >&2
+  exit 1
+fi
+
+# Sums the "Passed!/Failed!" lines of every test assembly run so far: passed failed skipped assemblies.
+totals() {
+  grep -E '^ *(Passed|Failed)! ' "$log" \
+    | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
+    | awk '{ f += $1; p += $2; s += $3; n++ } END { printf "%d %d %d %d", p, f, s, n }'
+}
+
+for i in "${!projects[@]}"; do
+  project=${projects[$i]}
+  echo "test.sh: [$((i + 1))/${#projects[@]}] $project ..."
+  project_started=$SECONDS
+  dotnet test "tests/$project" --no-build "$@" 2>&1 | tee -a "$log" || status=$?
+  read -r passed failed skipped _ <<<"$(totals)"
+  echo "test.sh: [$((i + 1))/${#projects[@]}] $project done in $((SECONDS - project_started)) s; so far $passed passed, $failed failed, $skipped skipped, $((SECONDS - started)) s in all"
+done
 
 # One plain closing line, summed over every test assembly. A skipped test fails the run: none may be skipped.
-summary=$(grep -E '^ *(Passed|Failed)! ' "$log" \
-  | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
-  | awk '{ f += $1; p += $2; s += $3; n++ } END { printf "%d %d %d %d", p, f, s, n }')
-read -r passed failed skipped assemblies <<<"$summary"
+read -r passed failed skipped assemblies <<<"$(totals)"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$assemblies" = 0 ] || [ "$passed" = 0 ]; then
   echo "test.sh: no test ran." >&2
+  status=1
+elif [ "$assemblies" != "${#projects[@]}" ]; then
+  echo "test.sh: only $assemblies of ${#projects[@]} test projects reported results." >&2
   status=1
 fi
 if [ "$skipped" != 0 ]; then

@@ -87,7 +87,7 @@ for dll in "$silo_dll" "$cli_dll" "$bench_dll"; do
     [[ -f $dll ]] || { echo "bench.sh: $dll is missing; run without --no-build" >&2; exit 1; }
 done
 
-# S5's policies come from the benchmark itself; S6's rule is the one `invalidation` expects.
+# S5's policies come from the benchmark itself; S6's rule (bench.tagged) is the one its domain events use.
 mapfile -t silo_args < <(dotnet "$bench_dll" ratelimit-silo-args)
 ((${#silo_args[@]} > 0)) || { echo "bench.sh: the benchmark printed no policy arguments" >&2; exit 1; }
 silo_args+=("--CacheCluster:Invalidation:Rules:bench.tagged:Tags:0=entity:{id}")
