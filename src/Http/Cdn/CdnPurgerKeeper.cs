@@ -15,49 +15,13 @@ internal sealed partial class CdnPurgerKeeper(
     TimeProvider timeProvider,
     IOptions<CdnOptions> cdn,
     IOptions<InvalidationOptions> invalidation,
-    ILogger<CdnPurgerKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<CdnPurgerKeeper> logger) : PeriodicSiloWork(timeProvider)
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
+    protected override TimeSpan Interval => invalidation.Value.ResumeInterval;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(CdnPurgerKeeper), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
+    protected override bool Enabled => cdn.Value.Enabled;
 
-    public void Dispose() => _stopping.Dispose();
-
-    private Task OnStartAsync(CancellationToken cancellationToken)
-    {
-        if (cdn.Value.Enabled)
-        {
-            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task OnStopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(invalidation.Value.ResumeInterval, timeProvider);
-        try
-        {
-            do
-            {
-                await WakePurgerAsync().ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task WakePurgerAsync()
+    protected override async Task RunOnceAsync()
     {
         try
         {

@@ -15,43 +15,12 @@ internal sealed partial class InvalidationStreamKeeper(
     IInvalidationLog log,
     TimeProvider timeProvider,
     IOptions<InvalidationOptions> options,
-    ILogger<InvalidationStreamKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<InvalidationStreamKeeper> logger) : PeriodicSiloWork(timeProvider)
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
+    protected override TimeSpan Interval => options.Value.ResumeInterval;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(InvalidationStreamKeeper), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
-
-    public void Dispose() => _stopping.Dispose();
-
-    private Task OnStartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task OnStopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ResumeInterval, timeProvider);
-        try
-        {
-            do
-            {
-                await Task.WhenAll(Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(PingAsync)).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task RunOnceAsync() =>
+        Task.WhenAll(Enumerable.Range(0, IInvalidationStreamGrain.Partitions).Select(PingAsync));
 
     private async Task PingAsync(int partition)
     {

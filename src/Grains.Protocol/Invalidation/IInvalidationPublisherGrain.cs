@@ -5,6 +5,8 @@ namespace CacheCluster;
 /// of their entity, so that events about one entity keep their order while different entities proceed in parallel.
 /// Direct invalidations (keys, tags, patterns) are checked, applied and then announced to subscribers.
 /// </summary>
+/// <remarks>Wire protocol between CacheCluster's client and silos; not for application code.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public interface IInvalidationPublisherGrain : IGrainWithIntegerKey
 {
     /// <summary>Publishes an event.</summary>
