@@ -43,7 +43,7 @@ public sealed class InvalidationSubscriberTests : IAsyncLifetime
         Assert.Equal(events.Select(e => e.Id), notices.Select(n => n.EventId));
         Assert.Single(notices.Select(n => n.Partition).Distinct());
         Assert.Equal(Enumerable.Range((int)notices[0].Sequence, notices.Length).Select(i => (long)i), notices.Select(n => n.Sequence));
-        Assert.All(notices, n => Assert.Equal([$"user:{user}*", "users:list*"], n.Patterns));
+        Assert.All(notices, n => Assert.Equal([$"user:{user}:*", "users:list:*"], n.Patterns));
         Assert.Empty(listener.Flushes);
     }
 

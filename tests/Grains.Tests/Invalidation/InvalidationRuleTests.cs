@@ -31,12 +31,12 @@ public sealed class InvalidationRuleTests
         var order = rules.Resolve("order.completed", Data("""{"order_id": 9, "user_id": "42"}"""), out _);
 
         Assert.True(userMatched);
-        Assert.Equal(new[] { "user:42*", "users:list*" }, user.Patterns);
-        Assert.Empty(user.Keys);
-        Assert.Equal(new[] { "product:p-7" }, product.Keys);
-        Assert.Equal(new[] { "products:list*" }, product.Patterns);
-        Assert.Equal(new[] { "order:9" }, order.Keys);
-        Assert.Equal(new[] { "user:42:orders*" }, order.Patterns);
+        Assert.Equal(new[] { "user:42", "users:list" }, user.Keys);
+        Assert.Equal(new[] { "user:42:*", "users:list:*" }, user.Patterns);
+        Assert.Equal(new[] { "product:p-7", "products:list" }, product.Keys);
+        Assert.Equal(new[] { "products:list:*" }, product.Patterns);
+        Assert.Equal(new[] { "order:9", "user:42:orders" }, order.Keys);
+        Assert.Equal(new[] { "user:42:orders:*" }, order.Patterns);
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class InvalidationRuleTests
         var rules = SeedRules();
 
         var escaped = rules.Resolve("user.updated", Data("""{"user_id": "*"}"""), out _);
-        Assert.Equal(@"user:\**", escaped.Patterns[0]);
-        Assert.False(CacheKeyPattern.Parse(escaped.Patterns[0]).IsMatch("user:1"));
+        Assert.Equal(@"user:\*:*", escaped.Patterns[0]);
+        Assert.False(CacheKeyPattern.Parse(escaped.Patterns[0]).IsMatch("user:1:profile"));
         Assert.True(CacheKeyPattern.Parse(escaped.Patterns[0]).IsMatch("user:*:profile"));
 
         Assert.Throws<InvalidDomainEventException>(() => rules.Resolve("product.updated", Data("""{"product_id": "bad\nid"}"""), out _));

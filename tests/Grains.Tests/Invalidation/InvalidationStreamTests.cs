@@ -41,8 +41,10 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
     {
         var user = NewId();
         var other = NewId();
-        string[] targets = [$"user:{user}", $"user:{user}:profile", $"user:{user}:orders:1", $"users:list:{user}"];
-        string[] bystanders = [$"user:{other}", $"user:{other}:profile", $"product:{user}", $"userx:{user}", $"users:{user}"];
+        string[] targets = [$"user:{user}", $"user:{user}:profile", $"user:{user}:orders:1", "users:list", $"users:list:{user}"];
+
+        // The neighbours whose ids start with this user's id (user 42 and user 420) must survive.
+        string[] bystanders = [$"user:{other}", $"user:{other}:profile", $"user:{user}0", $"user:{user}0:profile", $"product:{user}", $"userx:{user}", $"users:{user}", $"users:listing:{user}"];
         await SetAllAsync([.. targets, .. bystanders]);
 
         var receipt = await PublishAndWaitAsync(DomainEvent.Create("user.updated", new { user_id = user }));
@@ -57,8 +59,8 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
     public async Task ProductUpdated_InvalidatesTheProductKeyAndProductLists_AndNothingElse()
     {
         var product = NewId();
-        string[] targets = [$"product:{product}", $"products:list:{product}", $"products:list:{product}:page:2"];
-        string[] bystanders = [$"product:{product}:reviews", $"product:{NewId()}", $"user:{product}", $"products:{product}"];
+        string[] targets = [$"product:{product}", "products:list", $"products:list:{product}", $"products:list:{product}:page:2"];
+        string[] bystanders = [$"product:{product}:reviews", $"product:{product}0", $"product:{NewId()}", $"user:{product}", $"products:{product}", $"products:listing:{product}"];
         await SetAllAsync([.. targets, .. bystanders]);
 
         await PublishAndWaitAsync(DomainEvent.Create("product.updated", new { product_id = product }));
@@ -73,7 +75,7 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
         var order = NewId();
         var user = NewId();
         string[] targets = [$"order:{order}", $"user:{user}:orders", $"user:{user}:orders:page:1"];
-        string[] bystanders = [$"order:{order}:items", $"order:{NewId()}", $"user:{user}", $"user:{user}:profile", $"user:{NewId()}:orders"];
+        string[] bystanders = [$"order:{order}:items", $"order:{order}0", $"order:{NewId()}", $"user:{user}", $"user:{user}:profile", $"user:{user}:ordersx", $"user:{user}0:orders", $"user:{NewId()}:orders"];
         await SetAllAsync([.. targets, .. bystanders]);
 
         await PublishAndWaitAsync(DomainEvent.Create("order.completed", new { order_id = order, user_id = user }));

@@ -2,7 +2,7 @@ namespace CacheCluster.Hosting;
 
 /// <summary>
 /// What one event type invalidates, bound from <c>CacheCluster:Invalidation:Rules:{eventType}</c>. Each entry may hold
-/// placeholders filled from the event's data, such as <c>user:{user_id}*</c>.
+/// placeholders filled from the event's data, such as <c>user:{user_id}:*</c>.
 /// </summary>
 public sealed class InvalidationRuleOptions
 {
