@@ -30,7 +30,10 @@ internal static class HttpProblems
         CacheStorageException => ProblemKind.StorageUnavailable,
         CacheClusterUnavailableException => ProblemKind.ClusterUnavailable,
         CacheClusterException => ProblemKind.Internal,
-        HttpRequestHeaderException or System.Text.Json.JsonException => ProblemKind.InvalidHeader,
+        HttpRequestHeaderException => ProblemKind.InvalidHeader,
+
+        // A body that is not JSON of the expected shape: README's "bad JSON", not a header.
+        System.Text.Json.JsonException => ProblemKind.InvalidRequest,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ProblemKind.ValueTooLarge,
         BadHttpRequestException => ProblemKind.InvalidRequest,
         _ when ClusterFailure.IsTransport(exception) => ProblemKind.ClusterUnavailable,

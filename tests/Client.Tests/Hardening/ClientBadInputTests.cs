@@ -12,20 +12,46 @@ public sealed class ClientBadInputTests(MemoryClusterFixture fixture)
 {
     private static readonly DateTimeOffset Then = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static TheoryData<string> Cases => new()
+    /// <summary>Each case and the exact error it gets; <see langword="null"/>: refused by an answer rather than an exception.</summary>
+    public static TheoryData<string, Type?> Cases => new()
     {
-        "ttl negative", "ttl overflowing", "fresh over ttl", "fresh negative", "value over the limit", "tag with a comma",
-        "tag too long", "too many tags", "increment of a non-integer", "list push onto a value", "compare-and-set on a stale version",
-        "only-if-absent on an existing key", "fill with a made-up lease", "fill with a replayed lease", "malformed glob",
-        "lone star glob", "glob too long", "pathological glob", "tag with a control character", "event with broken JSON",
-        "event nested 100 deep", "event missing its rule field", "event over the size limit", "event with an empty id",
-        "unknown rate-limit policy", "permits overflowing", "permits negative", "empty key", "key with a control character",
-        "key over 1024 bytes", "key with an unpaired surrogate", "content type with a newline",
+        { "ttl negative", typeof(InvalidCacheOptionsException) },
+        { "ttl overflowing", typeof(InvalidCacheOptionsException) },
+        { "fresh over ttl", typeof(InvalidCacheOptionsException) },
+        { "fresh negative", typeof(InvalidCacheOptionsException) },
+        { "value over the limit", typeof(CacheValueTooLargeException) },
+        { "tag with a comma", typeof(InvalidCacheOptionsException) },
+        { "tag too long", typeof(InvalidCacheOptionsException) },
+        { "too many tags", typeof(InvalidCacheOptionsException) },
+        { "increment of a non-integer", typeof(CacheValueNotIntegerException) },
+        { "list push onto a value", typeof(CacheWrongTypeException) },
+        { "compare-and-set on a stale version", typeof(CacheVersionConflictException) },
+        { "only-if-absent on an existing key", null },
+        { "fill with a made-up lease", null },
+        { "fill with a replayed lease", null },
+        { "malformed glob", typeof(InvalidCacheOptionsException) },
+        { "lone star glob", typeof(InvalidCacheOptionsException) },
+        { "glob too long", typeof(InvalidCacheOptionsException) },
+        { "pathological glob", null },
+        { "tag with a control character", typeof(InvalidCacheOptionsException) },
+        { "event with broken JSON", typeof(InvalidDomainEventException) },
+        { "event nested 100 deep", typeof(InvalidDomainEventException) },
+        { "event missing its rule field", typeof(InvalidDomainEventException) },
+        { "event over the size limit", typeof(InvalidDomainEventException) },
+        { "event with an empty id", typeof(InvalidDomainEventException) },
+        { "unknown rate-limit policy", typeof(UnknownRateLimitPolicyException) },
+        { "permits overflowing", typeof(InvalidRateLimitRequestException) },
+        { "permits negative", typeof(InvalidRateLimitRequestException) },
+        { "empty key", typeof(InvalidCacheKeyException) },
+        { "key with a control character", typeof(InvalidCacheKeyException) },
+        { "key over 1024 bytes", typeof(InvalidCacheKeyException) },
+        { "key with an unpaired surrogate", typeof(InvalidCacheKeyException) },
+        { "content type with a newline", typeof(InvalidCacheRequestException) },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task HostileInput_GetsATypedError_AndChangesNothing(string name)
+    public async Task HostileInput_GetsATypedError_AndChangesNothing(string name, Type? error)
     {
         var cache = fixture.Cluster.Cache;
         var key = CacheTestCluster.NewKey("matrix");
@@ -33,23 +59,21 @@ public sealed class ClientBadInputTests(MemoryClusterFixture fixture)
 
         var outcome = await Record.ExceptionAsync(() => Attack(name, cache, key, written.Version));
 
-        if (outcome is not null)
+        if (error is null)
         {
-            Assert.IsAssignableFrom<CacheClusterException>(outcome);
-            Assert.False(string.IsNullOrWhiteSpace(outcome.Message));
-            Assert.DoesNotContain("   at ", outcome.Message, StringComparison.Ordinal);
+            Assert.Null(outcome);
         }
         else
         {
-            Assert.Contains(name, RefusedByResult);
+            Assert.NotNull(outcome);
+            Assert.True(outcome.GetType() == error, $"Expected {error.Name}, got {outcome.GetType().Name}: {outcome.Message}");
+            Assert.False(string.IsNullOrWhiteSpace(outcome.Message));
+            Assert.DoesNotContain("   at ", outcome.Message, StringComparison.Ordinal);
         }
 
         var read = await cache.TryGetAsync<string>(key);
         Assert.Equal(("sentinel", written.Version), (read.Value, read.Version));
     }
-
-    /// <summary>Cases refused by an answer rather than an exception.</summary>
-    private static readonly string[] RefusedByResult = ["only-if-absent on an existing key", "fill with a made-up lease", "fill with a replayed lease", "pathological glob"];
 
     private async Task Attack(string name, IClusterCache cache, string key, long version)
     {

@@ -140,6 +140,7 @@ public sealed class InvalidationSubscriberTests : IAsyncLifetime
         await partition.UnsubscribeAsync(ObserverOf(subscription));
         var missed = UserUpdated(user);
         var receipt = await cache.PublishAsync(missed);
+        Assert.Equal((InvalidationPartitions.Of($"user:{user}"), true), (receipt.Partition, receipt.Matched));
         await partition.WaitForAppliedAsync(receipt.Sequence);
 
         await subscription.RenewAsync();

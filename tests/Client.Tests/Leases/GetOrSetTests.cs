@@ -34,9 +34,17 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
         var factory = new Factory<string>(run => $"v{run}") { Gated = true };
         var caches = new[] { Cache, CacheTestCluster.NewCache(_cluster.Client) };
 
+        using var events = GrainEvents.Listen();
+        var parked = events.WaitFor(CacheClusterEvents.LeaseWaiting, key, count: 200);
+
         var holder = Cache.GetOrSetAsync(key, factory.RunAsync);
         await factory.Started.WaitAsync(WaitLimit);
         var waiters = Enumerable.Range(0, 200).Select(i => caches[i % 2].GetOrSetAsync(key, factory.RunAsync)).ToArray();
+
+        // Every one of the 200 is parked in the grain (the event is written in the turn that parks it) before the
+        // value lands: single flight is shown under contention, not after the fact.
+        await parked.WaitAsync(WaitLimit);
+        Assert.All(waiters, w => Assert.False(w.IsCompleted));
         factory.Open();
 
         var results = await Task.WhenAll(waiters.Append(holder)).WaitAsync(WaitLimit);

@@ -30,8 +30,12 @@ public sealed class MultiClientStampedeTests : IAsyncLifetime
 
         using var events = GrainEvents.Listen();
         var granted = events.WaitFor(CacheClusterEvents.LeaseGranted, key);
+        var parked = events.WaitFor(CacheClusterEvents.LeaseWaiting, key, count: 599);
         var callers = Enumerable.Range(0, 600).Select(i => clients[i % 3].Cache.GetOrSetAsync(key, Factory, new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(1) } })).ToArray();
         await granted.WaitAsync(WaitLimit);
+
+        // All but the lease holder are parked in the grain before the value lands.
+        await parked.WaitAsync(WaitLimit);
         gate.SetResult();
 
         var results = await Task.WhenAll(callers).WaitAsync(WaitLimit);

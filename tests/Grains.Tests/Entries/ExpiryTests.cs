@@ -47,35 +47,9 @@ public sealed class ExpiryTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task NoExpiry_LivesUntilRemoved()
-    {
-        var key = CacheTestCluster.NewKey();
-        await Cache.SetAsync(key, "v");
-
-        // The fake clock fires the 1 s sweep timer once per second it advances: keep spans modest.
-        _cluster.Clock.Advance(TimeSpan.FromHours(6));
-
-        Assert.Equal(new CacheTimeToLive { Exists = true }, await Cache.GetTimeToLiveAsync(key));
-        Assert.Equal(CacheEntryState.Fresh, (await Cache.TryGetAsync<string>(key)).State);
-    }
-
-    [Fact]
     public async Task TimeToLive_MissingKey_DoesNotExist()
     {
         Assert.Equal(default, await Cache.GetTimeToLiveAsync(CacheTestCluster.NewKey()));
-    }
-
-    [Fact]
-    public async Task FreshForOnly_GoesStaleButNeverExpires()
-    {
-        var key = CacheTestCluster.NewKey();
-        await Cache.SetAsync(key, "v", new CacheEntryOptions { FreshFor = TimeSpan.FromSeconds(5) });
-
-        _cluster.Clock.Advance(TimeSpan.FromHours(6));
-
-        var read = await Cache.TryGetAsync<string>(key);
-        Assert.Equal(CacheEntryState.Stale, read.State);
-        Assert.Null(read.ExpiresAt);
     }
 
     [Fact]
@@ -101,24 +75,6 @@ public sealed class ExpiryTests(MemoryClusterFixture fixture)
         Assert.Equal(TimeSpan.FromSeconds(40), (await Cache.GetTimeToLiveAsync(key)).TimeToLive);
         Assert.Equal(["t1"], (await Cache.GetInfoAsync(key))!.Tags);
         Assert.Equal("b", (await Cache.TryGetAsync<string>(key)).Value);
-    }
-
-    [Fact]
-    public async Task ExpiredEntry_DeactivatesItsGrainAndLeavesTheStore()
-    {
-        var key = CacheTestCluster.NewKey();
-        var grain = _cluster.Grain(key);
-        await Cache.SetAsync(key, "v", new CacheEntryOptions { TimeToLive = TimeSpan.FromSeconds(10) });
-        Assert.True(_cluster.Cluster.TryGetGrainContext(grain.GetGrainId(), out var context));
-        Assert.NotNull(await _cluster.MemoryStore!.ReadAsync(key));
-
-        // Nobody reads the key: the silo's expiry sweep alone must release it.
-        _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
-        await context!.Deactivated.WaitAsync(TimeSpan.FromSeconds(30));
-
-        _cluster.MemoryStore.Sweep(_cluster.Clock.GetUtcNow());
-        Assert.Null(await _cluster.MemoryStore.ReadAsync(key));
-        Assert.False(await Cache.ExistsAsync(key));
     }
 
     [Fact]

@@ -101,17 +101,25 @@ public sealed class ListTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task EveryListWrite_IncrementsVersion()
+    public async Task EveryListChange_IncrementsVersion_ANoOpRemoveOrTrimKeepsIt()
     {
         var key = CacheTestCluster.NewKey("list");
         var grain = _cluster.Grain(key);
+        static CacheValue Item(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
 
-        var push = await grain.ListPushAsync(ListEnd.Tail, [new CacheValue("a"u8.ToArray()), new CacheValue("b"u8.ToArray())], null);
-        var remove = await grain.ListRemoveAsync(new CacheValue("a"u8.ToArray()), 0);
-        var trim = await grain.ListTrimAsync(0, 0);
+        var created = await grain.ListPushAsync(ListEnd.Tail, [Item("a"), Item("b"), Item("c")], null);
+        var push = await grain.ListPushAsync(ListEnd.Tail, [Item("d")], null);
+        var remove = await grain.ListRemoveAsync(Item("a"), 0);
+        var trim = await grain.ListTrimAsync(0, 1);
+        var wholeTrim = await grain.ListTrimAsync(0, -1);
+        var removeNothing = await grain.ListRemoveAsync(Item("zz"), 0);
 
+        Assert.Equal(created.Version + 1, push.Version);
         Assert.Equal(push.Version + 1, remove.Version);
-        Assert.Equal(remove.Version, trim.Version);
+        Assert.Equal(remove.Version + 1, trim.Version);
+        Assert.Equal((2L, trim.Version), (wholeTrim.Value, wholeTrim.Version));
+        Assert.Equal((0L, trim.Version), (removeNothing.Value, removeNothing.Version));
+        Assert.Equal(["b", "c"], await Cache.ListRangeAsync<string>(key));
     }
 
     [Fact]

@@ -63,8 +63,9 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
         string[] bystanders = [$"product:{product}:reviews", $"product:{product}0", $"product:{NewId()}", $"user:{product}", $"products:{product}", $"products:listing:{product}"];
         await SetAllAsync([.. targets, .. bystanders]);
 
-        await PublishAndWaitAsync(DomainEvent.Create("product.updated", new { product_id = product }));
+        var receipt = await PublishAndWaitAsync(DomainEvent.Create("product.updated", new { product_id = product }));
 
+        Assert.True(receipt.Matched);
         await AssertExistAsync(false, targets);
         await AssertExistAsync(true, bystanders);
     }
@@ -78,8 +79,9 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
         string[] bystanders = [$"order:{order}:items", $"order:{order}0", $"order:{NewId()}", $"user:{user}", $"user:{user}:profile", $"user:{user}:ordersx", $"user:{user}0:orders", $"user:{NewId()}:orders"];
         await SetAllAsync([.. targets, .. bystanders]);
 
-        await PublishAndWaitAsync(DomainEvent.Create("order.completed", new { order_id = order, user_id = user }));
+        var receipt = await PublishAndWaitAsync(DomainEvent.Create("order.completed", new { order_id = order, user_id = user }));
 
+        Assert.True(receipt.Matched);
         await AssertExistAsync(false, targets);
         await AssertExistAsync(true, bystanders);
     }
@@ -88,11 +90,13 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
     public async Task Placeholders_AreGlobEscaped_SoDataCannotWidenAPattern()
     {
         var user = NewId();
-        await SetAllAsync($"user:{user}", $"user:{user}x");
+        await SetAllAsync($"user:{user}", $"user:{user}x", $"user:{user}?");
 
         // user_id "<id>?" would match user:<id>x as a glob; escaped, it matches only the literal '?'.
-        await PublishAndWaitAsync(DomainEvent.Create("user.updated", new { user_id = user + "?" }));
+        var receipt = await PublishAndWaitAsync(DomainEvent.Create("user.updated", new { user_id = user + "?" }));
 
+        Assert.True(receipt.Matched);
+        await AssertExistAsync(false, $"user:{user}?");
         await AssertExistAsync(true, $"user:{user}", $"user:{user}x");
     }
 
@@ -149,16 +153,18 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
     public async Task EventLackingARuleField_IsRejected_BeforeAnythingIsApplied()
     {
         var list = $"users:list:{NewId()}";
+        var subject = NewId();
         await SetAllAsync(list);
 
         // user.updated needs user_id; users:list* alone would have been applied had the check come late.
-        var ex = await Assert.ThrowsAsync<InvalidDomainEventException>(() => Cache.PublishAsync(DomainEvent.Create("user.updated", new { id = 42 })));
+        var ex = await Assert.ThrowsAsync<InvalidDomainEventException>(() => Cache.PublishAsync(DomainEvent.Create("user.updated", new { id = 42 }) with { Subject = subject }));
         Assert.Contains("user_id", ex.Message, StringComparison.Ordinal);
 
-        var nested = await Assert.ThrowsAsync<InvalidDomainEventException>(() => Cache.PublishAsync(DomainEvent.Create("user.updated", new { user_id = new { id = 1 } })));
+        var nested = await Assert.ThrowsAsync<InvalidDomainEventException>(() => Cache.PublishAsync(DomainEvent.Create("user.updated", new { user_id = new { id = 1 } }) with { Subject = subject }));
         Assert.Contains("user_id", nested.Message, StringComparison.Ordinal);
 
-        await PublishAndWaitAsync(DomainEvent.Create("inventory.counted", new { }) with { Subject = "flush-check" });
+        // Barrier on the rejected events' own partition: had either been appended, it is applied before this one.
+        await PublishAndWaitAsync(DomainEvent.Create("inventory.counted", new { }) with { Subject = subject });
         await AssertExistAsync(true, list);
     }
 
@@ -167,11 +173,13 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
     {
         var list = $"users:list:{NewId()}";
         await SetAllAsync(list);
-        var big = DomainEvent.Create("user.updated", new { user_id = NewId(), blob = new string('x', DomainEvent.DefaultMaxDataBytes) });
+        var subject = NewId();
+        var big = DomainEvent.Create("user.updated", new { user_id = NewId(), blob = new string('x', DomainEvent.DefaultMaxDataBytes) }) with { Subject = subject };
 
         var ex = await Assert.ThrowsAsync<InvalidDomainEventException>(() => Cache.PublishAsync(big));
 
         Assert.Contains("limit is 65536", ex.Message, StringComparison.Ordinal);
+        await PublishAndWaitAsync(DomainEvent.Create("inventory.counted", new { }) with { Subject = subject });
         await AssertExistAsync(true, list);
     }
 
@@ -215,6 +223,8 @@ public sealed class InvalidationStreamTests(MemoryClusterFixture fixture)
 
         var receipt = await Cache.PublishAsync(new DomainEvent(NewId(), TestRules.Tagged, DateTimeOffset.UnixEpoch.AddYears(56), JsonSerializer.Serialize(new { id })));
         await _cluster.Client.GetGrain<IInvalidationStreamGrain>(receipt.Partition).WaitForAppliedAsync(receipt.Sequence);
+
+        Assert.True(receipt.Matched);
 
         await AssertExistAsync(false, keys);
         await AssertExistAsync(true, $"tagged:{id}:untagged");

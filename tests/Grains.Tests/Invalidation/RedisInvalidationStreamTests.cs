@@ -57,6 +57,7 @@ public sealed class RedisInvalidationStreamTests(RedisFixture fixture)
         gate.EventId = domainEvent.Id;
 
         var receipt = await cluster.Cache.PublishAsync(domainEvent);
+        Assert.True(receipt.Matched);
         var stalledOn = await gate.HalfDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotEqual(primary, stalledOn);
         var remaining = 0;
@@ -108,6 +109,7 @@ public sealed class RedisInvalidationStreamTests(RedisFixture fixture)
             var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), TestRules.Tagged, DateTimeOffset.UnixEpoch.AddYears(56), JsonSerializer.Serialize(new { id }));
             gate.EventId = domainEvent.Id;
             receipt = await first.Cache.PublishAsync(domainEvent);
+            Assert.True(receipt.Matched);
             await gate.HalfDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             // Acknowledged, not yet applied, when the whole cluster goes away.

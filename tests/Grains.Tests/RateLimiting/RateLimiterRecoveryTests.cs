@@ -69,7 +69,25 @@ public sealed class RedisRateLimitStoreTests(RedisFixture fixture)
         await using var connection = new CacheCluster.Storage.RedisConnection(fixture.Redis.ConnectionString);
         var store = new CacheCluster.Storage.RedisRateLimitStore(connection, options);
 
-        await store.WriteAsync("bucket/a", [1, 2, 3], TimeSpan.FromTicks(3));
+        // The one-millisecond key is gone before any read could see its TTL: the server's command log shows what was
+        // stored (every command logged while the threshold is 0).
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString + ",allowAdmin=true");
+        var server = admin.GetServer(admin.GetEndPoints().Single());
+        var threshold = (await server.ConfigGetAsync("slowlog-log-slower-than")).Single().Value;
+        await server.ConfigSetAsync("slowlog-log-slower-than", 0);
+        try
+        {
+            await server.SlowlogResetAsync();
+            await store.WriteAsync("bucket/a", [1, 2, 3], TimeSpan.FromTicks(3));
+            var commands = await server.SlowlogGetAsync(128);
+            var set = Assert.Single(commands, c => c.Arguments.Length > 1 && (string?)c.Arguments[1] == $"{options.Value.ServiceId}/rl/bucket/a");
+            Assert.Equal(["PSETEX", $"{options.Value.ServiceId}/rl/bucket/a", "1", "\u0001\u0002\u0003"], set.Arguments.Select(a => (string?)a));
+        }
+        finally
+        {
+            await server.ConfigSetAsync("slowlog-log-slower-than", threshold);
+        }
+
         await store.WriteAsync("bucket/b", [4], TimeSpan.FromSeconds(30));
 
         var ttl = await fixture.Redis.Connection.GetDatabase().KeyTimeToLiveAsync($"{options.Value.ServiceId}/rl/bucket/b");

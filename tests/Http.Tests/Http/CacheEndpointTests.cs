@@ -229,15 +229,18 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
     public async Task Put_ContentLengthOverTheLimit_Answers413BeforeReadingTheBody()
     {
         var key = CacheTestCluster.NewKey("http");
-        var body = new UnreadableStream();
+        var body = new CountingStream(new byte[CacheTestCluster.MaxValueBytes + 1]);
         var request = HttpCalls.Request(HttpMethod.Put, HttpCalls.PathOf(key));
         request.Content = new StreamContent(body);
         request.Content.Headers.ContentLength = CacheTestCluster.MaxValueBytes + 1;
 
-        // As a client uploading something large would: headers first, the body only after 100 Continue.
+        // As a client uploading something large would: headers first, the body only after 100 Continue, which Kestrel
+        // sends only when the server starts reading the body. No timeout sends it anyway, so every byte the client
+        // takes from the stream is one the server asked for.
         request.Headers.ExpectContinue = true;
+        using var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = Timeout.InfiniteTimeSpan }) { BaseAddress = fixture.Server.Address };
 
-        var response = await Client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(30));
+        var response = await client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(30));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "value-too-large");
         Assert.Equal(0, body.BytesRead);
@@ -264,10 +267,13 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
         await HttpAssert.ProblemAsync(await Client.GetAsync("/v2/nothing"), HttpStatusCode.NotFound, "not-found");
     }
 
-    /// <summary>A body that never yields a byte: a server that tried to read it would hang.</summary>
-    private sealed class UnreadableStream : Stream
+    /// <summary>A request body that counts the bytes taken from it, that is, sent to the server.</summary>
+    private sealed class CountingStream(byte[] data) : Stream
     {
-        public long BytesRead { get; private set; }
+        private readonly MemoryStream _inner = new(data, writable: false);
+        private long _bytesRead;
+
+        public long BytesRead => Interlocked.Read(ref _bytesRead);
 
         public override bool CanRead => true;
 
@@ -279,13 +285,10 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => Counted(_inner.Read(buffer, offset, count));
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return 0;
-        }
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Counted(_inner.Read(buffer.Span)));
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -299,5 +302,11 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Counted(int read)
+        {
+            Interlocked.Add(ref _bytesRead, read);
+            return read;
+        }
     }
 }

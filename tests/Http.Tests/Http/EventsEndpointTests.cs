@@ -56,7 +56,29 @@ public sealed class EventsEndpointTests(HttpClusterFixture fixture)
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid-event");
         Assert.Contains(expected, problem, StringComparison.Ordinal);
+
+        // A malformed event has no partition of its own, so the barrier is on every partition: had the event been
+        // appended anywhere, it is applied before the barrier event behind it.
+        await AllPartitionsAppliedAsync();
         Assert.True(await fixture.Cluster.Cache.ExistsAsync(list));
+    }
+
+    /// <summary>Publishes an event that matches no rule to each partition and waits until each is applied.</summary>
+    private async Task AllPartitionsAppliedAsync()
+    {
+        var subjects = new string?[IInvalidationStreamGrain.Partitions];
+        for (var i = 0; subjects.Contains(null); i++)
+        {
+            var subject = $"barrier-{i}";
+            subjects[InvalidationPartitions.Of(subject)] ??= subject;
+        }
+
+        await Task.WhenAll(subjects.Select(async subject =>
+        {
+            var receipt = await fixture.Cluster.Cache.PublishAsync(DomainEvent.Create("barrier.check", new { }) with { Subject = subject });
+            Assert.False(receipt.Matched);
+            await fixture.Cluster.Client.GetGrain<IInvalidationStreamGrain>(receipt.Partition).WaitForAppliedAsync(receipt.Sequence).WaitAsync(TimeSpan.FromSeconds(30));
+        }));
     }
 
     [Fact]

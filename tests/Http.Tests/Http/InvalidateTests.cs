@@ -56,7 +56,7 @@ public sealed class InvalidateTests(HttpClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("{not json", "invalid-header")]
+    [InlineData("{not json", "invalid-request")]
     [InlineData("{\"keys\":[\"\"]}", "invalid-key")]
     [InlineData("{\"patterns\":[\"[a\"]}", "invalid-options")]
     public async Task Invalidate_BadBody_Answers400(string body, string type)
