@@ -1,9 +1,11 @@
 using CacheCluster.Hosting;
+using CacheCluster.Storage;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -12,8 +14,9 @@ namespace CacheCluster.Tests.Http;
 
 /// <summary>
 /// The HTTP API on a real Kestrel bound to a free loopback port, wired to one silo of an in-process cluster as the silo
-/// program wires it: that silo's grain factory, options and membership, and the cluster's fake cache clock. Requests go
-/// over real TCP through HttpClient, so header parsing and framing are Kestrel's, not TestServer's.
+/// program wires it: that silo's grain factory, options, membership and (Redis mode) Redis connection, and the cluster's
+/// fake cache clock. Requests go over real TCP through HttpClient, so header parsing and framing are Kestrel's, not
+/// TestServer's.
 /// </summary>
 public sealed class HttpTestServer : IAsyncDisposable
 {
@@ -34,7 +37,14 @@ public sealed class HttpTestServer : IAsyncDisposable
     /// <summary>Gets the address Kestrel listens on, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 
-    public static async Task<HttpTestServer> StartAsync(CacheTestCluster cluster, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts the API in front of <paramref name="cluster"/>'s first silo.</summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="settings">Configuration, such as <c>CacheCluster:Http:LeaseWait</c>.</param>
+    /// <param name="endpoints">Maps endpoints of the test's own after the API's, or <see langword="null"/>.</param>
+    public static async Task<HttpTestServer> StartAsync(
+        CacheTestCluster cluster,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IEndpointRouteBuilder>? endpoints = null)
     {
         var silo = cluster.Cluster.Silos[0].ServiceProvider;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -46,10 +56,17 @@ public sealed class HttpTestServer : IAsyncDisposable
         builder.Services.AddSingleton(silo.GetRequiredService<IClusterMembershipService>());
         builder.Services.AddSingleton(silo.GetRequiredService<ILocalSiloDetails>());
         builder.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, cluster.Clock);
+        if (silo.GetService<RedisConnection>() is { } redis)
+        {
+            // Redis mode: the readiness check PINGs the silo's own Redis connection, as in the silo program.
+            builder.Services.AddSingleton(redis);
+        }
+
         builder.Services.AddCacheClusterHttp(builder.Configuration);
 
         var app = builder.Build();
         app.UseCacheClusterHttp();
+        endpoints?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new HttpTestServer(app, new Uri(address.TrimEnd('/') + "/"));
