@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,14 +36,7 @@ public sealed class HttpTestServer : IAsyncDisposable
     /// <summary>Gets the address Kestrel listens on, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 
-    /// <summary>Starts the API in front of <paramref name="cluster"/>'s first silo.</summary>
-    /// <param name="cluster">The cluster.</param>
-    /// <param name="settings">Configuration, such as <c>CacheCluster:Http:LeaseWait</c>.</param>
-    /// <param name="endpoints">Maps endpoints of the test's own after the API's, or <see langword="null"/>.</param>
-    public static async Task<HttpTestServer> StartAsync(
-        CacheTestCluster cluster,
-        IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IEndpointRouteBuilder>? endpoints = null)
+    public static async Task<HttpTestServer> StartAsync(CacheTestCluster cluster, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var silo = cluster.Cluster.Silos[0].ServiceProvider;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -66,7 +58,6 @@ public sealed class HttpTestServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseCacheClusterHttp();
-        endpoints?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new HttpTestServer(app, new Uri(address.TrimEnd('/') + "/"));
