@@ -1,4 +1,5 @@
 using CacheCluster.Hosting;
+using CacheCluster.Storage;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,8 +13,9 @@ namespace CacheCluster.Tests.Http;
 
 /// <summary>
 /// The HTTP API on a real Kestrel bound to a free loopback port, wired to one silo of an in-process cluster as the silo
-/// program wires it: that silo's grain factory, options and membership, and the cluster's fake cache clock. Requests go
-/// over real TCP through HttpClient, so header parsing and framing are Kestrel's, not TestServer's.
+/// program wires it: that silo's grain factory, options, membership and (Redis mode) Redis connection, and the cluster's
+/// fake cache clock. Requests go over real TCP through HttpClient, so header parsing and framing are Kestrel's, not
+/// TestServer's.
 /// </summary>
 public sealed class HttpTestServer : IAsyncDisposable
 {
@@ -46,6 +48,12 @@ public sealed class HttpTestServer : IAsyncDisposable
         builder.Services.AddSingleton(silo.GetRequiredService<IClusterMembershipService>());
         builder.Services.AddSingleton(silo.GetRequiredService<ILocalSiloDetails>());
         builder.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, cluster.Clock);
+        if (silo.GetService<RedisConnection>() is { } redis)
+        {
+            // Redis mode: the readiness check PINGs the silo's own Redis connection, as in the silo program.
+            builder.Services.AddSingleton(redis);
+        }
+
         builder.Services.AddCacheClusterHttp(builder.Configuration);
 
         var app = builder.Build();
