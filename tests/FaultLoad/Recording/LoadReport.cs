@@ -23,6 +23,9 @@ internal sealed record LoadReport
 
     public required List<GetOrSetKey> GetOrSet { get; init; }
 
+    /// <summary>How long one GetOrSet round's keys (<c>gos:{round}:{slot}</c>, round = Unix ms / this) are asked for.</summary>
+    public long GetOrSetRoundMs { get; init; }
+
     public required RateLimitRecord RateLimit { get; init; }
 
     /// <summary>Every failed operation, in order of failure, up to <c>--max-errors</c>.</summary>
@@ -45,6 +48,9 @@ internal static class LoadOperations
     public const string Publish = "publish";
 
     public static readonly IReadOnlyList<string> All = [Set, Get, GetOrSet, RateLimit, Publish];
+
+    /// <summary>The error type recorded when the client library answered a rate-limit request by its failure mode.</summary>
+    public const string RateLimitDegraded = "RateLimitDegraded";
 }
 
 internal sealed record OperationCounts(long Ok, long Failed);
