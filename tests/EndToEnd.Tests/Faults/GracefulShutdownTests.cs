@@ -21,6 +21,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
     private async Task RunAsync(FaultCluster cluster, Phases phases)
     {
+        await using var checkpoints = await CheckpointWatch.StartAsync(cluster);
 
         var leaving = cluster[0];
         var terminatedAt = FaultCluster.NowMs;
@@ -42,7 +43,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var writes = await WriteCheck.VerifyAsync(cluster.Cache, reports);
         Assert.Equal(writes.Keys, writes.AtLastAcknowledged);
         var leave = new MembershipChange(terminatedAt, terminatedAt + shutdown + 1000);
-        var windows = RateLimitCheck.Verify(reports, (leave.FromMs, leave.ToMs));
+        var windows = RateLimitCheck.Verify(reports, checkpoints, leave);
         var getOrSet = GetOrSetCheck.Verify(reports, leave);
 
         var operations = reports.Sum(report => report.Operations.Values.Sum(counts => counts.Ok));

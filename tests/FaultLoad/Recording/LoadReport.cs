@@ -78,7 +78,8 @@ internal sealed record LimiterRecord(string Identifier, List<Admission> Admitted
 
 /// <param name="AtMs">When the decision arrived.</param>
 /// <param name="ResetAtMs">When the decision said the full quota is back (a fixed window's end).</param>
-internal sealed record Admission(long AtMs, long ResetAtMs);
+/// <param name="Remaining">The decision's remaining permits: the deciding limiter had counted limit − this in the window.</param>
+internal sealed record Admission(long AtMs, long ResetAtMs, long Remaining);
 
 /// <param name="StartedAtMs">When the failed operation started.</param>
 /// <param name="AtMs">When it failed.</param>
