@@ -20,7 +20,7 @@ namespace CacheCluster.Tests.Faults;
 /// <para>Why: an activation that is lost (or, for a moment, doubled by Orleans' eventually consistent directory)
 /// is succeeded by one that starts from the newest checkpoint when it activates, whose count is at least C_c, since
 /// checkpoints of one window only grow. The successor admits at most Limit − C_c more; its predecessor had admitted N_c
-/// at most. So W admits at most N_c + Limit − C_c = Limit + (N_c − C_c): N_c − C_c is "what the limiter admitted since
+/// at most (it is gone, or no longer called, once the change is taken in). So W admits at most N_c + Limit − C_c = Limit + (N_c − C_c): N_c − C_c is "what the limiter admitted since
 /// its last checkpoint". A restore that is ignored, or one from an older checkpoint than Redis held, breaks it: the
 /// successor admits up to a full Limit again. A window that began after the change could move the limiter has no
 /// checkpoint then (C_c = 0), and gets the loosest bound: Limit plus what it admitted while the change was taken
