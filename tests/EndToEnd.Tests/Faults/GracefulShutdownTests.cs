@@ -11,7 +11,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
     /// <summary>
     /// README: the silo exits in 2.5–4.5 s (it leaves the membership table, deactivates its grains and closes its
-    /// connections; measured 2.6–4.3 s). Almost twice the upper figure, for a loaded two-core CI machine where the three
+    /// connections; measured 2.5–4.3 s). Almost twice the upper figure, for a loaded two-core CI machine where the three
     /// silos, the two load clients and Redis share the cores.
     /// </summary>
     private static readonly TimeSpan Shutdown = TimeSpan.FromSeconds(8);
