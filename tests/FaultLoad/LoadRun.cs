@@ -119,7 +119,7 @@ internal sealed class LoadRun(IClusterCache cache, IClusterRateLimiter limiter, 
                 {
                     // The client library answers by the failure mode when the cluster does not: an error for the run.
                     recorder.Degraded(identifier);
-                    recorder.Failure(LoadOperations.RateLimit, identifier, started, "RateLimitDegraded", null, $"The cluster could not decide; the client failed {decision.FailureMode}.");
+                    recorder.Failure(LoadOperations.RateLimit, identifier, started, LoadOperations.RateLimitDegraded, null, $"The cluster could not decide; the client failed {decision.FailureMode}.");
                     return;
                 }
 

@@ -116,7 +116,7 @@ using (var progress = new PeriodicTimer(TimeSpan.FromMilliseconds(500), clock))
 }
 
 await running;
-var report = recorder.Report();
+var report = recorder.Report() with { GetOrSetRoundMs = (long)settings.GetOrSetRound.TotalMilliseconds };
 var temporary = settings.ResultPath + ".tmp";
 await using (var file = File.Create(temporary))
 {

@@ -22,6 +22,24 @@ internal sealed record ErrorWindow(long Errors, long FirstStartMs, long LastStar
             : new ErrorWindow(errors.Count, errors.Min(e => e.StartedAtMs), errors.Max(e => e.StartedAtMs), errors.Max(e => e.AtMs));
     }
 
+    /// <summary>
+    /// Asserts that every failed operation failed as README documents for the fault: a cache operation with
+    /// <paramref name="cacheError"/> (the exception type's name), a rate-limit request with the client's degraded answer
+    /// (<see cref="LoadOperations.RateLimitDegraded"/>, the policy's failure mode), and nothing with any other type.
+    /// </summary>
+    public static void AssertTypes(IReadOnlyList<LoadReport> reports, string cacheError, long zeroMs)
+    {
+        var others = reports.SelectMany(report => report.Errors)
+            .Where(e => e.Type != (e.Operation == LoadOperations.RateLimit ? LoadOperations.RateLimitDegraded : cacheError))
+            .ToList();
+        Assert.True(
+            others.Count == 0,
+            $"{others.Count} operations failed with a type README does not document for this fault (cache operations: {cacheError}; " +
+            $"rate limits: {LoadOperations.RateLimitDegraded}):\n" + string.Join(
+                "\n",
+                others.Take(30).Select(e => $"  {e.Operation} {e.Key}: started {e.StartedAtMs - zeroMs} ms, failed {e.AtMs - zeroMs} ms: {e.Type}/{e.Inner}: {e.Message}")));
+    }
+
     /// <summary>The errors, grouped by operation and type, for the test output.</summary>
     public static string Summary(IReadOnlyList<LoadReport> reports) =>
         string.Join(

@@ -208,12 +208,19 @@ internal sealed class FaultCluster : IAsyncDisposable
     /// Polls the membership table in Redis until the newest row of <paramref name="silo"/>'s port has
     /// <paramref name="status"/>, and returns the Unix milliseconds at which it was seen.
     /// </summary>
-    public async Task<long> WaitForStatusAsync(SiloProcess silo, SiloStatus status, TimeSpan timeout)
+    public Task<long> WaitForStatusAsync(SiloProcess silo, SiloStatus status, TimeSpan timeout) =>
+        WaitForStatusAsync(silo, seen => seen == status, status.ToString(), timeout);
+
+    /// <summary>
+    /// Polls the membership table in Redis until the status of the newest row of <paramref name="silo"/>'s port satisfies
+    /// <paramref name="wanted"/>, and returns the Unix milliseconds at which it was seen.
+    /// </summary>
+    public async Task<long> WaitForStatusAsync(SiloProcess silo, Func<SiloStatus?, bool> wanted, string what, TimeSpan timeout)
     {
         var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
-            if (await StatusAsync(silo) == status)
+            if (wanted(await StatusAsync(silo)))
             {
                 return NowMs;
             }
@@ -221,7 +228,7 @@ internal sealed class FaultCluster : IAsyncDisposable
             if (TimeProvider.System.GetElapsedTime(started) > timeout)
             {
                 throw new TimeoutException(
-                    $"The membership table did not show the silo on port {silo.SiloPort} as {status} within {timeout.TotalSeconds} s (it shows {await StatusAsync(silo)}).");
+                    $"The membership table did not show the silo on port {silo.SiloPort} as {what} within {timeout.TotalSeconds} s (it shows {await StatusAsync(silo)}).");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);

@@ -111,7 +111,7 @@ internal sealed class LoadRecorder(string client, string policy, int maxErrors, 
         var now = NowMs;
         lock (state)
         {
-            state.Admitted.Add(new Admission(now, now + (long)decision.ResetAfter.TotalMilliseconds));
+            state.Admitted.Add(new Admission(now, now + (long)decision.ResetAfter.TotalMilliseconds, decision.Remaining));
         }
     }
 

@@ -23,6 +23,9 @@ internal sealed record LoadReport
 
     public required List<GetOrSetKey> GetOrSet { get; init; }
 
+    /// <summary>How long one GetOrSet round's keys (<c>gos:{round}:{slot}</c>, round = Unix ms / this) are asked for.</summary>
+    public long GetOrSetRoundMs { get; init; }
+
     public required RateLimitRecord RateLimit { get; init; }
 
     /// <summary>Every failed operation, in order of failure, up to <c>--max-errors</c>.</summary>
@@ -45,6 +48,9 @@ internal static class LoadOperations
     public const string Publish = "publish";
 
     public static readonly IReadOnlyList<string> All = [Set, Get, GetOrSet, RateLimit, Publish];
+
+    /// <summary>The error type recorded when the client library answered a rate-limit request by its failure mode.</summary>
+    public const string RateLimitDegraded = "RateLimitDegraded";
 }
 
 internal sealed record OperationCounts(long Ok, long Failed);
@@ -72,7 +78,8 @@ internal sealed record LimiterRecord(string Identifier, List<Admission> Admitted
 
 /// <param name="AtMs">When the decision arrived.</param>
 /// <param name="ResetAtMs">When the decision said the full quota is back (a fixed window's end).</param>
-internal sealed record Admission(long AtMs, long ResetAtMs);
+/// <param name="Remaining">The decision's remaining permits: the deciding limiter had counted limit − this in the window.</param>
+internal sealed record Admission(long AtMs, long ResetAtMs, long Remaining);
 
 /// <param name="StartedAtMs">When the failed operation started.</param>
 /// <param name="AtMs">When it failed.</param>
