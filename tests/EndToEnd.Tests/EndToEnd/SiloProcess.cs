@@ -186,6 +186,29 @@ public sealed class SiloProcess : IAsyncDisposable
     public static Task<ProcessResult> RunToExitAsync(params string[] arguments) =>
         ChildProcesses.RunAsync(BuiltPrograms.Silo, arguments, ReadyTimeout);
 
+    /// <summary>
+    /// Runs the silo on free silo, gateway and HTTP ports with <paramref name="arguments"/> and waits for it to exit, as
+    /// a start that must fail after the silo has bound its ports does; when a port was taken, runs it again on new ones.
+    /// </summary>
+    public static async Task<ProcessResult> RunToExitOnFreePortsAsync(params string[] arguments)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = LoopbackPorts.Distinct(3);
+            var result = await RunToExitAsync(
+            [
+                $"--CacheCluster:SiloPort={ports[0].ToString(CultureInfo.InvariantCulture)}",
+                $"--CacheCluster:GatewayPort={ports[1].ToString(CultureInfo.InvariantCulture)}",
+                $"--urls=http://127.0.0.1:{ports[2].ToString(CultureInfo.InvariantCulture)}",
+                .. arguments,
+            ]);
+            if (!LoopbackPorts.SaysAddressInUse(result.Stdout + result.Stderr) || attempt == LoopbackPorts.FreshAttempts)
+            {
+                return result;
+            }
+        }
+    }
+
     /// <summary>Sends SIGTERM and returns the exit code; throws <see cref="TimeoutException"/> if the silo is still running after <paramref name="timeout"/>.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
