@@ -23,6 +23,7 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly RedisTlsFiles? _tls;
     private Process _process;
     private int _disposed;
+    private int _portHeldRetries;
 
     private RedisServer(Process process, string directory, int port, IReadOnlyList<string> arguments, string? password, RedisTlsFiles? tls, ConnectionMultiplexer connection)
     {
@@ -43,6 +44,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Gets the tests' own connection (it trusts the TLS certificate's issuer when TLS is on).</summary>
     public ConnectionMultiplexer Connection { get; }
+
+    /// <summary>Gets how many times a restart found its port held by something else and tried again.</summary>
+    public int PortHeldRetries => Volatile.Read(ref _portHeldRetries);
 
     /// <summary>Gets a value indicating whether redis-server is running (not stopped; a paused one counts as running).</summary>
     public bool IsRunning => !_process.HasExited;
@@ -128,6 +132,7 @@ public sealed class RedisServer : IAsyncDisposable
             }
             catch (PortInUseException) when (attempt < LoopbackPorts.RestartAttempts)
             {
+                Interlocked.Increment(ref _portHeldRetries);
                 await Task.Delay(LoopbackPorts.RestartRetryDelay, TimeProvider.System);
             }
         }
