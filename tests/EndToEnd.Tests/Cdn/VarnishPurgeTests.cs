@@ -23,15 +23,33 @@ public sealed class VarnishPurgeTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var httpPort = RedisServer.FreePort();
-        _varnish = await VarnishServer.StartAsync(httpPort);
-        _silo = await SiloProcess.StartAsync(
-            null,
-            $"--urls=http://127.0.0.1:{httpPort}",
-            $"--CacheCluster:Cdn:Varnish:Url={_varnish.Url}",
-            "--CacheCluster:Invalidation:ResumeInterval=00:00:00.500");
-        _origin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
-        _edge = new HttpClient { BaseAddress = new Uri(_varnish.Url + "/") };
+        // Varnish must know the silo's HTTP port and the silo Varnish's address before either starts: when the silo
+        // finds its port taken, both start again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var httpPort = LoopbackPorts.Next();
+            var varnish = await VarnishServer.StartAsync(httpPort);
+            try
+            {
+                _silo = await SiloProcess.StartOnHttpPortAsync(
+                    null,
+                    httpPort,
+                    $"--CacheCluster:Cdn:Varnish:Url={varnish.Url}",
+                    "--CacheCluster:Invalidation:ResumeInterval=00:00:00.500");
+                _varnish = varnish;
+                _origin = new HttpClient { BaseAddress = _silo.HttpAddress };
+                _edge = new HttpClient { BaseAddress = new Uri(varnish.Url + "/") };
+                return;
+            }
+            catch (Exception ex)
+            {
+                await varnish.DisposeAsync();
+                if (ex is not PortInUseException || attempt == LoopbackPorts.FreshAttempts)
+                {
+                    throw;
+                }
+            }
+        }
     }
 
     public async Task DisposeAsync()

@@ -1,21 +1,17 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using CacheCluster.Tests.Fixtures;
 
 namespace CacheCluster.Tests.EndToEnd;
 
 /// <summary>
-/// Starts the built programs as <c>dotnet &lt;dll&gt;</c> child processes and keeps track of them, so that whatever a
-/// failing test leaves running is killed when the test host exits.
+/// Starts the built programs as <c>dotnet &lt;dll&gt;</c> child processes, tracked by <see cref="TestProcesses"/> so that
+/// whatever a failing test leaves running is killed when the test host exits.
 /// </summary>
 internal static class ChildProcesses
 {
     private const int SigTerm = 15;
-
-    private static readonly ConcurrentDictionary<Process, byte> Live = new();
-
-    static ChildProcesses() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
 
     /// <summary>The dotnet host running the tests, so the children run on the same runtime.</summary>
     private static string DotnetHost { get; } =
@@ -43,14 +39,14 @@ internal static class ChildProcesses
             start.ArgumentList.Add(argument);
         }
 
-        // Only the arguments configure the programs: settings from the environment running the tests must not leak in.
-        foreach (var name in start.Environment.Keys.Where(IsCacheClusterSetting).ToList())
+        // Only the arguments configure the programs: settings from the environment running the tests must not leak in,
+        // nor StackExchange.Redis' process-wide trust settings (SERedis_IssuerCertPath) that a test may have set.
+        foreach (var name in start.Environment.Keys.Where(IsInheritedSetting).ToList())
         {
             start.Environment.Remove(name);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"dotnet {assembly} did not start.");
-        Live.TryAdd(process, 0);
+        var process = TestProcesses.Start(start);
         if (!keepStandardInput)
         {
             process.StandardInput.Close();
@@ -87,8 +83,7 @@ internal static class ChildProcesses
         }
         finally
         {
-            await KillAsync(process);
-            Release(process);
+            await ReleaseAsync(process);
         }
     }
 
@@ -106,46 +101,18 @@ internal static class ChildProcesses
     }
 
     /// <summary>Kills the process and its children at once (SIGKILL) and waits for it to be gone.</summary>
-    public static async Task KillAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException) when (process.HasExited)
-            {
-            }
-        }
+    public static Task KillAsync(Process process) => TestProcesses.KillAsync(process);
 
-        await process.WaitForExitAsync();
-    }
+    /// <summary>Kills the process if it still runs, stops tracking it, and releases it.</summary>
+    public static Task ReleaseAsync(Process process) => TestProcesses.ReleaseAsync(process);
 
     /// <summary>Stops tracking a process that has exited, and releases it.</summary>
-    public static void Release(Process process)
-    {
-        Live.TryRemove(process, out _);
-        process.Dispose();
-    }
+    public static void Release(Process process) => TestProcesses.Forget(process);
 
-    private static bool IsCacheClusterSetting(string name) =>
+    private static bool IsInheritedSetting(string name) =>
         name.StartsWith("CacheCluster__", StringComparison.OrdinalIgnoreCase) ||
-        name.StartsWith("CacheCluster:", StringComparison.OrdinalIgnoreCase);
-
-    private static void KillAll()
-    {
-        foreach (var process in Live.Keys)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
-            {
-            }
-        }
-    }
+        name.StartsWith("CacheCluster:", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("SERedis_", StringComparison.OrdinalIgnoreCase);
 
     // DllImport, not LibraryImport: the generated marshalling would need AllowUnsafeBlocks for the whole test project.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

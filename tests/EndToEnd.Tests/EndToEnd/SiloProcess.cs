@@ -7,8 +7,8 @@ namespace CacheCluster.Tests.EndToEnd;
 
 /// <summary>
 /// The real silo program (<c>CacheCluster.Silo.dll</c>) running as an OS process on free loopback ports (silo,
-/// gateway and HTTP: several silos run on one machine, so none keeps the default HTTP port 5080). Disposal
-/// sends SIGTERM and waits for a graceful exit, then kills whatever is left.
+/// gateway and HTTP: several silos run on one machine, so none keeps the default HTTP port 5080), picked again when one
+/// was taken before the silo bound it. Disposal sends SIGTERM and waits for a graceful exit, then kills whatever is left.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -72,37 +72,67 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the silo with free silo and gateway ports, the cluster and service id of <paramref name="identity"/> (or
-    /// the silo's defaults when <see langword="null"/>) and <paramref name="arguments"/>, and returns once it is ready.
+    /// Starts the silo with free silo, gateway and HTTP ports, the cluster and service id of <paramref name="identity"/>
+    /// (or the silo's defaults when <see langword="null"/>) and <paramref name="arguments"/>, and returns once it is
+    /// ready. A port taken before the silo binds it means new ports and another start (see <see cref="LoopbackPorts"/>).
     /// </summary>
     public static async Task<SiloProcess> StartAsync(ClusterIdentity? identity, params string[] arguments)
     {
-        var siloPort = RedisServer.FreePort();
-        var gatewayPort = RedisServer.FreePort();
-        while (gatewayPort == siloPort)
+        for (var attempt = 1; ; attempt++)
         {
-            gatewayPort = RedisServer.FreePort();
+            var ports = LoopbackPorts.Distinct(3);
+            try
+            {
+                return await StartOnceAsync(identity, ports[0], ports[1], ports[2], arguments);
+            }
+            catch (PortInUseException) when (attempt < LoopbackPorts.FreshAttempts)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the silo once with its HTTP API on <paramref name="httpPort"/>, which something else (a Varnish in front of
+    /// it) was told before; throws <see cref="PortInUseException"/> when any of its ports was taken, for the caller to
+    /// pick new ones for both.
+    /// </summary>
+    public static Task<SiloProcess> StartOnHttpPortAsync(ClusterIdentity? identity, int httpPort, params string[] arguments)
+    {
+        var ports = LoopbackPorts.Distinct(2);
+        while (ports.Contains(httpPort))
+        {
+            ports = LoopbackPorts.Distinct(2);
         }
 
-        var httpPort = RedisServer.FreePort();
-        while (httpPort == siloPort || httpPort == gatewayPort)
-        {
-            httpPort = RedisServer.FreePort();
-        }
-
-        return await StartAsync(identity, siloPort, gatewayPort, httpPort, arguments);
+        return StartOnceAsync(identity, ports[0], ports[1], httpPort, arguments);
     }
 
     /// <summary>
     /// Starts this silo again, on the same ports with the same arguments, once it has exited (killed or stopped), and
-    /// returns the new process once it is ready: a restart, as a service manager would do.
+    /// returns the new process once it is ready: a restart, as a service manager would do. While something else still
+    /// holds one of its ports, it tries again, a bounded number of times.
     /// </summary>
-    public Task<SiloProcess> RestartAsync() =>
-        _process.HasExited
-            ? StartAsync(Identity, SiloPort, GatewayPort, HttpPort, _arguments)
-            : throw new InvalidOperationException($"The silo (gateway {Gateway}) is still running.");
+    public async Task<SiloProcess> RestartAsync()
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException($"The silo (gateway {Gateway}) is still running.");
+        }
 
-    private static async Task<SiloProcess> StartAsync(ClusterIdentity? identity, int siloPort, int gatewayPort, int httpPort, string[] arguments)
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(Identity, SiloPort, GatewayPort, HttpPort, _arguments);
+            }
+            catch (PortInUseException) when (attempt < LoopbackPorts.RestartAttempts)
+            {
+                await Task.Delay(LoopbackPorts.RestartRetryDelay, TimeProvider.System);
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnceAsync(ClusterIdentity? identity, int siloPort, int gatewayPort, int httpPort, string[] arguments)
     {
         var output = new StringBuilder();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -133,8 +163,8 @@ public sealed class SiloProcess : IAsyncDisposable
             var first = await Task.WhenAny(ready.Task, silo._exited).WaitAsync(ReadyTimeout, TimeProvider.System);
             if (first != ready.Task)
             {
-                throw new InvalidOperationException(
-                    $"The silo (silo port {siloPort}, gateway port {gatewayPort}) exited with code {process.ExitCode} before it was ready. Output:\n{silo.Output}");
+                var message = $"The silo (silo port {siloPort}, gateway port {gatewayPort}, HTTP port {httpPort}) exited with code {process.ExitCode} before it was ready. Output:\n{silo.Output}";
+                throw LoopbackPorts.SaysAddressInUse(silo.Output) ? new PortInUseException(message) : new InvalidOperationException(message);
             }
         }
         catch (TimeoutException)
@@ -155,6 +185,29 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Runs the silo with exactly <paramref name="arguments"/> and waits for it to exit, as a start that must fail does.</summary>
     public static Task<ProcessResult> RunToExitAsync(params string[] arguments) =>
         ChildProcesses.RunAsync(BuiltPrograms.Silo, arguments, ReadyTimeout);
+
+    /// <summary>
+    /// Runs the silo on free silo, gateway and HTTP ports with <paramref name="arguments"/> and waits for it to exit, as
+    /// a start that must fail after the silo has bound its ports does; when a port was taken, runs it again on new ones.
+    /// </summary>
+    public static async Task<ProcessResult> RunToExitOnFreePortsAsync(params string[] arguments)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = LoopbackPorts.Distinct(3);
+            var result = await RunToExitAsync(
+            [
+                $"--CacheCluster:SiloPort={ports[0].ToString(CultureInfo.InvariantCulture)}",
+                $"--CacheCluster:GatewayPort={ports[1].ToString(CultureInfo.InvariantCulture)}",
+                $"--urls=http://127.0.0.1:{ports[2].ToString(CultureInfo.InvariantCulture)}",
+                .. arguments,
+            ]);
+            if (!LoopbackPorts.SaysAddressInUse(result.Stdout + result.Stderr) || attempt == LoopbackPorts.FreshAttempts)
+            {
+                return result;
+            }
+        }
+    }
 
     /// <summary>Sends SIGTERM and returns the exit code; throws <see cref="TimeoutException"/> if the silo is still running after <paramref name="timeout"/>.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
@@ -194,8 +247,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         finally
         {
-            await ChildProcesses.KillAsync(_process);
-            ChildProcesses.Release(_process);
+            await ChildProcesses.ReleaseAsync(_process);
         }
     }
 

@@ -58,12 +58,9 @@ public sealed class SiloSecretsTests
             serving = silo.Output;
         }
 
-        var refused = await SiloProcess.RunToExitAsync(
+        var refused = await SiloProcess.RunToExitOnFreePortsAsync(
         [
             $"--CacheCluster:Redis=127.0.0.1:{redis.Port.ToString(CultureInfo.InvariantCulture)},password={wrongRedisPassword},connectTimeout=2000",
-            $"--CacheCluster:SiloPort={RedisServer.FreePort().ToString(CultureInfo.InvariantCulture)}",
-            $"--CacheCluster:GatewayPort={RedisServer.FreePort().ToString(CultureInfo.InvariantCulture)}",
-            $"--urls=http://127.0.0.1:{RedisServer.FreePort().ToString(CultureInfo.InvariantCulture)}",
             .. ClusterIdentity.New("refused").SiloArguments,
             .. settings,
         ]);

@@ -5,8 +5,10 @@ namespace CacheCluster.Tests.Storage;
 /// <summary>
 /// Redis with a password and TLS, configured through the connection string alone (<c>password=…,ssl=true</c>); a
 /// private CA is trusted through StackExchange.Redis' <c>SERedis_IssuerCertPath</c>. A wrong password is a clear
-/// error that never repeats the password.
+/// error that never repeats the password. The variable is process-wide, so these tests run with no other test beside
+/// them (<see cref="AloneCollection"/>) and put its previous value back when done.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class RedisSecurityTests
 {
     private const string IssuerVariable = "SERedis_IssuerCertPath";
@@ -21,6 +23,7 @@ public sealed class RedisSecurityTests
         Assert.Contains("ssl=true", redis.ConnectionString, StringComparison.Ordinal);
 
         // Read by StackExchange.Redis at each connect; only TLS connections look at it.
+        var previous = Environment.GetEnvironmentVariable(IssuerVariable);
         Environment.SetEnvironmentVariable(IssuerVariable, certificates.CaPem);
         try
         {
@@ -35,7 +38,7 @@ public sealed class RedisSecurityTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable(IssuerVariable, null);
+            Environment.SetEnvironmentVariable(IssuerVariable, previous);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class TestCertificates : IDisposable
 
     public static TestCertificates Create()
     {
-        var directory = System.IO.Directory.CreateTempSubdirectory("cachecluster-tls-").FullName;
+        var directory = TestProcesses.CreateDirectory("cachecluster-tls-");
         var certificates = new TestCertificates(directory, "pfx-" + Guid.NewGuid().ToString("N"));
         var now = TimeProvider.System.GetUtcNow();
         var (from, until) = (now.AddDays(-1), now.AddDays(1));
@@ -78,16 +78,7 @@ public sealed class TestCertificates : IDisposable
         return certificates;
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => TestProcesses.DeleteDirectory(Directory);
 
     private static CertificateRequest Request(string subject, RSA key)
     {
