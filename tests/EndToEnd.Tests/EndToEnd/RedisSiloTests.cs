@@ -33,7 +33,7 @@ public sealed partial class RedisSiloTests(RedisSiloFixture fixture, ITestOutput
             Assert.True(await StoredInRedisAsync(key), key);
         }
 
-        // A domain event: its seed rule removes user:{id}* and users:list*, and every subscriber is told.
+        // A domain event: its seed rule removes user:{id}, user:{id}:*, users:list and users:list:*, and every subscriber is told.
         var domainEvent = DomainEvent.Create("user.updated", new { user_id = user });
         var published = recorder.WaitFor(notice => notice.EventId == domainEvent.Id);
         var receipt = await Cache.PublishAsync(domainEvent);
@@ -41,7 +41,8 @@ public sealed partial class RedisSiloTests(RedisSiloFixture fixture, ITestOutput
 
         Assert.Equal((true, false), (receipt.Matched, receipt.Duplicate));
         Assert.Equal((receipt.Partition, receipt.Sequence, "user.updated"), (notice.Partition, notice.Sequence, notice.EventType));
-        Assert.Equal([$"user:{user}*", "users:list*"], notice.Patterns);
+        Assert.Equal([$"user:{user}", "users:list"], notice.Keys);
+        Assert.Equal([$"user:{user}:*", "users:list:*"], notice.Patterns);
         Assert.Equal(1, notice.Invalidated);
         Assert.False(await StoredInRedisAsync($"user:{user}:profile"));
 

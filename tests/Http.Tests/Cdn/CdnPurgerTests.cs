@@ -37,7 +37,7 @@ public sealed class CdnPurgerTests : IAsyncLifetime
 
         await _cluster.Cache.PublishAsync(DomainEvent.Create("product.updated", new { product_id = 7 }));
         await _cluster.Cache.PublishAsync(new DomainEvent("e2", TestRules.Tagged, DateTimeOffset.UnixEpoch.AddYears(56), JsonSerializer.Serialize(new { id = "9" })));
-        await _cdn.WaitForCount(6);
+        await _cdn.WaitForCount(7);
 
         var requests = _cdn.Requests.ToArray();
         var cloudflare = requests.Where(r => r.Path.StartsWith("/cf/", StringComparison.Ordinal)).ToArray();
@@ -45,8 +45,8 @@ public sealed class CdnPurgerTests : IAsyncLifetime
         // The two events are about different entities, so their notices may come in either order.
         Assert.Equal(
             [
-                """{"files":["https://cache.example.com/v1/cache/product%3A7"]}""",
-                """{"prefixes":["cache.example.com/v1/cache/products%3Alist"]}""",
+                """{"files":["https://cache.example.com/v1/cache/product%3A7","https://cache.example.com/v1/cache/products%3Alist"]}""",
+                """{"prefixes":["cache.example.com/v1/cache/products%3Alist%3A"]}""",
                 """{"tags":["entity:9"]}""",
             ],
             cloudflare.Select(r => r.Body).Order(StringComparer.Ordinal));
@@ -54,7 +54,7 @@ public sealed class CdnPurgerTests : IAsyncLifetime
         var fastly = requests.Where(r => r.Path.StartsWith("/fastly/", StringComparison.Ordinal)).ToArray();
         Assert.All(fastly, r => Assert.Equal(("POST", "fastly-token"), (r.Method, r.Headers["Fastly-Key"])));
         Assert.Equal(
-            ["/fastly/purge/cache.example.com/v1/cache/product%3A7", "/fastly/service/svc1/purge", "/fastly/service/svc1/purge_all"],
+            ["/fastly/purge/cache.example.com/v1/cache/product%3A7", "/fastly/purge/cache.example.com/v1/cache/products%3Alist", "/fastly/service/svc1/purge", "/fastly/service/svc1/purge_all"],
             fastly.Select(r => r.Path).Order(StringComparer.Ordinal));
         Assert.Equal("""{"surrogate_keys":["entity:9"]}""", fastly.Single(r => r.Path == "/fastly/service/svc1/purge").Body);
     }
