@@ -22,7 +22,16 @@ public static class CacheClusterRateLimitingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        ValidatedOptions.Add(builder.Services, configuration.GetSection(CacheClusterOptions.SectionName), configure, new RateLimitingOptionsValidator(), out var added);
+        // The configuration binder drops a dictionary entry it cannot convert (Algorithm=Fixed) without a word; a policy
+        // the silo would then not know must stop the silo instead, naming the value at fault.
+        var failures = UnreadablePolicies(configuration.GetSection($"{CacheClusterOptions.SectionName}:{nameof(RateLimitingOptions.RateLimits)}"));
+        var added = false;
+        ValidatedOptions.Collect(failures, () => ValidatedOptions.Add(builder.Services, configuration.GetSection(CacheClusterOptions.SectionName), configure, new RateLimitingOptionsValidator(), out added));
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(RateLimitingOptions), failures);
+        }
+
         if (added)
         {
             // A limiter idles out as an entry does (EvictionOptions.EntryIdleTimeout); its state lives on in the store.
@@ -31,6 +40,24 @@ public static class CacheClusterRateLimitingExtensions
         }
 
         return builder;
+    }
+
+    private static List<string> UnreadablePolicies(IConfigurationSection policies)
+    {
+        var failures = new List<string>();
+        foreach (var policy in policies.GetChildren())
+        {
+            try
+            {
+                policy.Get<RateLimitPolicyOptions>(binder => binder.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add($"{policy.Path} cannot be read: {ex.Message}");
+            }
+        }
+
+        return failures;
     }
 
     /// <summary>Configures the rate-limit policies in code (after any configuration bound before).</summary>
