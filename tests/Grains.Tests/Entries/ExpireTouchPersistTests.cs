@@ -210,4 +210,20 @@ public sealed class ExpireTouchPersistTests(MemoryClusterFixture fixture)
         Assert.Equal(0, await Cache.ListLengthAsync(key));
         Assert.False(await Cache.ExistsAsync(key));
     }
+
+    [Fact]
+    public async Task Expire_VoidsAnOutstandingRefreshLease_LikeAnyWrite()
+    {
+        var key = CacheTestCluster.NewKey();
+        await Cache.SetAsync(key, "v1", new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10) });
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
+        var lookup = await _cluster.Grain(key).GetOrLeaseAsync(new CacheLeaseRequest());
+        Assert.Equal(CacheLeaseKind.Refresh, lookup.Lease!.Value.Kind);
+
+        Assert.True(await Cache.ExpireAsync(key, TimeSpan.FromMinutes(1)));
+
+        var fill = await _cluster.Grain(key).FillAsync(lookup.Lease.Value.Token, new CacheValue("v2"u8.ToArray()), options: null);
+        Assert.Equal(CacheWriteOutcome.LeaseVoided, fill.Outcome);
+        Assert.Equal("v1", (await Cache.TryGetAsync<string>(key)).Value);
+    }
 }
