@@ -70,6 +70,8 @@ internal static class KeyCommands
                 last-modified: {Timestamp(info.LastModified)}
                 fresh-until: {Timestamp(info.FreshUntil)}
                 expires-at: {Timestamp(info.ExpiresAt)}
+                sliding: {(info.SlidingExpiration is { } sliding ? sliding.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "none")}
+                absolute-expires-at: {Timestamp(info.AbsoluteExpiresAt)}
                 tags: {string.Join(',', info.Tags)}
 
                 """);
@@ -79,7 +81,7 @@ internal static class KeyCommands
         return command;
     }
 
-    private static int YesOrNo(bool answer)
+    internal static int YesOrNo(bool answer)
     {
         Console.WriteLine(answer ? 1 : 0);
         return answer ? ExitCodes.Success : ExitCodes.No;
