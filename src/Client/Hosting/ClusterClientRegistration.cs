@@ -79,7 +79,7 @@ internal sealed class ClusterClientRegistration
     /// <exception cref="OptionsValidationException">There were failures, a TLS certificate cannot be loaded, or TLS was turned off after a call turned it on.</exception>
     public void ApplyConnection(IServiceCollection services, CacheClusterClientOptions options, List<string> failures)
     {
-        if (CoHosted || failures.Count > 0)
+        if (CoHosted)
         {
             ThrowIfAny(failures);
             return;
@@ -87,7 +87,7 @@ internal sealed class ClusterClientRegistration
 
         var tlsPrefix = $"{CacheClusterClientOptions.SectionName}:{nameof(options.Tls)}:";
         var tls = options.Tls.Enabled ? TlsCredentials.Load(options.Tls, tlsPrefix, requireCertificate: false, failures) : null;
-        if (tls is null && _tls is not null && failures.Count == 0)
+        if (tls is null && _tls is not null && !options.Tls.Enabled)
         {
             failures.Add($"{tlsPrefix[..^1]}: an earlier AddCacheClusterClient call turned TLS on; a later call cannot turn it off.");
         }

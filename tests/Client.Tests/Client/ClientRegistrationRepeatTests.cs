@@ -78,4 +78,17 @@ public sealed class ClientRegistrationRepeatTests
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CacheCluster:ClusterId"] = " " }).Build()));
         Assert.Contains("CacheCluster:ClusterId", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ALaterCallsClusteringChoice_IsTheOneOrleansResolves()
+    {
+        var services = new ServiceCollection()
+            .AddCacheClusterClient(o => o.Gateways.Add("127.0.0.1:30001"))
+            .AddCacheClusterClient(o => o.Redis = "127.0.0.1:6399");
+
+        var provider = services.Last(d => d.ServiceType == typeof(Orleans.Messaging.IGatewayListProvider));
+
+        Assert.Equal("RedisGatewayListProvider", provider.ImplementationType?.Name);
+        Assert.Single(services, d => d.ImplementationType?.Name == "OutsideRuntimeClient");
+    }
 }
