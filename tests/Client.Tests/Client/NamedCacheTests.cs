@@ -117,6 +117,34 @@ public sealed class NamedCacheTests(CoHostedSilo silo)
         Assert.DoesNotContain(services, d => d.IsKeyedService && Equals(d.ServiceKey, "bad"));
     }
 
+    [Fact]
+    public void APrefixsGlobCharacters_AreEscapedInPatterns()
+    {
+        var named = new CacheCluster.NamedCaches.NamedClusterCache(
+            Default, new NamedClusterCacheOptions { Name = "odd", KeyPrefix = @"p*[x]?\:" }, new CacheClusterClientOptions());
+
+        var pattern = CacheCluster.NearCache.CacheKeyPattern.Parse(named.Pattern("k*", allowAll: false));
+
+        Assert.Equal(@"p\*\[x\]\?\\:k*", pattern.Text);
+        Assert.True(pattern.IsMatch(@"p*[x]?\:k1"));
+        Assert.False(pattern.IsMatch(@"pZx!\:k1"));
+        Assert.False(pattern.IsMatch("k1"));
+        Assert.Equal(@"p*[x]?\:k", named.Key("k"));
+    }
+
+    [Fact]
+    public void TheSameNameAgain_ConfiguresTheSameCache()
+    {
+        var services = new ServiceCollection()
+            .AddCacheClusterNamedCache("again")
+            .AddCacheClusterNamedCache("again", o => o.DefaultEntryOptions = CoHostedSilo.ProductDefaults);
+
+        var options = Assert.Single(services, d => d.ServiceType == typeof(NamedClusterCacheOptions)).KeyedImplementationInstance as NamedClusterCacheOptions;
+        Assert.Single(services, d => d.ServiceType == typeof(IClusterCache) && d.IsKeyedService);
+        Assert.Equal("again:", options!.KeyPrefix);
+        Assert.Same(CoHostedSilo.ProductDefaults, options.DefaultEntryOptions);
+    }
+
     private sealed class Consumer([FromKeyedServices("products")] IClusterCache products)
     {
         public IClusterCache Products { get; } = products;
