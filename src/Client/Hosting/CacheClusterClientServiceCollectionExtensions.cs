@@ -1,16 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using CacheCluster;
-using CacheCluster.Tls;
 using CacheCluster.Hosting;
-using CacheCluster.Internal;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
-using Orleans.Connections.Security;
-using Orleans.Hosting;
-using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,11 +10,13 @@ public static class CacheClusterClientServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Orleans client and <see cref="IClusterCache"/>, with options bound from the <c>CacheCluster</c> section.
+    /// May be called any number of times (each adapter calls it): see <see cref="AddCacheClusterClient(IServiceCollection, Action{CacheClusterClientOptions}?)"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root.</param>
     /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
     /// <returns>The services.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid, or a TLS certificate cannot be loaded (the message names the key).</exception>
     public static IServiceCollection AddCacheClusterClient(this IServiceCollection services, IConfiguration configuration, Action<CacheClusterClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -35,11 +28,24 @@ public static class CacheClusterClientServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the Orleans client and <see cref="IClusterCache"/>: the localhost gateway by default, Redis membership when
-    /// <see cref="CacheClusterClientOptions.Redis"/> is set.
+    /// Adds <see cref="IClusterCache"/>, <see cref="IClusterRateLimiter"/> and the Orleans client they use: the
+    /// localhost gateway by default, Redis membership when <see cref="CacheClusterClientOptions.Redis"/> is set.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// May be called any number of times (each adapter calls it): there is one Orleans client, one
+    /// <see cref="IClusterCache"/> and one <see cref="CacheClusterClientOptions"/> instance, and each call's
+    /// <paramref name="configure"/> is applied to that instance, in call order, and checked again.
+    /// </para>
+    /// <para>
+    /// Co-hosting: in services where <c>UseOrleans</c> (or <c>AddOrleans</c>) has already configured a silo, no
+    /// Orleans client is added (Orleans allows one client or one silo per process): the cache uses the silo's own
+    /// <see cref="IClusterClient"/>, and the connection settings (gateways, Redis, TLS, cluster identity, timeouts)
+    /// do not apply. Call <c>UseOrleans</c> first: Orleans refuses a silo added after a client.
+    /// </para>
+    /// </remarks>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets the options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="configure">Sets the options, or <see langword="null"/> for the defaults (or to keep earlier calls' settings).</param>
     /// <returns>The services.</returns>
     /// <exception cref="OptionsValidationException">An option is invalid, or a TLS certificate cannot be loaded (the message names the key).</exception>
     public static IServiceCollection AddCacheClusterClient(this IServiceCollection services, Action<CacheClusterClientOptions>? configure = null)
@@ -48,74 +54,9 @@ public static class CacheClusterClientServiceCollectionExtensions
         var failures = new List<string>();
         ValidatedOptions.Collect(failures, () => ValidatedOptions.Add(services, null, configure, new CacheClusterClientOptionsValidator(), out _));
         var options = ValidatedOptions.Find<CacheClusterClientOptions>(services)!;
-        var tls = options.Tls.Enabled
-            ? TlsCredentials.Load(options.Tls, $"{CacheClusterClientOptions.SectionName}:{nameof(options.Tls)}:", requireCertificate: false, failures)
-            : null;
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(Options.Options.DefaultName, typeof(CacheClusterClientOptions), failures);
-        }
-
-        services.AddSingleton<IClusterCache, ClusterCache>();
-        services.AddSingleton<ClusterConnectionMonitor>();
-        services.AddSingleton<IClusterRateLimiter, CacheCluster.RateLimiting.ClusterRateLimiter>();
-        services.AddOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(cluster =>
-            {
-                cluster.ClusterId = options.ClusterId;
-                cluster.ServiceId = options.ServiceId;
-            });
-
-            if (options.Redis is { } redis)
-            {
-                var configuration = ConfigurationOptions.Parse(redis);
-                configuration.AbortOnConnectFail = false;
-                configuration.ConnectTimeout = (int)Math.Min(configuration.ConnectTimeout, options.ConnectTimeout.TotalMilliseconds);
-                client.UseRedisClustering(clustering => clustering.ConfigurationOptions = configuration);
-            }
-            else
-            {
-                client.UseStaticClustering([.. (options.Gateways.Count == 0 ? ["127.0.0.1:30000"] : options.Gateways).SelectMany(Resolve)]);
-            }
-
-            if (tls is not null)
-            {
-                // The gateway's certificate must be accepted (TlsCredentials.Accepts); ours is sent when configured.
-                client.UseTls(tlsOptions =>
-                {
-                    tlsOptions.LocalCertificate = tls.Certificate;
-                    tlsOptions.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
-                    tlsOptions.RemoteCertificateValidation = (certificate, _, _) => tls.Accepts(certificate);
-                });
-            }
-
-            client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
-            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
-            client.UseConnectionRetryFilter(new ConnectRetryFilter(options.ConnectTimeout, TimeProvider.System));
-            client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
-        });
-
+        var registration = ClusterClientRegistration.Find(services) ?? ClusterClientRegistration.Create(services, options);
+        registration.ApplyConnection(services, options, failures);
         return services;
-    }
-
-    private static IEnumerable<IPEndPoint> Resolve(string gateway)
-    {
-        _ = TryParseEndpoint(gateway, out var host, out var port);
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return [new IPEndPoint(address, port)];
-        }
-
-        try
-        {
-            // Resolved once, at registration: a gateway list is static by definition. Use Redis membership for discovery.
-            return Dns.GetHostAddresses(host).Select(a => new IPEndPoint(a, port));
-        }
-        catch (SocketException ex)
-        {
-            throw new CacheClusterUnavailableException($"Gateway host '{host}' could not be resolved: {ex.Message}", ex);
-        }
     }
 
     internal static bool TryParseEndpoint(string value, out string host, out int port)
