@@ -47,8 +47,9 @@ internal sealed partial class ClusterCache
         }
 
         var value = await GetOrLeaseLoopAsync(key, factory, options, cancellationToken).ConfigureAwait(false);
-        if (nearWrite)
+        if (nearWrite && !Near.TryGetCompleted(key, out _))
         {
+            // Callers that got the value together (a fill and its waiters) mostly find it near already, put there by the first.
             await RememberTrackedAsync(key, options.NearCacheExpiration).ConfigureAwait(false);
         }
 
