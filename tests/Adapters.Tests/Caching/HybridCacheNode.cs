@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using CacheCluster.Hosting;
 using CacheCluster.Internal;
 using CacheCluster.Tests.Fixtures;
@@ -66,39 +65,4 @@ internal sealed class HybridCacheNode : IDisposable
     public bool HoldsNear(string key) => Client.NearField is { } near && near.TryGet(key, out _);
 
     public void Dispose() => _provider.Dispose();
-}
-
-/// <summary>A counted value source for HybridCache tests, optionally held at a gate.</summary>
-internal sealed class CountingFactory(Func<int, string> produce)
-{
-    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _runs;
-
-    public bool Gated { get; init; }
-
-    public int Runs => Volatile.Read(ref _runs);
-
-    public Task Started => _started.Task;
-
-    public void Open() => _gate.TrySetResult();
-
-    public async ValueTask<string> RunAsync(CancellationToken cancellationToken)
-    {
-        var run = Interlocked.Increment(ref _runs);
-        _started.TrySetResult();
-        if (Gated)
-        {
-            await _gate.Task;
-        }
-
-        return produce(run);
-    }
-}
-
-/// <summary>The silo-side counters of one cluster.</summary>
-internal static class HybridCacheMetrics
-{
-    public static MetricRecorder RecordSilos(CacheTestCluster cluster) =>
-        new(cluster.Cluster.Silos.Select(s => (object)s.SiloHost.Services.GetRequiredService<IMeterFactory>()));
 }
