@@ -1,7 +1,10 @@
 using CacheCluster.Caching.Hybrid;
 using CacheCluster.Tests.Fixtures;
+using CacheCluster.Hosting;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CacheCluster.Tests.Caching;
 
@@ -171,5 +174,44 @@ public sealed class HybridCacheClusterTests(HybridCacheClusterFixture fixture)
 
         Assert.IsType<CacheClusterHybridCache>(provider.GetRequiredService<HybridCache>());
         Assert.Single(services, d => d.ServiceType == typeof(HybridCache));
+    }
+
+    [Fact]
+    public async Task AddCacheClusterHybridCache_WithConfiguration_BindsTheCacheClusterSection_ThenAppliesConfigure()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CacheCluster:ClusterId"] = "shop", ["CacheCluster:NearCache:MaxEntries"] = "123" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddCacheClusterHybridCache(configuration, o => o.ServiceId = "shop-service");
+        services.AddSingleton(_cluster.Client);
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<CacheClusterClientOptions>>().Value;
+        Assert.Equal("shop", options.ClusterId);
+        Assert.Equal("shop-service", options.ServiceId);
+        Assert.Equal(123, options.NearCache.MaxEntries);
+        Assert.IsType<CacheClusterHybridCache>(provider.GetRequiredService<HybridCache>());
+    }
+
+    [Fact]
+    public async Task GetOrCreate_NullResult_IsCachedLikeAnyValue()
+    {
+        using var a = HybridCacheNode.Start(_cluster);
+        using var b = HybridCacheNode.Start(_cluster);
+        var key = CacheTestCluster.NewKey("hybrid");
+        var runs = 0;
+        ValueTask<string?> Factory(CancellationToken ct)
+        {
+            Interlocked.Increment(ref runs);
+            return ValueTask.FromResult<string?>(null);
+        }
+
+        Assert.Null(await a.Cache.GetOrCreateAsync(key, Factory));
+        Assert.Null(await a.Cache.GetOrCreateAsync(key, Factory));
+        Assert.Null(await b.Cache.GetOrCreateAsync(key, Factory));
+
+        Assert.Equal(1, runs);
+        Assert.Equal(TimeSpan.FromMinutes(5), (await _cluster.Cache.GetTimeToLiveAsync(key)).TimeToLive);
     }
 }
