@@ -115,6 +115,6 @@ internal sealed partial class ClusterCache
         }
     }
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "Keeping key {KeyHash} in the near cache after GetOrSet failed; the next call reads the cluster.")]
+    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "The tracked read that keeps key {KeyHash} near after GetOrSet failed; the next call reads the cluster.")]
     private partial void LogDebugNearRememberFailed(Exception exception, string keyHash);
 }

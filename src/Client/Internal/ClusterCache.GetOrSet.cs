@@ -206,7 +206,7 @@ internal sealed partial class ClusterCache
         {
             serialized = Serialize(value, options);
         }
-        catch (Exception ex) when (ex is CacheClusterException or Serialization.CacheSerializationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A value that cannot be stored (too large, not serializable) must not leave the waiters on a dead lease.
             await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.Failed, $"{ex.GetType().Name}: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
