@@ -1,3 +1,5 @@
+using CacheCluster.Serialization;
+
 namespace CacheCluster;
 
 /// <summary>
@@ -11,7 +13,8 @@ public sealed record GetOrSetOptions
 
     /// <summary>
     /// Gets how a computed value is stored (its hard and soft expiry, tags), as <see cref="IClusterCache.SetAsync{T}"/>
-    /// takes it; <see langword="null"/> for no expiry and no tags. A cached negative result keeps the tags and lives for
+    /// takes it; <see langword="null"/> for the client's <c>CacheClusterClientOptions.DefaultEntryOptions</c> (no expiry
+    /// and no tags when those are not set either). A cached negative result keeps the tags and lives for
     /// <see cref="NegativeTimeToLive"/>.
     /// </summary>
     public CacheEntryOptions? Entry { get; init; }
@@ -74,6 +77,64 @@ public sealed record GetOrSetOptions
     /// <value>Default: 30 seconds.</value>
     public TimeSpan NegativeTimeToLive { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets a value indicating whether a fresh near copy of the key answers the call with no call to the cluster;
+    /// <see langword="null"/> follows <c>NearCacheOptions.Enabled</c>. Stale values, leases and refreshes are always the
+    /// cluster's: the near cache holds only fresh copies, each tracked by its entry, which tells this client once when
+    /// the entry changes or is removed.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public bool? NearCacheRead { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the value this call obtains (a hit, its own fill, or a fill it waited for) is
+    /// kept in the near cache, so that the next call is answered locally; <see langword="null"/> follows
+    /// <c>NearCacheOptions.Enabled</c>. A value stored in the cluster is kept tracked (one more read registers this
+    /// client with the entry); a value kept only locally (<see cref="ClusterWrite"/> off) is untracked and lives at most
+    /// <see cref="NearCacheExpiration"/> or <c>NearCacheOptions.MaxTimeToLive</c>.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public bool? NearCacheWrite { get; init; }
+
+    /// <summary>
+    /// Gets the longest this call's near copy is used, in (0, 1 day]; <see langword="null"/> for
+    /// <c>NearCacheOptions.MaxTimeToLive</c>. A near copy also never outlives that option, nor its entry's freshness.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public TimeSpan? NearCacheExpiration { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the cluster is asked for the value. When false, the call is answered from the
+    /// near cache (when <see cref="NearCacheRead"/> allows) or by this caller's own factory run, with no lease: there is
+    /// no cluster-wide single flight for such calls.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool ClusterRead { get; init; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether a computed value is stored in the cluster. When false, the factory runs for this
+    /// caller alone (no lease) after a miss, and its value is kept, if at all, only in this client's near cache.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool ClusterWrite { get; init; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether the factory may run. When false, the call only reads (near cache, then cluster,
+    /// as allowed) and returns <see langword="default"/> on a miss, taking no lease.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool RunFactory { get; init; } = true;
+
+    /// <summary>
+    /// Gets the serializer for this call's value; <see langword="null"/> for <c>CacheClusterClientOptions.Serializer</c>.
+    /// Every reader of a key must use the same one.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public ICacheSerializer? Serializer { get; init; }
+
+    /// <summary>Gets a value indicating whether the call takes the lease path (cluster read and write, factory allowed).</summary>
+    internal bool UsesLease => ClusterRead && ClusterWrite && RunFactory;
+
     /// <summary>Gets the entry options a computed value is stored with.</summary>
     internal CacheEntryOptions EntryOptions => Entry ?? NoExpiry;
 
@@ -81,6 +142,8 @@ public sealed record GetOrSetOptions
     internal CacheEntryOptions NegativeEntryOptions => new() { TimeToLive = NegativeTimeToLive, Tags = Entry?.Tags };
 
     private static CacheEntryOptions NoExpiry { get; } = new();
+
+    private static TimeSpan MaxNearCacheExpiration { get; } = TimeSpan.FromDays(1);
 
     /// <summary>The lease part of these options, as the entry grain takes it, for one call that may wait <paramref name="wait"/>.</summary>
     internal CacheLeaseRequest LeaseRequest(TimeSpan wait) => new()
@@ -100,6 +163,9 @@ public sealed record GetOrSetOptions
         new CacheEntryOptions { TimeToLive = NegativeTimeToLive }.Validate();
         LeaseRequest(TimeSpan.Zero).Validate();
         Check(WaitTimeout > TimeSpan.Zero && WaitTimeout <= TimeSpan.FromMinutes(10), $"{nameof(WaitTimeout)} must be greater than zero and at most 10 minutes (was {WaitTimeout}).");
+        Check(
+            NearCacheExpiration is null || (NearCacheExpiration > TimeSpan.Zero && NearCacheExpiration <= MaxNearCacheExpiration),
+            $"{nameof(NearCacheExpiration)} must be greater than zero and at most 1 day (was {NearCacheExpiration}).");
         Check(FailSafeThrottle >= TimeSpan.Zero && FailSafeThrottle <= TimeSpan.FromDays(1), $"{nameof(FailSafeThrottle)} must be between 0 and 1 day (was {FailSafeThrottle}).");
         Check(FactorySoftTimeout is null || FactorySoftTimeout > TimeSpan.Zero, $"{nameof(FactorySoftTimeout)} must be greater than zero (was {FactorySoftTimeout}).");
         Check(FactoryHardTimeout is null || FactoryHardTimeout > TimeSpan.Zero, $"{nameof(FactoryHardTimeout)} must be greater than zero (was {FactoryHardTimeout}).");

@@ -19,7 +19,45 @@ internal sealed partial class ClusterCache
         ArgumentNullException.ThrowIfNull(factory);
         options ??= GetOrSetOptions.Default;
         options.Validate();
+        if (options.Entry is null && _options.DefaultEntryOptions is { } defaults)
+        {
+            options = options with { Entry = defaults };
+        }
 
+        if ((options.NearCacheRead ?? _options.NearCache.Enabled) && Near.TryGetCompleted(key, out var near))
+        {
+            _metrics.NearHit();
+            return Read<T>(near.Result, options);
+        }
+
+        var nearWrite = options.NearCacheWrite ?? _options.NearCache.Enabled;
+        if (!options.UsesLease)
+        {
+            return await GetOrSetWithoutLeaseAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (nearWrite)
+        {
+            // A fresh value is the common case: one tracked read answers it and keeps the near copy.
+            var read = await ReadTrackedAsync(key, options.NearCacheExpiration, cancellationToken).ConfigureAwait(false);
+            if (read.State == CacheEntryState.Fresh && read.Value is not null)
+            {
+                return Read<T>(read, options);
+            }
+        }
+
+        var value = await GetOrLeaseLoopAsync(key, factory, options, cancellationToken).ConfigureAwait(false);
+        if (nearWrite && !Near.TryGetCompleted(key, out _))
+        {
+            // Callers that got the value together (a fill and its waiters) mostly find it near already, put there by the first.
+            await RememberTrackedAsync(key, options.NearCacheExpiration).ConfigureAwait(false);
+        }
+
+        return value;
+    }
+
+    private async Task<T?> GetOrLeaseLoopAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, CancellationToken cancellationToken)
+    {
         var started = _clock.GetTimestamp();
         while (true)
         {
@@ -48,7 +86,7 @@ internal sealed partial class ClusterCache
                         _ = RefreshInBackgroundAsync(key, refresh, lookup.Entry!, factory, options);
                     }
 
-                    return Read<T>(lookup.Entry!);
+                    return Read<T>(lookup.Entry!, options);
 
                 case CacheLookupOutcome.LeaseGranted:
                     return await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false);
@@ -67,7 +105,7 @@ internal sealed partial class ClusterCache
                     if (options.FailSafe && lookup.Entry is { } stale)
                     {
                         _metrics.AnsweredStale();
-                        return Read<T>(stale);
+                        return Read<T>(stale, options);
                     }
 
                     throw new CacheLeaseWaitTimeoutException($"Another caller's fill did not arrive within {options.WaitTimeout.TotalSeconds:0.###} s.")
@@ -102,7 +140,7 @@ internal sealed partial class ClusterCache
 
                 // Soft timeout: answer with the stale value; the factory finishes and fills in the background.
                 _metrics.AnsweredStale();
-                return Read<T>(stale);
+                return Read<T>(stale, options);
             }
         }
 
@@ -146,7 +184,7 @@ internal sealed partial class ClusterCache
                 if (options.FailSafe && stale is not null)
                 {
                     _metrics.AnsweredStale();
-                    return Read<T>(stale);
+                    return Read<T>(stale, options);
                 }
 
                 throw timedOut
@@ -156,26 +194,26 @@ internal sealed partial class ClusterCache
         }
 
         var elapsed = _clock.GetElapsedTime(started);
-        CacheValue serialized;
-        CacheEntryOptions entryOptions;
-        if (value is null)
+        _metrics.FactoryRan(value is null ? "none" : "value", elapsed);
+        if (value is null && !options.CacheNegativeResults)
         {
-            _metrics.FactoryRan("none", elapsed);
-            if (!options.CacheNegativeResults)
-            {
-                await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.NoValue, error: null, failSafeThrottle: null).ConfigureAwait(false);
-                return default;
-            }
+            await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.NoValue, error: null, failSafeThrottle: null).ConfigureAwait(false);
+            return default;
+        }
 
-            serialized = new CacheValue([], CacheValue.AbsentContentType);
-            entryOptions = options.NegativeEntryOptions;
-        }
-        else
+        CacheValue serialized;
+        try
         {
-            _metrics.FactoryRan("value", elapsed);
-            serialized = Serializer.Serialize(value);
-            entryOptions = options.EntryOptions;
+            serialized = Serialize(value, options);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A value that cannot be stored (too large, not serializable) must not leave the waiters on a dead lease.
+            await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.Failed, $"{ex.GetType().Name}: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
+            throw;
+        }
+
+        var entryOptions = value is null ? options.NegativeEntryOptions : options.EntryOptions;
 
         try
         {
@@ -216,8 +254,12 @@ internal sealed partial class ClusterCache
         }
     }
 
-    private T? Read<T>(CacheReadResult entry) =>
-        entry.Value is null || entry.Value.IsAbsent ? default : Serializer.Deserialize<T>(entry.Value);
+    private T? Read<T>(CacheReadResult entry, GetOrSetOptions options) =>
+        entry.Value is null || entry.Value.IsAbsent ? default : (options.Serializer ?? Serializer).Deserialize<T>(entry.Value);
+
+    /// <summary>A value as stored: a negative result is the absent marker.</summary>
+    private CacheValue Serialize<T>(T? value, GetOrSetOptions options) =>
+        value is null ? new CacheValue([], CacheValue.AbsentContentType) : (options.Serializer ?? Serializer).Serialize(value);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The factory for key {KeyHash} failed (timed out: {TimedOut}); its lease is released as failed.")]
     private partial void LogWarningFactoryFailed(Exception exception, string keyHash, bool timedOut);

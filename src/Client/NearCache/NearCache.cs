@@ -106,12 +106,15 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         return marker;
     }
 
-    /// <summary>Keeps a tracked, fresh answer, unless a change was reported since <see cref="BeginRead"/>.</summary>
-    public void Complete(string key, object marker, CacheTrackedRead read)
+    /// <summary>
+    /// Keeps a tracked, fresh answer, unless a change was reported since <see cref="BeginRead"/>; for at most
+    /// <paramref name="bound"/> when given (and never longer than the options allow).
+    /// </summary>
+    public void Complete(string key, object marker, CacheTrackedRead read, TimeSpan? bound = null)
     {
         var result = read.Result;
         var now = _clock.GetUtcNow();
-        var validUntil = now + _options.MaxTimeToLive;
+        var validUntil = now + Bound(bound);
         if (result.FreshUntil is { } freshUntil && freshUntil < validUntil)
         {
             validUntil = freshUntil;
@@ -122,7 +125,7 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
             validUntil = expiresAt;
         }
 
-        var size = (long)(result.Value?.Data.Length ?? 0) + (key.Length * 2) + EntryOverhead;
+        var size = Size(key, result);
         var keep = read.Tracked && result.State == CacheEntryState.Fresh && result.Value is not null && validUntil > now && size <= _options.MaxBytes;
         lock (_lock)
         {
@@ -132,22 +135,41 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
             }
 
             _pending.Remove(key);
-            if (!keep)
+            if (keep)
             {
-                return;
+                Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result)));
             }
+        }
+    }
 
-            if (_entries.TryGetValue(key, out var old))
-            {
-                Remove(old);
-            }
+    /// <summary>
+    /// Keeps a value that exists only in this client (not stored in the cluster, so no entry tracks it) for at most
+    /// <paramref name="bound"/> (and never longer than the options allow). It is dropped by this client's own changes to
+    /// the key and by tag, pattern and flush notices, but no other client's write reaches it: it simply expires.
+    /// </summary>
+    public void KeepLocal(string key, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound)
+    {
+        var now = _clock.GetUtcNow();
+        var validUntil = now + Bound(bound);
+        var result = new CacheReadResult
+        {
+            State = CacheEntryState.Fresh,
+            Value = value,
+            LastModified = now,
+            FreshUntil = validUntil,
+            ExpiresAt = validUntil,
+            Tags = tags ?? [],
+        };
+        var size = Size(key, result);
+        if (size > _options.MaxBytes)
+        {
+            return;
+        }
 
-            var entry = new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result));
-            Add(entry);
-            while (_entries.Count > _options.MaxEntries || _bytes > _options.MaxBytes)
-            {
-                EvictOne();
-            }
+        lock (_lock)
+        {
+            _pending.Remove(key);
+            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result)));
         }
     }
 
@@ -224,6 +246,25 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     {
         Flush();
         return ValueTask.CompletedTask;
+    }
+
+    private static long Size(string key, CacheReadResult result) => (long)(result.Value?.Data.Length ?? 0) + (key.Length * 2) + EntryOverhead;
+
+    private TimeSpan Bound(TimeSpan? bound) => bound is { } b && b < _options.MaxTimeToLive ? b : _options.MaxTimeToLive;
+
+    /// <summary>Replaces the key's entry and evicts down to the bounds (under the lock).</summary>
+    private void Store(Entry entry)
+    {
+        if (_entries.TryGetValue(entry.Key, out var old))
+        {
+            Remove(old);
+        }
+
+        Add(entry);
+        while (_entries.Count > _options.MaxEntries || _bytes > _options.MaxBytes)
+        {
+            EvictOne();
+        }
     }
 
     private void Add(Entry entry)
