@@ -57,6 +57,7 @@ internal sealed class OutputCacheApp : IAsyncDisposable
         var app = builder.Build();
         app.UseOutputCache();
         app.MapGet("/items/{id}", (string id, int? tags, HttpContext http) => Handle(name, calls, id, tags ?? 0, http)).CacheOutput();
+        app.MapGet("/large/{id}", (string id, HttpContext http) => Handle(name, calls, id, 0, http) + new string('x', CacheTestCluster.MaxValueBytes)).CacheOutput();
         app.MapGet("/short/{id}", (string id, HttpContext http) => Handle(name, calls, id, 0, http)).CacheOutput(policy => policy.Expire(ShortExpiry));
         await app.StartAsync();
         return new OutputCacheApp(app, calls, logs);
