@@ -46,6 +46,18 @@ internal sealed class NamedClusterCache : IClusterCache
     public Task<CacheResult<T>> TryGetAsync<T>(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default) =>
         _inner.TryGetAsync<T>(Key(key), readOptions, cancellationToken);
 
+    public Task<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken = default) =>
+        _inner.ExpireAsync(Key(key), timeToLive, cancellationToken);
+
+    public Task<bool> TouchAsync(string key, CancellationToken cancellationToken = default) =>
+        _inner.TouchAsync(Key(key), cancellationToken);
+
+    public Task<bool> PersistAsync(string key, CancellationToken cancellationToken = default) =>
+        _inner.PersistAsync(Key(key), cancellationToken);
+
+    public Task<CacheReadResult> GetAndTouchBytesAsync(string key, CancellationToken cancellationToken = default) =>
+        _inner.GetAndTouchBytesAsync(Key(key), cancellationToken);
+
     public Task<CacheWriteResult> SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CacheWriteCondition condition = default, CancellationToken cancellationToken = default) =>
         _inner.SetAsync(Key(key), value, options ?? _options.DefaultEntryOptions, condition, cancellationToken);
 
