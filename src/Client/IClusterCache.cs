@@ -191,4 +191,43 @@ public interface IClusterCache
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The new length.</returns>
     Task<long> ListTrimAsync(string key, long start, long stop, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives a key a new hard expiry, <paramref name="timeToLive"/> from now (Redis <c>EXPIRE</c>), as a versioned write.
+    /// The entry's sliding window and absolute cap are replaced by this fixed expiry; its soft expiry is kept, but never
+    /// past the new hard expiry. Works on values and lists.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="timeToLive">The new time to live; zero or less removes the key, as Redis does; at most <see cref="CacheEntryOptions.MaxTimeToLive"/>.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns><see langword="true"/> if the key exists (and now expires, or was removed); <see langword="false"/> when it is missing.</returns>
+    /// <exception cref="InvalidCacheOptionsException"><paramref name="timeToLive"/> is over the maximum; nothing was changed.</exception>
+    Task<bool> ExpireAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Extends a key's hard expiry by its sliding window (<see cref="CacheEntryOptions.SlidingExpiration"/>): it then
+    /// expires the window from now, but never past its absolute cap (<see cref="CacheEntryOptions.TimeToLive"/> after
+    /// its write). A key without a sliding window is left as it is.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns><see langword="true"/> if the key exists; <see langword="false"/> when it is missing.</returns>
+    Task<bool> TouchAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every expiry of a key: hard, soft and sliding (Redis <c>PERSIST</c>), as a versioned write.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns><see langword="true"/> if an expiry was removed; <see langword="false"/> when the key is missing or had none.</returns>
+    Task<bool> PersistAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the stored bytes and touches the key (see <see cref="TouchAsync"/>) in one step on the key's grain, so the
+    /// read sees the extended expiry: what <c>IDistributedCache.Get</c> does for sliding entries. Never served from the
+    /// near cache.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The bytes with their state, version and (extended) expiry, or <see cref="CacheReadResult.Missing"/>.</returns>
+    /// <exception cref="CacheWrongTypeException">The key holds a list.</exception>
+    Task<CacheReadResult> GetAndTouchBytesAsync(string key, CancellationToken cancellationToken = default);
 }

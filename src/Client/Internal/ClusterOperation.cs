@@ -40,6 +40,15 @@ internal sealed class ClusterOperation
 
     public static ClusterOperation Fill { get; } = Write(nameof(Fill));
 
+    public static ClusterOperation Expire { get; } = Write(nameof(Expire));
+
+    public static ClusterOperation Touch { get; } = Write(nameof(Touch));
+
+    public static ClusterOperation Persist { get; } = Write(nameof(Persist));
+
+    /// <summary>A read that also touches: a change in the cluster (the expiry), so this client's near copy is dropped.</summary>
+    public static ClusterOperation GetAndTouch { get; } = Write(nameof(GetAndTouch));
+
     public static ClusterOperation ReleaseLease { get; } = Write(nameof(ReleaseLease));
 
     /// <summary>A lookup that may take a lease (a change in the cluster) but leaves the value as it is.</summary>

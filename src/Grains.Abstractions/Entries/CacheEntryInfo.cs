@@ -47,6 +47,14 @@ public sealed record CacheEntryInfo
     /// <summary>Gets the entry's HTTP caching directives, or <see langword="null"/> when it has none.</summary>
     [Id(10)]
     public CacheHttpPolicy? HttpPolicy { get; init; }
+
+    /// <summary>Gets the entry's sliding window (a touch moves <see cref="ExpiresAt"/> to now plus this), or <see langword="null"/>.</summary>
+    [Id(11)]
+    public TimeSpan? SlidingExpiration { get; init; }
+
+    /// <summary>Gets the absolute cap a touch never moves <see cref="ExpiresAt"/> past, or <see langword="null"/> when there is none.</summary>
+    [Id(12)]
+    public DateTimeOffset? AbsoluteExpiresAt { get; init; }
 }
 
 /// <summary>The remaining lifetime of an entry.</summary>

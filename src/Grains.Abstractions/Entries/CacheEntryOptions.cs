@@ -6,7 +6,9 @@ namespace CacheCluster;
 /// <remarks>
 /// An entry is <em>fresh</em> until <see cref="FreshFor"/> has passed, <em>stale</em> (still readable, marked stale)
 /// until <see cref="TimeToLive"/> has passed, and gone after that. With only <see cref="TimeToLive"/> given, the entry
-/// is fresh for half of it. With neither, the entry lives until it is removed or evicted.
+/// is fresh for half of it. With neither, the entry lives until it is removed or evicted. With
+/// <see cref="SlidingExpiration"/>, the hard expiry moves forward on every touch, up to <see cref="TimeToLive"/> after
+/// the write; the entry is fresh for half of its window unless <see cref="FreshFor"/> says otherwise.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("cachecluster.entry-options")]
 public sealed record CacheEntryOptions
@@ -46,6 +48,15 @@ public sealed record CacheEntryOptions
     [Id(4)]
     public CacheHttpPolicy? HttpPolicy { get; init; }
 
+    /// <summary>
+    /// Gets the sliding window: the entry expires this long after its last write or touch, but never later than
+    /// <see cref="TimeToLive"/> after its write, which is kept with the entry as its absolute cap. On write the hard
+    /// expiry is the sooner of the two. Extend it with <c>TouchAsync</c> (or a read that touches).
+    /// It cannot be combined with <see cref="KeepTimeToLive"/>.
+    /// </summary>
+    [Id(5)]
+    public TimeSpan? SlidingExpiration { get; init; }
+
     /// <summary>Checks the options and throws <see cref="InvalidCacheOptionsException"/> when they are not usable.</summary>
     /// <exception cref="InvalidCacheOptionsException">A value is out of range or the combination is contradictory.</exception>
     public void Validate()
@@ -62,16 +73,28 @@ public sealed record CacheEntryOptions
                 $"{nameof(FreshFor)} must be greater than zero and at most {MaxTimeToLive.TotalDays:0} days (was {fresh}).");
         }
 
+        if (SlidingExpiration is { } sliding && (sliding <= TimeSpan.Zero || sliding > MaxTimeToLive))
+        {
+            throw new InvalidCacheOptionsException(
+                $"{nameof(SlidingExpiration)} must be greater than zero and at most {MaxTimeToLive.TotalDays:0} days (was {sliding}).");
+        }
+
+        if (SlidingExpiration is { } window && FreshFor is { } freshFor && freshFor > window)
+        {
+            throw new InvalidCacheOptionsException(
+                $"{nameof(FreshFor)} ({freshFor}) must not be greater than {nameof(SlidingExpiration)} ({window}): an entry cannot be fresh after it is gone.");
+        }
+
         if (TimeToLive is { } hard && FreshFor is { } soft && soft > hard)
         {
             throw new InvalidCacheOptionsException(
                 $"{nameof(FreshFor)} ({soft}) must not be greater than {nameof(TimeToLive)} ({hard}): an entry cannot be fresh after it is gone.");
         }
 
-        if (KeepTimeToLive && (TimeToLive is not null || FreshFor is not null))
+        if (KeepTimeToLive && (TimeToLive is not null || FreshFor is not null || SlidingExpiration is not null))
         {
             throw new InvalidCacheOptionsException(
-                $"{nameof(KeepTimeToLive)} cannot be combined with {nameof(TimeToLive)} or {nameof(FreshFor)}.");
+                $"{nameof(KeepTimeToLive)} cannot be combined with {nameof(TimeToLive)}, {nameof(FreshFor)} or {nameof(SlidingExpiration)}.");
         }
 
         HttpPolicy?.Validate();

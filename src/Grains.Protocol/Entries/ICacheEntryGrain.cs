@@ -126,4 +126,30 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// <param name="stop">The last index kept, inclusive.</param>
     /// <returns>The new length and version.</returns>
     Task<CacheMutationResult> ListTrimAsync(long start, long stop);
+
+    /// <summary>
+    /// Gives the entry a new hard expiry, <paramref name="timeToLive"/> from now (Redis <c>EXPIRE</c>), replacing its
+    /// sliding window and absolute cap; the soft expiry is kept, but never past the new hard expiry. A non-positive
+    /// <paramref name="timeToLive"/> removes the key.
+    /// </summary>
+    /// <param name="timeToLive">The new time to live; at most <see cref="CacheEntryOptions.MaxTimeToLive"/>.</param>
+    /// <returns><see langword="true"/> if the key exists (and was changed or removed).</returns>
+    /// <exception cref="InvalidCacheOptionsException"><paramref name="timeToLive"/> is over the maximum.</exception>
+    Task<bool> ExpireAsync(TimeSpan timeToLive);
+
+    /// <summary>
+    /// Moves the hard expiry to now plus the entry's sliding window, capped by its absolute expiry; the soft expiry moves
+    /// by as much. An entry without a sliding window is left as it is (no new version).
+    /// </summary>
+    /// <returns><see langword="true"/> if the key exists.</returns>
+    Task<bool> TouchAsync();
+
+    /// <summary>Removes the entry's hard and soft expiry and its sliding window (Redis <c>PERSIST</c>).</summary>
+    /// <returns><see langword="true"/> if an expiry was removed; <see langword="false"/> when the key is missing or had none.</returns>
+    Task<bool> PersistAsync();
+
+    /// <summary>Reads the value like <see cref="GetAsync"/> and touches it like <see cref="TouchAsync"/>, in one turn.</summary>
+    /// <returns>The value as touched, or <see cref="CacheReadResult.Missing"/>.</returns>
+    /// <exception cref="CacheWrongTypeException">The key holds a list.</exception>
+    Task<CacheReadResult> GetAndTouchAsync();
 }

@@ -77,6 +77,8 @@ internal sealed partial class CacheEntryGrain
                 ExpiresAt = record.ExpiresAt,
                 Tags = record.Tags,
                 HttpPolicy = record.HttpPolicy,
+                SlidingExpiration = record.SlidingExpiration,
+                AbsoluteExpiresAt = record.AbsoluteExpiresAt,
             });
     }
 

@@ -200,17 +200,28 @@ internal sealed partial class CacheEntryGrain
             ? current.Version + 1
             : Math.Max(_lastVersion + 1, now.ToUnixTimeMilliseconds() * 1000);
 
-        DateTimeOffset? freshUntil, expiresAt;
+        DateTimeOffset? freshUntil, expiresAt, absoluteExpiresAt;
+        TimeSpan? sliding;
         if (keepExpiry && current is not null)
         {
-            (freshUntil, expiresAt) = (current.FreshUntil, current.ExpiresAt);
+            (freshUntil, expiresAt, sliding, absoluteExpiresAt) = (current.FreshUntil, current.ExpiresAt, current.SlidingExpiration, current.AbsoluteExpiresAt);
         }
         else
         {
             var ttl = entryOptions?.TimeToLive;
-            var fresh = entryOptions?.FreshFor ?? ttl / 2;
-            expiresAt = now + ttl;
+            sliding = entryOptions?.SlidingExpiration;
+
+            // With a sliding window, the hard expiry is the sooner of the window and the time to live (the absolute cap).
+            var window = sliding is { } s && (ttl is null || s < ttl) ? s : ttl;
+            var fresh = entryOptions?.FreshFor ?? window / 2;
+            expiresAt = now + window;
             freshUntil = now + fresh;
+            if (freshUntil > expiresAt)
+            {
+                freshUntil = expiresAt;
+            }
+
+            absoluteExpiresAt = sliding is null ? null : now + ttl;
         }
 
         return new EntryRecord
@@ -224,6 +235,8 @@ internal sealed partial class CacheEntryGrain
             LastUsed = Recency.StampOf(now),
             FreshUntil = freshUntil,
             ExpiresAt = expiresAt,
+            SlidingExpiration = sliding,
+            AbsoluteExpiresAt = absoluteExpiresAt,
             Tags = entryOptions?.Tags is { Count: > 0 } tags ? [.. tags.Distinct(StringComparer.Ordinal)] : keepExpiry && current is not null ? current.Tags : [],
             HttpPolicy = entryOptions?.HttpPolicy is { IsEmpty: false } policy ? policy : keepExpiry && entryOptions?.HttpPolicy is null ? current?.HttpPolicy : null,
         };

@@ -14,6 +14,8 @@ internal sealed class EntryRecord
     private readonly long _lastModified;
     private readonly long _freshUntil;
     private readonly long _expiresAt;
+    private readonly long _sliding;
+    private readonly long _absoluteExpiresAt;
     private int _lastUsed;
     private int _holders;
     private readonly CacheEntryKind _kind;
@@ -35,6 +37,15 @@ internal sealed class EntryRecord
     public DateTimeOffset? FreshUntil { get => _freshUntil == 0 ? null : FromTicks(_freshUntil); init => _freshUntil = value?.UtcTicks ?? 0; }
 
     public DateTimeOffset? ExpiresAt { get => _expiresAt == 0 ? null : FromTicks(_expiresAt); init => _expiresAt = value?.UtcTicks ?? 0; }
+
+    /// <summary>
+    /// Gets the sliding window: a touch moves the hard expiry to now plus this, capped by <see cref="AbsoluteExpiresAt"/>.
+    /// <see langword="null"/> for none; an entry with one always has <see cref="ExpiresAt"/>.
+    /// </summary>
+    public TimeSpan? SlidingExpiration { get => _sliding == 0 ? null : TimeSpan.FromTicks(_sliding); init => _sliding = value?.Ticks ?? 0; }
+
+    /// <summary>Gets the cap a touch never moves the hard expiry past, or <see langword="null"/>; only set with <see cref="SlidingExpiration"/>.</summary>
+    public DateTimeOffset? AbsoluteExpiresAt { get => _absoluteExpiresAt == 0 ? null : FromTicks(_absoluteExpiresAt); init => _absoluteExpiresAt = value?.UtcTicks ?? 0; }
 
     public string[] Tags { get; init; } = [];
 

@@ -15,13 +15,17 @@ namespace CacheCluster.Storage;
 /// Format 2 is format 1 plus the entry's HTTP cache policy after the content type (directive bits (1),
 /// [s-maxage ticks (8)], [stale-if-error ticks (8)]); it is written only for entries that have a policy, so records
 /// without one stay format 1, byte for byte, and both formats are read.
+/// Format 3 is written only for entries with a sliding window: after [expires-at] come the window's ticks (8) and, with
+/// flag 8, the absolute cap's ticks (8); flag 16 says the HTTP policy follows the content type as in format 2. Records
+/// without a window keep format 1 or 2, so records written before sliding expiration existed read unchanged.
 /// </remarks>
 internal static class EntryRecordFormat
 {
     public const int VersionBytes = 8;
     private const byte FormatVersion = 1;
     private const byte FormatWithHttpPolicy = 2;
-    private const byte HasFresh = 1, HasExpires = 2, HasContentType = 4;
+    private const byte FormatWithSliding = 3;
+    private const byte HasFresh = 1, HasExpires = 2, HasContentType = 4, HasAbsolute = 8, HasPolicy = 16;
     private const byte PolicyPublic = 1, PolicyPrivate = 2, PolicyNoStore = 4, PolicyMustRevalidate = 8, PolicyImmutable = 16,
         PolicyHasSharedMaxAge = 32, PolicyHasStaleIfError = 64;
 
@@ -36,9 +40,16 @@ internal static class EntryRecordFormat
     {
         var buffer = new ArrayBufferWriter<byte>(64 + (int)Math.Min(record.SizeBytes + (record.List?.Length ?? 0) * 5, int.MaxValue / 2));
         WriteInt64(buffer, record.Version);
-        var flags = (byte)((record.FreshUntil is null ? 0 : HasFresh) | (record.ExpiresAt is null ? 0 : HasExpires) | (record.ContentType is null ? 0 : HasContentType));
         var policy = record.HttpPolicy is { IsEmpty: false } p ? p : null;
-        buffer.Write([policy is null ? FormatVersion : FormatWithHttpPolicy, (byte)record.Kind, flags]);
+        var sliding = record.SlidingExpiration;
+        var flags = (byte)((record.FreshUntil is null ? 0 : HasFresh) | (record.ExpiresAt is null ? 0 : HasExpires) | (record.ContentType is null ? 0 : HasContentType));
+        if (sliding is not null)
+        {
+            flags |= (byte)((record.AbsoluteExpiresAt is null ? 0 : HasAbsolute) | (policy is null ? 0 : HasPolicy));
+        }
+
+        var format = sliding is not null ? FormatWithSliding : policy is null ? FormatVersion : FormatWithHttpPolicy;
+        buffer.Write([format, (byte)record.Kind, flags]);
         WriteInt64(buffer, record.LastModified.UtcTicks);
         if (record.FreshUntil is { } fresh)
         {
@@ -48,6 +59,15 @@ internal static class EntryRecordFormat
         if (record.ExpiresAt is { } expires)
         {
             WriteInt64(buffer, expires.UtcTicks);
+        }
+
+        if (sliding is { } window)
+        {
+            WriteInt64(buffer, window.Ticks);
+            if (record.AbsoluteExpiresAt is { } cap)
+            {
+                WriteInt64(buffer, cap.UtcTicks);
+            }
         }
 
         if (record.ContentType is { } contentType)
@@ -87,7 +107,7 @@ internal static class EntryRecordFormat
         var reader = new Reader(data);
         var version = reader.Int64();
         var format = reader.Byte();
-        if (format is not (FormatVersion or FormatWithHttpPolicy))
+        if (format is not (FormatVersion or FormatWithHttpPolicy or FormatWithSliding))
         {
             throw new FormatException($"Unknown entry record format {format}.");
         }
@@ -97,8 +117,10 @@ internal static class EntryRecordFormat
         var lastModified = new DateTimeOffset(reader.Int64(), TimeSpan.Zero);
         DateTimeOffset? freshUntil = (flags & HasFresh) != 0 ? new DateTimeOffset(reader.Int64(), TimeSpan.Zero) : null;
         DateTimeOffset? expiresAt = (flags & HasExpires) != 0 ? new DateTimeOffset(reader.Int64(), TimeSpan.Zero) : null;
+        TimeSpan? sliding = format == FormatWithSliding ? TimeSpan.FromTicks(reader.Int64()) : null;
+        DateTimeOffset? absoluteExpiresAt = format == FormatWithSliding && (flags & HasAbsolute) != 0 ? new DateTimeOffset(reader.Int64(), TimeSpan.Zero) : null;
         var contentType = (flags & HasContentType) != 0 ? Encoding.UTF8.GetString(reader.Bytes()) : null;
-        var policy = format == FormatWithHttpPolicy ? ReadPolicy(ref reader) : null;
+        var policy = format == FormatWithHttpPolicy || (format == FormatWithSliding && (flags & HasPolicy) != 0) ? ReadPolicy(ref reader) : null;
         var tags = new string[checked((int)reader.Varint())];
         for (var i = 0; i < tags.Length; i++)
         {
@@ -134,6 +156,8 @@ internal static class EntryRecordFormat
             LastModified = lastModified,
             FreshUntil = freshUntil,
             ExpiresAt = expiresAt,
+            SlidingExpiration = sliding,
+            AbsoluteExpiresAt = absoluteExpiresAt,
             Tags = tags,
             HttpPolicy = policy,
         };

@@ -6,7 +6,7 @@ public static class ApiScopes
     /// <summary>GET and HEAD of entries.</summary>
     public const string Read = "read";
 
-    /// <summary>PUT, DELETE, increment, and taking a fill lease (<c>GET ?fill=1</c>).</summary>
+    /// <summary>PUT, DELETE, increment, expire, persist, touch, and taking a fill lease (<c>GET ?fill=1</c>).</summary>
     public const string Write = "write";
 
     /// <summary>POST /v1/invalidate.</summary>

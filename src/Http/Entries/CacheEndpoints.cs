@@ -20,6 +20,7 @@ internal static class CacheEndpoints
         endpoints.MapPut(CacheRoute.Template, PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
         endpoints.MapDelete(CacheRoute.Template, DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
         endpoints.MapPost(CacheRoute.IncrementTemplate, IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
+        ExpiryEndpoints.Map(endpoints);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, CacheHttpApi api)
@@ -188,7 +189,7 @@ internal static class CacheEndpoints
         return TypedResults.Ok(new IncrementResponse(result.Value));
     }
 
-    private static IResult NotFound(HttpContext context)
+    internal static IResult NotFound(HttpContext context)
     {
         context.Response.Headers[EntryHeaders.CacheStatus] = EntryHeaders.MissStatus;
         return HttpProblems.Result(ProblemKind.KeyNotFound, "The key does not exist.");

@@ -8,7 +8,7 @@ namespace CacheCluster.Http.Entries;
 
 /// <summary>
 /// What a PUT asks for besides its body: expiry from <c>Cache-Control: max-age=N, stale-while-revalidate=M</c> (fresh
-/// for N, gone after N + M) or <c>?ttl=N&amp;fresh=M</c>, the entry's HTTP policy from the same Cache-Control, tags
+/// for N, gone after N + M) or <c>?ttl=N&amp;fresh=M</c> (seconds, decimals allowed), the entry's HTTP policy from the same Cache-Control, tags
 /// from <c>Cache-Tag</c>, and a lease token from <c>Cache-Lease</c>.
 /// </summary>
 internal sealed class WriteRequest
@@ -20,8 +20,8 @@ internal sealed class WriteRequest
     public static WriteRequest Parse(HttpRequest request)
     {
         var (freshFor, timeToLive, policy) = ParseCacheControl(request.Headers.CacheControl);
-        var queryTtl = QuerySeconds(request, "ttl");
-        var queryFresh = QuerySeconds(request, "fresh");
+        var queryTtl = QuerySeconds.Read(request, "ttl");
+        var queryFresh = QuerySeconds.Read(request, "fresh");
         if ((freshFor is not null || timeToLive is not null) && (queryTtl is not null || queryFresh is not null))
         {
             throw new InvalidCacheOptionsException("Give the expiry either in Cache-Control (max-age, stale-while-revalidate) or as ?ttl=&fresh=, not both.");
@@ -98,20 +98,6 @@ internal sealed class WriteRequest
         return long.TryParse(extension.Value.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= (long)CacheEntryOptions.MaxTimeToLive.TotalSeconds
             ? TimeSpan.FromSeconds(seconds)
             : throw new InvalidCacheOptionsException($"Cache-Control {name} must be a number of seconds (was '{extension.Value}').");
-    }
-
-    private static TimeSpan? QuerySeconds(HttpRequest request, string name)
-    {
-        if (!request.Query.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-
-        return values.Count == 1
-            && long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            && seconds <= (long)CacheEntryOptions.MaxTimeToLive.TotalSeconds
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new InvalidCacheOptionsException($"?{name}= must be one whole number of seconds (was '{values}').");
     }
 
     private static string[]? ParseTags(StringValues values)

@@ -89,4 +89,53 @@ public sealed class EntryRecordFormatTests
         Assert.Null(copy.HttpPolicy);
         Assert.Equal(old, EntryRecordFormat.Serialize(copy));
     }
+
+    [Fact]
+    public void SlidingWindow_RoundTripsInFormat3_WithAndWithoutCapAndPolicy()
+    {
+        var capped = new EntryRecord
+        {
+            Version = 11,
+            Kind = CacheEntryKind.Value,
+            Value = [1, 2],
+            ContentType = "text/plain",
+            LastModified = Now,
+            FreshUntil = Now.AddSeconds(5),
+            ExpiresAt = Now.AddSeconds(10),
+            SlidingExpiration = TimeSpan.FromSeconds(10),
+            AbsoluteExpiresAt = Now.AddSeconds(25),
+            Tags = ["t"],
+            HttpPolicy = new CacheHttpPolicy { Public = true, SharedMaxAge = TimeSpan.FromSeconds(30) },
+        };
+        var uncapped = new EntryRecord
+        {
+            Version = 12,
+            Kind = CacheEntryKind.List,
+            List = [[1], [2]],
+            LastModified = Now,
+            ExpiresAt = Now.AddMinutes(20),
+            SlidingExpiration = TimeSpan.FromMinutes(20),
+        };
+
+        var cappedBytes = EntryRecordFormat.Serialize(capped);
+        var uncappedBytes = EntryRecordFormat.Serialize(uncapped);
+
+        Assert.Equal(3, cappedBytes[8]);
+        Assert.Equal(3, uncappedBytes[8]);
+        Assert.Equivalent(capped, EntryRecordFormat.Deserialize(cappedBytes), strict: true);
+        Assert.Equivalent(uncapped, EntryRecordFormat.Deserialize(uncappedBytes), strict: true);
+    }
+
+    [Fact]
+    public void RecordWithoutSlidingWindow_KeepsFormat1Or2_AndReadsWithoutOne()
+    {
+        var plain = new EntryRecord { Version = 1, Kind = CacheEntryKind.Value, Value = [1], LastModified = Now, ExpiresAt = Now.AddSeconds(60) };
+
+        var copy = EntryRecordFormat.Deserialize(EntryRecordFormat.Serialize(plain));
+
+        Assert.Equal(1, EntryRecordFormat.Serialize(plain)[8]);
+        Assert.Null(copy.SlidingExpiration);
+        Assert.Null(copy.AbsoluteExpiresAt);
+        Assert.Equal(Now.AddSeconds(60), copy.ExpiresAt);
+    }
 }

@@ -27,6 +27,12 @@ public sealed class EndpointScopeTests(HttpClusterFixture fixture) : IAsyncLifet
         [("/v1/cache/{key}", "PUT")] = (ApiScopes.Write, HttpStatusCode.Created),
         [("/v1/cache/{key}", "DELETE")] = (ApiScopes.Write, HttpStatusCode.NotFound),
         [("/v1/cache/{key}/increment", "POST")] = (ApiScopes.Write, HttpStatusCode.OK),
+
+        // Without ?ttl= the expire is a 400, but past the scope check.
+        [("/v1/cache/{key}/expire", "POST")] = (ApiScopes.Write, HttpStatusCode.BadRequest),
+        [("/v1/cache/{key}/expire", "PATCH")] = (ApiScopes.Write, HttpStatusCode.BadRequest),
+        [("/v1/cache/{key}/persist", "POST")] = (ApiScopes.Write, HttpStatusCode.NotFound),
+        [("/v1/cache/{key}/touch", "POST")] = (ApiScopes.Write, HttpStatusCode.NotFound),
         [("/v1/invalidate", "POST")] = (ApiScopes.Invalidate, HttpStatusCode.OK),
         [("/v1/events", "POST")] = (ApiScopes.Invalidate, HttpStatusCode.Accepted),
         [("/v1/ratelimit/{policy}/{identifier}", "POST")] = (ApiScopes.RateLimit, HttpStatusCode.OK),
