@@ -135,15 +135,12 @@ public sealed class CacheClusterDistributedCache : IDistributedCache, IBufferDis
         await _cache.SetBytesAsync(key, new CacheValue(value), entry, default, token).ConfigureAwait(false);
     }
 
+    // One grain call reads and slides (a key without a sliding window is only read), never from the near cache:
+    // a near-cache hit would not slide the entry.
     private Task<CacheReadResult> ReadAsync(string key, CancellationToken token) =>
-        // PRE-MERGE: becomes GetAndTouchBytesAsync (the read and the sliding touch in one grain call).
-        _cache.TryGetBytesAsync(key, NoNearCache, token);
+        _cache.GetAndTouchBytesAsync(key, token);
 
-    private Task<bool> TouchAsync(string key, CancellationToken token) =>
-        // PRE-MERGE: becomes TouchAsync.
-        _cache.ExistsAsync(key, token);
-
-    private static readonly CacheReadOptions NoNearCache = new() { UseNearCache = false };
+    private Task<bool> TouchAsync(string key, CancellationToken token) => _cache.TouchAsync(key, token);
 
     private static byte[]? Payload(CacheReadResult read) =>
         read.Value is { IsAbsent: false } value ? value.Data : null;

@@ -48,6 +48,6 @@ internal static class DistributedEntryOptions
     private static CacheEntryOptions Unbounded { get; } = new();
 
     private static CacheEntryOptions Sliding(TimeSpan? absolute, TimeSpan sliding) =>
-        // PRE-MERGE: until CacheEntryOptions.SlidingExpiration exists, the first window is the hard expiry.
-        new() { TimeToLive = absolute is { } cap && cap < sliding ? cap : sliding };
+        // The grain sets the first hard expiry to the sooner of the two and slides it on every touch, up to the cap.
+        new() { TimeToLive = absolute, SlidingExpiration = sliding };
 }
