@@ -2,7 +2,10 @@ using System.Buffers;
 using CacheCluster.Caching.Distributed;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.Caching.Distributed;
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CacheCluster.Tests.Caching;
 
@@ -183,6 +186,26 @@ public sealed class DistributedCacheTests(DistributedCacheClusterFixture fixture
     }
 
     [Fact]
+    public void DistributedCache_SyncCallsUnderASynchronizationContextThatNeverRuns_DoNotDeadlock()
+    {
+        var key = CacheTestCluster.NewKey("dc");
+        var previous = SynchronizationContext.Current;
+        var context = new NeverRunsContext();
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            Cache.Set(key, [1, 2], NoExpiry);
+            Assert.Equal((byte[])[1, 2], Cache.Get(key));
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        Assert.Equal(0, context.Posts);
+    }
+
+    [Fact]
     public void AddCacheClusterDistributedCache_AfterAndBeforeMemoryCacheRegistrations_IsTheOneDistributedCache()
     {
         var services = new ServiceCollection();
@@ -195,6 +218,25 @@ public sealed class DistributedCacheTests(DistributedCacheClusterFixture fixture
         var registered = Assert.Single(services, d => d.ServiceType == typeof(IDistributedCache));
         Assert.Same(provider.GetRequiredService<CacheClusterDistributedCache>(), provider.GetRequiredService<IDistributedCache>());
         Assert.Null(registered.ImplementationType);
+    }
+
+    [Fact]
+    public void AddCacheClusterDistributedCache_WithConfiguration_BindsTheCacheClusterSectionThenAppliesConfigure()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CacheCluster:ServiceId"] = "shop",
+            ["CacheCluster:ClusterId"] = "from-config",
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddCacheClusterDistributedCache(configuration, options => options.ClusterId = "from-code");
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<CacheClusterClientOptions>>().Value;
+        Assert.Equal("shop", options.ServiceId);
+        Assert.Equal("from-code", options.ClusterId);
+        Assert.IsType<CacheClusterDistributedCache>(provider.GetRequiredService<IDistributedCache>());
     }
 
     private static ReadOnlySequence<byte> Segments(params byte[][] parts)
@@ -223,5 +265,15 @@ public sealed class DistributedCacheTests(DistributedCacheClusterFixture fixture
             Next = next;
             return next;
         }
+    }
+
+    /// <summary>A UI-thread-like context whose thread is blocked: anything posted to it would never run.</summary>
+    private sealed class NeverRunsContext : SynchronizationContext
+    {
+        private int _posts;
+
+        public int Posts => _posts;
+
+        public override void Post(SendOrPostCallback d, object? state) => Interlocked.Increment(ref _posts);
     }
 }
