@@ -12,8 +12,9 @@ namespace CacheCluster.Caching.Distributed;
 /// <remarks>
 /// <para>
 /// Expiry follows Microsoft's RedisCache: <see cref="DistributedCacheEntryOptions.AbsoluteExpirationRelativeToNow"/>
-/// wins over <see cref="DistributedCacheEntryOptions.AbsoluteExpiration"/>, an absolute expiration that is not in the
-/// future throws <see cref="ArgumentOutOfRangeException"/>, and <see cref="DistributedCacheEntryOptions.SlidingExpiration"/>
+/// wins over <see cref="DistributedCacheEntryOptions.AbsoluteExpiration"/>, an <see cref="DistributedCacheEntryOptions.AbsoluteExpiration"/>
+/// that is not in the future throws <see cref="ArgumentOutOfRangeException"/> (even beside a relative one) and writes
+/// nothing, an expiry over <see cref="CacheEntryOptions.MaxTimeToLive"/> throws <see cref="InvalidCacheOptionsException"/>, and <see cref="DistributedCacheEntryOptions.SlidingExpiration"/>
 /// is kept with the entry: every <see cref="GetAsync"/> and <see cref="RefreshAsync"/> extends it by the window, in the
 /// same grain call as the read, never past the absolute expiration. An entry without options lives until removed or
 /// evicted. Times are read from the cache clock (<see cref="CacheClusterClock.ServiceKey"/>).

@@ -21,10 +21,8 @@ internal static class DistributedEntryOptions
             return Unbounded;
         }
 
-        DateTimeOffset? absolute = options.AbsoluteExpirationRelativeToNow is { } relative
-            ? now + relative
-            : options.AbsoluteExpiration;
-        if (options.AbsoluteExpirationRelativeToNow is null && absolute is { } at && at <= now)
+        // As RedisCache: a past AbsoluteExpiration is an error even when the relative one (which wins) is also set.
+        if (options.AbsoluteExpiration is { } at && at <= now)
         {
 #pragma warning disable CA2208 // The parameter name is the options property, as Microsoft's RedisCache gives it.
             throw new ArgumentOutOfRangeException(
@@ -33,6 +31,10 @@ internal static class DistributedEntryOptions
                 "The absolute expiration value must be in the future.");
 #pragma warning restore CA2208
         }
+
+        DateTimeOffset? absolute = options.AbsoluteExpirationRelativeToNow is { } relative
+            ? now + relative
+            : options.AbsoluteExpiration;
 
         // DistributedCacheEntryOptions' own setters reject a relative or sliding value <= 0, so neither can reach here.
         var timeToLive = absolute - now;

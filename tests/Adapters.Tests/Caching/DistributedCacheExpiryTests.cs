@@ -75,10 +75,24 @@ public sealed class DistributedCacheExpiryTests(DistributedCacheClusterFixture f
         Assert.Throws<ArgumentOutOfRangeException>(
             "AbsoluteExpiration",
             () => Cache.Set(key, [3], new DistributedCacheEntryOptions { AbsoluteExpiration = now }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            "AbsoluteExpiration",
+            () => Cache.SetAsync(key, [4], new DistributedCacheEntryOptions { AbsoluteExpiration = now, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) }));
 
         Assert.Equal(now.AddSeconds(-1), past.ActualValue);
         Assert.StartsWith("The absolute expiration value must be in the future.", past.Message, StringComparison.Ordinal);
         Assert.Equal((byte[])[1], await Cache.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task DistributedCache_ExpiryBeyondTheClustersMaximum_ThrowsInvalidCacheOptionsAndWritesNothing()
+    {
+        var key = CacheTestCluster.NewKey("dc");
+
+        await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => Cache.SetAsync(
+            key, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheEntryOptions.MaxTimeToLive + TimeSpan.FromDays(1) }));
+
+        Assert.False(await fixture.Cache.ExistsAsync(key));
     }
 
     [Fact]
