@@ -53,7 +53,7 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Each project mirrors a part of src; EndToEnd.Tests runs the built programs as processes and ends with the fault tests.
-projects=(Grains.Tests Client.Tests Http.Tests EndToEnd.Tests)
+projects=(Grains.Tests Client.Tests Http.Tests Adapters.Tests EndToEnd.Tests)
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
