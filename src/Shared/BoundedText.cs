@@ -12,7 +12,7 @@ internal static class BoundedText
     /// <param name="value">The key, tag, policy name or identifier.</param>
     /// <param name="maxBytes">The longest allowed value, in UTF-8 bytes.</param>
     /// <param name="what">What the value is, for the message: "key", "tag".</param>
-    /// <returns>The problem, or <see langword="null"/> when the value is non-empty, valid UTF-16, free of control characters and short enough.</returns>
+    /// <returns>The problem, or <see langword="null"/> when the value is non-empty, not only whitespace, valid UTF-16, free of control characters and short enough.</returns>
     public static string? Check(string? value, int maxBytes, string what)
     {
         if (value is null)
@@ -29,6 +29,12 @@ internal static class BoundedText
         if (value.Length > maxBytes)
         {
             return $"The {what} is {value.Length} characters long; the limit is {maxBytes} bytes of UTF-8.";
+        }
+
+        // Orleans refuses a grain key made only of whitespace (string.IsNullOrWhiteSpace), so no surface may accept one.
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return $"The {what} must not be only whitespace.";
         }
 
         var bytes = 0;

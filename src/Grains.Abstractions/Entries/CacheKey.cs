@@ -13,7 +13,7 @@ public static class CacheKey
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless <paramref name="key"/> is usable as a cache key.</summary>
     /// <param name="key">The key.</param>
     /// <param name="maxKeyBytes">The longest allowed key, in UTF-8 bytes.</param>
-    /// <exception cref="InvalidCacheKeyException">The key is null, empty, too long, not valid UTF-16, or holds a control character.</exception>
+    /// <exception cref="InvalidCacheKeyException">The key is null, empty, only whitespace, too long, not valid UTF-16, or holds a control character.</exception>
     public static void Validate(string? key, int maxKeyBytes = DefaultMaxKeyBytes)
     {
         if (BoundedText.Check(key, maxKeyBytes, "key") is { } problem)

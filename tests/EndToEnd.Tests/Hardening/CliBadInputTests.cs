@@ -12,6 +12,8 @@ public sealed class CliBadInputTests(EmbeddedSiloFixture fixture) : IClassFixtur
     public static TheoryData<string[]> Cases => new()
     {
         new[] { "set", "", "x" },
+        new[] { "set", " ", "x" },
+        new[] { "get", "\u2003" },
         new[] { "set", "{key}", "x", "--ttl", "NaN" },
         new[] { "set", "{key}", "x", "--ttl", "-5" },
         new[] { "set", "{key}", "x", "--ttl", "1e20" },
