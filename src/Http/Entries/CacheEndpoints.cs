@@ -16,10 +16,10 @@ internal static class CacheEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods(CacheRoute.Template, [HttpMethods.Get, HttpMethods.Head], GetAsync).WithMetadata(new RequiredScope(ApiScopes.Read));
-        endpoints.MapPut(CacheRoute.Template, PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
-        endpoints.MapDelete(CacheRoute.Template, DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
-        endpoints.MapPost(CacheRoute.IncrementTemplate, IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
+        endpoints.MapMethods(CacheRoute.Template, [HttpMethods.Get, HttpMethods.Head], GetAsync).WithMetadata(new RequiredScope(ApiScopes.Read), new QueryParameters("fill"));
+        endpoints.MapPut(CacheRoute.Template, PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("ttl", "fresh"));
+        endpoints.MapDelete(CacheRoute.Template, DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write), QueryParameters.None);
+        endpoints.MapPost(CacheRoute.IncrementTemplate, IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("by"));
         ExpiryEndpoints.Map(endpoints);
     }
 

@@ -17,9 +17,9 @@ internal static class ExpiryEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods(CacheRoute.ExpireTemplate, [HttpMethods.Post, HttpMethods.Patch], ExpireAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
-        endpoints.MapPost(CacheRoute.PersistTemplate, PersistAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
-        endpoints.MapPost(CacheRoute.TouchTemplate, TouchAsync).WithMetadata(new RequiredScope(ApiScopes.Write));
+        endpoints.MapMethods(CacheRoute.ExpireTemplate, [HttpMethods.Post, HttpMethods.Patch], ExpireAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("ttl"));
+        endpoints.MapPost(CacheRoute.PersistTemplate, PersistAsync).WithMetadata(new RequiredScope(ApiScopes.Write), QueryParameters.None);
+        endpoints.MapPost(CacheRoute.TouchTemplate, TouchAsync).WithMetadata(new RequiredScope(ApiScopes.Write), QueryParameters.None);
     }
 
     private static async Task<IResult> ExpireAsync(HttpContext context, CacheHttpApi api)

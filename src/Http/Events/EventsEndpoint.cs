@@ -20,7 +20,7 @@ internal static class EventsEndpoint
     private const int EnvelopeBytes = 4096;
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/v1/events", PublishAsync).WithMetadata(new RequiredScope(ApiScopes.Invalidate));
+        endpoints.MapPost("/v1/events", PublishAsync).WithMetadata(new RequiredScope(ApiScopes.Invalidate), CacheCluster.Http.Hosting.QueryParameters.None);
 
     private static async Task<IResult> PublishAsync(HttpContext context, CacheHttpApi api)
     {

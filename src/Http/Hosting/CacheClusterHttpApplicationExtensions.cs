@@ -23,6 +23,7 @@ public static class CacheClusterHttpApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<CacheCluster.Http.Hosting.QueryParameterMiddleware>();
 
         CacheEndpoints.Map(app);
         InvalidateEndpoint.Map(app);

@@ -17,7 +17,7 @@ internal static class InvalidateEndpoint
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/v1/invalidate", InvalidateAsync).WithMetadata(new RequiredScope(ApiScopes.Invalidate));
+        endpoints.MapPost("/v1/invalidate", InvalidateAsync).WithMetadata(new RequiredScope(ApiScopes.Invalidate), CacheCluster.Http.Hosting.QueryParameters.None);
 
     private static async Task<IResult> InvalidateAsync(HttpContext context, CacheHttpApi api)
     {

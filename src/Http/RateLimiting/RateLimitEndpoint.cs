@@ -20,7 +20,7 @@ internal static class RateLimitEndpoint
     public const string RateLimitHeader = "RateLimit";
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/v1/ratelimit/{policy}/{identifier}", AcquireAsync).WithMetadata(new RequiredScope(ApiScopes.RateLimit));
+        endpoints.MapPost("/v1/ratelimit/{policy}/{identifier}", AcquireAsync).WithMetadata(new RequiredScope(ApiScopes.RateLimit), new CacheCluster.Http.Hosting.QueryParameters("permits"));
 
     private static async Task<IResult> AcquireAsync(HttpContext context, CacheHttpApi api)
     {
