@@ -37,6 +37,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
         { "query on invalidate", 400, "invalid-request" },
         { "max-age not a number", 400, "invalid-header" },
         { "100 MB body", 413, "value-too-large" },
+        { "2 MB chunked body", 413, "value-too-large" },
         { "star mixed with tags", 400, "invalid-header" },
         { "weak prefix then whitespace", 400, "invalid-header" },
         { "stale If-Match", 412, "precondition-failed" },
@@ -105,6 +106,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             "query on invalidate" => client.SendAsync(Post("/v1/invalidate?all=1", "{\"keys\":[\"" + key + "\"]}")),
             "max-age not a number" => client.SendAsync(Put(string.Empty, ("Cache-Control", "max-age=soon"))),
             "100 MB body" => client.SendAsync(HundredMegabytes(path)),
+            "2 MB chunked body" => client.SendAsync(Chunked(path, 2 * 1024 * 1024)),
             "star mixed with tags" => client.SendAsync(Put(string.Empty, ("If-None-Match", "\"1\", *"))),
             "weak prefix then whitespace" => client.SendAsync(Put(string.Empty, ("If-Match", "W/\t"))),
             "stale If-Match" => client.SendAsync(Put(string.Empty, ("If-Match", "\"1\""))),
@@ -139,6 +141,14 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
     private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    /// <summary>A PUT whose body has no Content-Length (Transfer-Encoding: chunked), so the limit is found while reading.</summary>
+    private static HttpRequestMessage Chunked(string path, int bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StreamContent(new UnknownLengthStream(new byte[bytes])) };
+        request.Headers.TransferEncodingChunked = true;
         return request;
     }
 
