@@ -35,6 +35,9 @@ public sealed class InvalidationRuleTests
         Assert.Equal(new[] { "user:42:*", "users:list:*" }, user.Patterns);
         Assert.Equal(new[] { "product:p-7", "products:list" }, product.Keys);
         Assert.Equal(new[] { "products:list:*" }, product.Patterns);
+        Assert.Equal(new[] { "product:p-7", "products" }, product.Tags);
+        Assert.Empty(user.Tags);
+        Assert.Empty(order.Tags);
         Assert.Equal(new[] { "order:9", "user:42:orders" }, order.Keys);
         Assert.Equal(new[] { "user:42:orders:*" }, order.Patterns);
     }

@@ -24,6 +24,9 @@ public static class BuiltPrograms
     /// <summary>The full path of <c>cachecluster.dll</c>; throws when it was not built.</summary>
     public static string Cli => Find(Path.Combine("src", "Cli"), "cachecluster.dll");
 
+    /// <summary>The full path of <c>CacheCluster.Samples.Shop.dll</c>, the sample shop; throws when it was not built.</summary>
+    public static string Shop => Find(Path.Combine("samples", "Shop"), "CacheCluster.Samples.Shop.dll");
+
     /// <summary>The full path of <c>CacheCluster.FaultLoad.dll</c>, the fault tests' load client; throws when it was not built.</summary>
     public static string FaultLoad => Find(Path.Combine("tests", "FaultLoad"), "CacheCluster.FaultLoad.dll");
 
