@@ -26,6 +26,7 @@ public sealed class LeaseTests(HttpClusterFixture fixture)
         await HttpAssert.ProblemAsync(first, HttpStatusCode.NotFound, "key-not-found");
         var token = HttpAssert.Header(first, "Cache-Lease");
         Assert.True(long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
+        Assert.Equal("no-store", HttpAssert.Header(first, "Cache-Control"));
         Assert.Equal(1, callers.Count(c => c.IsCompleted));
 
         var fill = await Client.PutKeyAsync(key, "filled", ("Cache-Lease", token), ("Cache-Control", "max-age=60"));
