@@ -83,6 +83,12 @@ internal static class CacheEndpoints
         }
 
         EntryHeaders.SetValidators(response, entry, now);
+        if (lease is not null)
+        {
+            // The refresh lease is this caller's alone: no cache may store the response and hand the token on.
+            EntryHeaders.SetNotStorable(response);
+        }
+
         switch (preconditions.Evaluate(context.Request.Method, EntryHeaders.ETagOf(entry.Version), entry.LastModified))
         {
             case PreconditionOutcome.NotModified:
