@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of CacheCluster.
 #
-# Installs what the tests need when it is missing (redis-server and varnish, through apt-get), builds the solution once
+# Installs what the tests need when it is missing (redis-server, varnish and nginx, through apt-get), builds the solution once
 # and runs the test projects one after the other, never two at once (they share the machine's cores and some tests are
 # timing-sensitive), the end-to-end and fault tests last. Arguments go to each `dotnet test` (a --filter, say). The
-# Redis- and Varnish-backed tests start their own redis-server and varnishd on free loopback ports and stop them
-# themselves; they are never skipped. A Redis or Varnish that cannot be installed or started fails the run.
+# Redis-, Varnish- and nginx-backed tests start their own redis-server, varnishd and nginx on free loopback ports and
+# stop them themselves; they are never skipped. A Redis, Varnish or nginx that cannot be installed or started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,11 +20,16 @@ apt_install() {
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/varnishd ] || missing+=(varnish)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}" || true
 fi
 if [ ! -x /usr/sbin/varnishd ]; then
   echo "test.sh: varnishd is not installed and could not be installed; the Varnish tests cannot run." >&2
+  exit 1
+fi
+if [ ! -x /usr/sbin/nginx ]; then
+  echo "test.sh: nginx is not installed and could not be installed; the nginx tests cannot run." >&2
   exit 1
 fi
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Http.Entries;
 
@@ -48,10 +49,12 @@ internal static class CacheEndpoints
                     lease = lookup.Lease;
                     break;
                 case CacheLookupOutcome.LeaseGranted when lookup.Lease is { } granted:
+                    EntryHeaders.SetNotStorable(context.Response);
                     context.Response.Headers[EntryHeaders.CacheLease] = granted.Token.ToString(CultureInfo.InvariantCulture);
                     context.Response.Headers[EntryHeaders.CacheStatus] = EntryHeaders.MissStatus;
                     return HttpProblems.Result(ProblemKind.KeyNotFound, "The key has no value; this caller holds its fill lease: PUT the value with the Cache-Lease header.");
                 case CacheLookupOutcome.WaitTimedOut:
+                    EntryHeaders.SetNotStorable(context.Response);
                     context.Response.Headers.RetryAfter = "1";
                     return HttpProblems.Result(ProblemKind.FillPending, "Another caller holds the key's fill lease and has not written it yet; ask again.");
                 default:
@@ -80,6 +83,12 @@ internal static class CacheEndpoints
         }
 
         EntryHeaders.SetValidators(response, entry, now);
+        if (lease is not null)
+        {
+            // The refresh lease is this caller's alone: no cache may store the response and hand the token on.
+            EntryHeaders.SetNotStorable(response);
+        }
+
         switch (preconditions.Evaluate(context.Request.Method, EntryHeaders.ETagOf(entry.Version), entry.LastModified))
         {
             case PreconditionOutcome.NotModified:
@@ -191,7 +200,7 @@ internal static class CacheEndpoints
 
     internal static IResult NotFound(HttpContext context)
     {
-        context.Response.Headers[EntryHeaders.CacheStatus] = EntryHeaders.MissStatus;
+        EntryHeaders.SetNotFound(context.Response, context.RequestServices.GetRequiredService<CacheHttpApi>().Http.NotFoundMaxAge);
         return HttpProblems.Result(ProblemKind.KeyNotFound, "The key does not exist.");
     }
 

@@ -46,6 +46,7 @@ internal static class EntryHeaders
         var headers = response.Headers;
         headers.LastModified = HeaderUtilities.FormatDate(Preconditions.TruncateToSeconds(entry.LastModified));
         headers.Age = "0";
+        headers.AcceptRanges = "none";
         headers[CacheStatus] = Status(entry, now, refreshLease);
         if (entry.Tags is { Count: > 0 } tags)
         {
@@ -108,7 +109,33 @@ internal static class EntryHeaders
             parts.Add(Invariant($"stale-if-error={Seconds(staleIfError)}"));
         }
 
+        // No expiry and no freshness of its own: say so, or shared caches guess a heuristic freshness from
+        // Last-Modified (RFC 9111 §4.2.2) and serve a rewritten entry stale. no-cache makes them revalidate (a 304).
+        if (entry.FreshUntil is null && entry.HttpPolicy is not { SharedMaxAge: not null } and not { NoStore: true } and not { Immutable: true })
+        {
+            parts.Add("no-cache");
+        }
+
         return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// Sets what a 404 for a missing or expired key carries: its freshness (<c>max-age</c>, or <c>no-store</c> when
+    /// <paramref name="maxAgeSeconds"/> is 0), <c>Vary: Authorization</c> as a 200 has, and a miss Cache-Status.
+    /// </summary>
+    public static void SetNotFound(HttpResponse response, int maxAgeSeconds)
+    {
+        var headers = response.Headers;
+        headers.CacheControl = maxAgeSeconds > 0 ? Invariant($"max-age={maxAgeSeconds}") : "no-store";
+        headers.Vary = HeaderNames.Authorization;
+        headers[CacheStatus] = MissStatus;
+    }
+
+    /// <summary>A response that hands out a lease (fill or fill-pending): no cache may store or replay it.</summary>
+    public static void SetNotStorable(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Vary = HeaderNames.Authorization;
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class CacheClusterHttpApplicationExtensions
 {
     /// <summary>
-    /// Adds the API's middleware (problem+json for every error, API-key checks) and maps its endpoints:
+    /// Adds the API's middleware (problem+json for every error, CORS when origins are configured, API-key checks) and maps its endpoints:
     /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/events</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/health/live</c>,
     /// <c>/health/ready</c> and <c>/metrics</c>. Needs <c>AddCacheClusterHttp</c>.
     /// </summary>
@@ -22,6 +22,9 @@ public static class CacheClusterHttpApplicationExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Before the key check: a preflight carries no key, and a 401 must carry the CORS headers for the page to read it.
+        CacheCluster.Http.Hosting.HttpCors.Use(app);
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<CacheCluster.Http.Hosting.QueryParameterMiddleware>();
 

@@ -11,6 +11,12 @@ public sealed class CacheClusterHttpOptions
     /// <summary>Where the API listens when neither <c>--urls</c> nor another Kestrel endpoint setting is given: loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>The default of <see cref="NotFoundMaxAge"/>, in seconds.</summary>
+    public const int DefaultNotFoundMaxAge = 1;
+
+    /// <summary>The largest <see cref="NotFoundMaxAge"/>, in seconds.</summary>
+    public const int MaxNotFoundMaxAge = 3600;
+
     /// <summary>
     /// Gets the API keys by name, from <c>CacheCluster:Http:ApiKeys:{name}:Key</c> and <c>:Scopes</c>. When empty the
     /// API is open (meant for the embedded default, which listens on loopback only).
@@ -24,6 +30,17 @@ public sealed class CacheClusterHttpOptions
     /// <summary>Gets or sets how long a lease granted over HTTP lasts without a fill before it passes to the next caller.</summary>
     /// <value>Default: 10 seconds.</value>
     public TimeSpan LeaseTimeout { get; set; } = CacheLeaseRequest.DefaultLeaseTimeout;
+
+    /// <summary>
+    /// Gets or sets how many seconds a shared cache (nginx, Squid, a CDN) or a browser may reuse a 404 for a missing or
+    /// expired key: <c>Cache-Control: max-age=N</c>, or <c>no-store</c> when 0. Short, so a deleted key stops being
+    /// served soon; explicit, so a cache that serves stale content while it revalidates stores the 404 and stops.
+    /// </summary>
+    /// <value>Default: 1 second; 0 to 3600.</value>
+    public int NotFoundMaxAge { get; set; } = DefaultNotFoundMaxAge;
+
+    /// <summary>Gets the cross-origin (CORS) settings, from <c>CacheCluster:Http:Cors</c>.</summary>
+    public HttpCorsOptions Cors { get; } = new();
 }
 
 /// <summary>One API key: the secret and what it may do.</summary>

@@ -53,6 +53,50 @@ internal sealed class CacheClusterHttpOptionsValidator : IValidateOptions<CacheC
             failures.Add($"{Prefix}{nameof(options.LeaseTimeout)} must be greater than zero and at most 1 hour (was {options.LeaseTimeout}).");
         }
 
+        if (options.NotFoundMaxAge < 0 || options.NotFoundMaxAge > CacheClusterHttpOptions.MaxNotFoundMaxAge)
+        {
+            failures.Add($"{Prefix}{nameof(options.NotFoundMaxAge)} must be whole seconds from 0 (no-store) to {CacheClusterHttpOptions.MaxNotFoundMaxAge} (was {options.NotFoundMaxAge}).");
+        }
+
+        ValidateOrigins(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Each origin is <c>*</c> (with API keys only) or an absolute http/https origin: scheme, host, optional port.</summary>
+    private static void ValidateOrigins(CacheClusterHttpOptions options, List<string> failures)
+    {
+        var path = $"{Prefix}{nameof(options.Cors)}:{nameof(options.Cors.Origins)}";
+        foreach (var origin in options.Cors.Origins)
+        {
+            if (origin == "*")
+            {
+                if (options.ApiKeys.Count == 0)
+                {
+                    failures.Add($"{path} may be '*' only when API keys are configured ({Prefix}{nameof(options.ApiKeys)}): without keys any web page the user visits could read and write the cache. List the pages' origins instead.");
+                }
+                else if (options.Cors.Origins.Count > 1)
+                {
+                    failures.Add($"{path} lists '*' with other origins; give '*' alone or only origins.");
+                }
+
+                continue;
+            }
+
+            if (!IsOrigin(origin))
+            {
+                failures.Add($"{path} has '{origin}', which is not an origin: give scheme, host and optional port, such as https://app.example.com or http://localhost:3000 (no path, query or user info).");
+            }
+        }
+    }
+
+    private static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && origin.StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase)
+        && uri.UserInfo.Length == 0
+        && uri.AbsolutePath == "/"
+        && !origin.EndsWith('/')
+        && uri.Query.Length == 0
+        && uri.Fragment.Length == 0
+        && !string.IsNullOrEmpty(uri.Host);
 }

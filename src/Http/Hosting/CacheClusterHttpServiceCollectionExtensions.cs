@@ -61,6 +61,7 @@ public static class CacheClusterHttpServiceCollectionExtensions
             context.ProblemDetails.Extensions.Remove("traceId");
         });
         services.AddExceptionHandler<CacheClusterExceptionHandler>();
+        HttpCors.Add(services, options.Cors);
 
         services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: ["ready"], timeout: TimeSpan.FromSeconds(5))
@@ -123,16 +124,29 @@ public static class CacheClusterHttpServiceCollectionExtensions
             options.LeaseTimeout = ParseDuration(leaseTimeout, nameof(options.LeaseTimeout));
         }
 
+        if (section[nameof(options.NotFoundMaxAge)] is { } notFoundMaxAge)
+        {
+            options.NotFoundMaxAge = int.TryParse(notFoundMaxAge, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? seconds
+                : throw new FormatException($"{CacheClusterHttpOptions.SectionName}:{nameof(options.NotFoundMaxAge)} must be whole seconds, such as 1 (was '{notFoundMaxAge}').");
+        }
+
+        options.Cors.Origins.AddRange(ListOrCommaSeparated(section.GetSection($"{nameof(options.Cors)}:{nameof(options.Cors.Origins)}")));
+
         foreach (var entry in section.GetSection(nameof(options.ApiKeys)).GetChildren())
         {
             var key = new ApiKeyOptions { Key = entry[nameof(ApiKeyOptions.Key)] };
-            var scopes = entry.GetSection(nameof(ApiKeyOptions.Scopes));
-            var listed = scopes.GetChildren().Select(child => child.Value).ToList();
-            IEnumerable<string?> values = listed.Count > 0 ? listed : [scopes.Value];
-            key.Scopes.AddRange(values
-                .SelectMany(value => (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            key.Scopes.AddRange(ListOrCommaSeparated(entry.GetSection(nameof(ApiKeyOptions.Scopes))));
             options.ApiKeys[entry.Key] = key;
         }
+    }
+
+    /// <summary>A list (<c>Name:0</c>, <c>Name:1</c>) or one value separated by commas or spaces.</summary>
+    private static IEnumerable<string> ListOrCommaSeparated(IConfigurationSection section)
+    {
+        var listed = section.GetChildren().Select(child => child.Value).ToList();
+        IEnumerable<string?> values = listed.Count > 0 ? listed : [section.Value];
+        return values.SelectMany(value => (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     private static TimeSpan ParseDuration(string text, string name) =>

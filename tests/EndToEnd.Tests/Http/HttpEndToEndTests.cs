@@ -52,6 +52,19 @@ public sealed class HttpEndToEndTests(EmbeddedSiloFixture fixture) : IClassFixtu
     }
 
     [Theory]
+    [InlineData("--CacheCluster:Http:NotFoundMaxAge=-1", "cachecluster-silo: invalid configuration: CacheCluster:Http:NotFoundMaxAge must be whole seconds from 0 (no-store) to 3600 (was -1).")]
+    [InlineData("--CacheCluster:Http:NotFoundMaxAge=soon", "cachecluster-silo: invalid configuration: CacheCluster:Http:NotFoundMaxAge must be whole seconds, such as 1 (was 'soon').")]
+    [InlineData("--CacheCluster:Http:Cors:Origins=https://app.example.com/page", "cachecluster-silo: invalid configuration: CacheCluster:Http:Cors:Origins has 'https://app.example.com/page', which is not an origin")]
+    [InlineData("--CacheCluster:Http:Cors:Origins=*", "cachecluster-silo: invalid configuration: CacheCluster:Http:Cors:Origins may be '*' only when API keys are configured")]
+    public async Task Silo_BadNotFoundMaxAgeOrCorsOrigin_ExitsTwoNamingTheKey(string argument, string message)
+    {
+        var result = await SiloProcess.RunToExitAsync(argument);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("http://0.0.0.0:0")]
     [InlineData("http://*:0")]
     [InlineData("http://127.0.0.1:0;http://[::]:0")]

@@ -32,6 +32,7 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
         Assert.Equal(written.ToString("r"), HttpAssert.Header(get, "Last-Modified"));
         Assert.Equal(fixture.Cluster.Clock.GetUtcNow().ToString("r"), HttpAssert.Header(get, "Date"));
         Assert.Equal("Authorization", HttpAssert.Header(get, "Vary"));
+        Assert.Equal("none", HttpAssert.Header(get, "Accept-Ranges"));
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Get_EntryWithoutExpiry_HasNoCacheControlAndAPlainHit()
+    public async Task Get_EntryWithoutExpiry_SaysNoCacheSoSharedCachesRevalidate_AndAPlainHit()
     {
         var key = CacheTestCluster.NewKey("http");
         await Client.PutKeyAsync(key, "forever");
@@ -61,7 +62,7 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
         var get = await Client.GetKeyAsync(key);
 
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        Assert.False(HttpAssert.HasHeader(get, "Cache-Control"));
+        Assert.Equal("no-cache", HttpAssert.Header(get, "Cache-Control"));
         Assert.Equal("CacheCluster; hit", HttpAssert.Header(get, "Cache-Status"));
     }
 
@@ -84,6 +85,24 @@ public sealed class CacheEndpointTests(HttpClusterFixture fixture)
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound, "key-not-found");
         Assert.Equal("CacheCluster; fwd=uri-miss", HttpAssert.Header(response, "Cache-Status"));
+        Assert.Equal("max-age=1", HttpAssert.Header(response, "Cache-Control"));
+        Assert.Equal("Authorization", HttpAssert.Header(response, "Vary"));
+    }
+
+    [Fact]
+    public async Task Get_EntryWithPolicyButNoFreshness_SaysNoCache_WhileSharedMaxAgeOrNoStoreKeepTheirOwn()
+    {
+        var publicKey = CacheTestCluster.NewKey("http");
+        await Client.PutKeyAsync(publicKey, "v", ("Cache-Control", "public"));
+        Assert.Equal("public, no-cache", HttpAssert.Header(await Client.GetKeyAsync(publicKey), "Cache-Control"));
+
+        var sharedKey = CacheTestCluster.NewKey("http");
+        await Client.PutKeyAsync(sharedKey, "v", ("Cache-Control", "public, s-maxage=30"));
+        Assert.Equal("public, s-maxage=30", HttpAssert.Header(await Client.GetKeyAsync(sharedKey), "Cache-Control"));
+
+        var noStoreKey = CacheTestCluster.NewKey("http");
+        await Client.PutKeyAsync(noStoreKey, "v", ("Cache-Control", "no-store"));
+        Assert.Equal("no-store", HttpAssert.Header(await Client.GetKeyAsync(noStoreKey), "Cache-Control"));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class LeaseTests(HttpClusterFixture fixture)
         await HttpAssert.ProblemAsync(first, HttpStatusCode.NotFound, "key-not-found");
         var token = HttpAssert.Header(first, "Cache-Lease");
         Assert.True(long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
+        Assert.Equal("no-store", HttpAssert.Header(first, "Cache-Control"));
         Assert.Equal(1, callers.Count(c => c.IsCompleted));
 
         var fill = await Client.PutKeyAsync(key, "filled", ("Cache-Lease", token), ("Cache-Control", "max-age=60"));
@@ -70,8 +71,10 @@ public sealed class LeaseTests(HttpClusterFixture fixture)
         Assert.Equal("old", await first.Content.ReadAsStringAsync());
         var token = HttpAssert.Header(first, "Cache-Lease");
         Assert.StartsWith("CacheCluster; fwd=stale; ttl=-10", HttpAssert.Header(first, "Cache-Status"), StringComparison.Ordinal);
+        Assert.Equal("no-store", HttpAssert.Header(first, "Cache-Control"));
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.False(HttpAssert.HasHeader(second, "Cache-Lease"));
+        Assert.Equal("max-age=0, stale-while-revalidate=90", HttpAssert.Header(second, "Cache-Control"));
         Assert.Equal("CacheCluster; hit; ttl=-10", HttpAssert.Header(second, "Cache-Status"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await Client.PutKeyAsync(key, "new", ("Cache-Lease", token), ("Cache-Control", "max-age=10"))).StatusCode);
