@@ -119,12 +119,12 @@ internal sealed class ClusterConnection(ConnectionOptions options)
 
     private string Describe(ParseResult parse)
     {
-        if (parse.GetValue(options.Redis) is not null)
+        if (options.GetRedis(parse) is not null)
         {
             return $"Redis membership, cluster '{parse.GetValue(options.ClusterId)}'";
         }
 
-        var gateways = parse.GetValue(options.Gateway) ?? [];
-        return gateways.Length == 0 ? $"gateway {ConnectionOptions.DefaultGateway}" : $"gateway {string.Join(", ", gateways)}";
+        var gateways = options.GetGateways(parse);
+        return gateways.Count == 0 ? $"gateway {ConnectionOptions.DefaultGateway}" : $"gateway {string.Join(", ", gateways)}";
     }
 }

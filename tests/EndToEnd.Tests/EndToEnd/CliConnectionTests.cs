@@ -32,4 +32,27 @@ public sealed class CliConnectionTests
         Assert.Equal(string.Empty, result.Stdout);
         Assert.StartsWith($"cachecluster: could not connect to the cluster (gateway {gateway}) within 1 s: ", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Environment_GatewayWithNoSilo_IsUsedAndNamedInTheMessage()
+    {
+        var gateway = $"127.0.0.1:{RedisServer.FreePort()}";
+
+        var result = await CliRunner.RunAsync(["--connect-timeout", "1", "get", "k"], new Dictionary<string, string> { ["CACHECLUSTER_GATEWAY"] = gateway });
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.StartsWith($"cachecluster: could not connect to the cluster (gateway {gateway}) within 1 s: ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("CACHECLUSTER_REDIS", "127.0.0.1:1", "cachecluster: CACHECLUSTER_GATEWAY and CACHECLUSTER_REDIS are both set: unset one, or choose with --gateway or --redis.")]
+    [InlineData("CACHECLUSTER_CLUSTER_ID", "x", "cachecluster: CACHECLUSTER_GATEWAY names no gateway (was ','); give HOST:PORT, comma-separated for several.")]
+    public async Task Environment_Contradictory_ExitsTwoBeforeConnecting(string name, string value, string expected)
+    {
+        var environment = new Dictionary<string, string> { ["CACHECLUSTER_GATEWAY"] = name == "CACHECLUSTER_REDIS" ? "127.0.0.1:1" : ",", [name] = value };
+
+        var result = await CliRunner.RunAsync(["get", "k"], environment);
+
+        Assert.Equal((2, string.Empty, expected + Environment.NewLine), (result.ExitCode, result.Stdout, result.Stderr));
+    }
 }
