@@ -37,6 +37,12 @@ var parse = root.Parse(args);
 if (parse.Action is ParseErrorAction)
 {
     // The default action prints the whole help to stdout and exits 1; scripts get a short message and 2 instead.
+    if (UnknownCommand.Describe(parse, root) is { } unknown)
+    {
+        Console.Error.WriteLine($"cachecluster: {unknown}");
+        return ExitCodes.Usage;
+    }
+
     foreach (var error in parse.Errors)
     {
         Console.Error.WriteLine($"cachecluster: {error.Message}");

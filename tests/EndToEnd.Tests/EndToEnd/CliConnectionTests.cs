@@ -55,4 +55,17 @@ public sealed class CliConnectionTests
 
         Assert.Equal((2, string.Empty, expected + Environment.NewLine), (result.ExitCode, result.Stdout, result.Stderr));
     }
+
+    [Theory]
+    [InlineData("cachecluster: unknown command 'gte'; did you mean 'get'?", "gte", "k")]
+    [InlineData("cachecluster: unknown command 'ltrm'; did you mean 'ltrim'?", "ltrm", "k", "0", "1")]
+    [InlineData("cachecluster: unknown command 'inval'; did you mean 'invalidate'?", "inval", "--key", "k")]
+    [InlineData("cachecluster: unknown command 'sett'; did you mean 'set'?", "--gateway", "127.0.0.1:1", "sett", "k", "v")]
+    [InlineData("cachecluster: unknown command 'xyzzy'; run 'cachecluster --help' for the commands.", "xyzzy")]
+    public async Task MistypedCommand_OneLineNamingTheClosest_ExitTwo(string expected, params string[] command)
+    {
+        var result = await CliRunner.RunAsync(command);
+
+        Assert.Equal((2, string.Empty, expected + Environment.NewLine), (result.ExitCode, result.Stdout, result.Stderr));
+    }
 }
