@@ -91,6 +91,12 @@ internal sealed class ClusterConnection(ConnectionOptions options)
         var timeout = options.GetConnectTimeout(parse);
         using var backstop = new CancellationTokenSource(timeout + TimeSpan.FromSeconds(2), TimeProvider.System);
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, backstop.Token);
+        if (options.GetRedis(parse) is { } redis && await RedisProbe.FindRefusedAsync(redis, timeout, giveUp.Token) is { } refused)
+        {
+            throw new CacheClusterUnavailableException(
+                $"could not connect to the cluster ({Describe(parse)}): Redis refused the connection at {refused} (is redis-server running there?)");
+        }
+
         try
         {
             await host.StartAsync(giveUp.Token);

@@ -56,6 +56,30 @@ public sealed class CliConnectionTests
         Assert.Equal((2, string.Empty, expected + Environment.NewLine), (result.ExitCode, result.Stdout, result.Stderr));
     }
 
+    [Fact]
+    public async Task Redis_ClosedPort_SaysRedisRefused_NotTimedOut()
+    {
+        var redis = $"127.0.0.1:{RedisServer.FreePort()}";
+
+        // A connect timeout of 30 s: the answer names the refusal, which the client alone reports only as a timeout after it.
+        var result = await CliRunner.RunAsync(["--redis", redis, "--cluster-id", "c1", "--connect-timeout", "30", "get", "k"]);
+
+        Assert.Equal(
+            (3, string.Empty, $"cachecluster: could not connect to the cluster (Redis membership, cluster 'c1'): Redis refused the connection at {redis} (is redis-server running there?){Environment.NewLine}"),
+            (result.ExitCode, result.Stdout, result.Stderr));
+    }
+
+    [Fact]
+    public async Task Environment_RedisAndClusterId_AreUsed()
+    {
+        var redis = $"127.0.0.1:{RedisServer.FreePort()}";
+        var environment = new Dictionary<string, string> { ["CACHECLUSTER_REDIS"] = redis, ["CACHECLUSTER_CLUSTER_ID"] = "from-env" };
+
+        var result = await CliRunner.RunAsync(["--connect-timeout", "30", "get", "k"], environment);
+
+        Assert.Equal((3, $"cachecluster: could not connect to the cluster (Redis membership, cluster 'from-env'): Redis refused the connection at {redis} (is redis-server running there?){Environment.NewLine}"), (result.ExitCode, result.Stderr));
+    }
+
     [Theory]
     [InlineData("cachecluster: unknown command 'gte'; did you mean 'get'?", "gte", "k")]
     [InlineData("cachecluster: unknown command 'ltrm'; did you mean 'ltrim'?", "ltrm", "k", "0", "1")]
