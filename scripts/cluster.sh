@@ -6,7 +6,8 @@
 #        scripts/cluster.sh down                stop every silo (SIGTERM, graceful), then redis-server
 #        scripts/cluster.sh kill I              kill -9 silo I (a crash)
 #        scripts/cluster.sh restart I           stop silo I if running, start it again on its ports and settings
-#        scripts/cluster.sh status              each process: running or not, ports, HTTP readiness
+#        scripts/cluster.sh status              each process: running or not, ports, HTTP readiness, the CLI's environment
+#        scripts/cluster.sh env                 only the CLI's environment: eval "$(scripts/cluster.sh env)"
 # Any other silo setting: CACHECLUSTER_SILO_ARGS="--CacheCluster:EntryIdleTimeout=00:00:30" scripts/cluster.sh up 3
 set -euo pipefail
 
@@ -17,7 +18,7 @@ state=$root/.cachecluster/cluster
 silo_dll=$root/src/Silo/bin/Release/net10.0/CacheCluster.Silo.dll
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -82,7 +83,18 @@ status() {
             echo "silo $i: stopped (gateway 127.0.0.1:$(read_var "GATEWAY${i}_PORT"), http http://127.0.0.1:$http_port)"
         fi
     done
-    echo "cli: dotnet src/Cli/bin/Release/net10.0/cachecluster.dll --redis 127.0.0.1:$(read_var REDIS_PORT) --cluster-id $(read_var CLUSTER_ID) --service-id $(read_var CLUSTER_ID) get KEY"
+    echo "cli environment (or: eval \"\$(scripts/cluster.sh env)\"), then no connection flags are needed:"
+    cli_env
+    echo "cli: dotnet src/Cli/bin/Release/net10.0/cachecluster.dll get KEY"
+}
+
+# The variables the CLI reads when no connection flag is given, as lines a shell can eval.
+cli_env() {
+    [[ -f $state/cluster.env ]] || { echo "cluster.sh: no cluster (scripts/cluster.sh up N)" >&2; exit 1; }
+    echo "export CACHECLUSTER_REDIS=127.0.0.1:$(read_var REDIS_PORT)"
+    echo "export CACHECLUSTER_CLUSTER_ID=$(read_var CLUSTER_ID)"
+    echo "export CACHECLUSTER_SERVICE_ID=$(read_var CLUSTER_ID)"
+    echo "unset CACHECLUSTER_GATEWAY"
 }
 
 (($# >= 1)) || usage
@@ -154,5 +166,6 @@ case $command in
         start_one "$1"
         ;;
     status) status ;;
+    env) cli_env ;;
     *) usage ;;
 esac

@@ -16,6 +16,8 @@ var root = new RootCommand("Reads and writes a CacheCluster. Exit codes: 0 done,
     ValueCommands.Increment(connection),
     KeyCommands.TimeToLive(connection),
     KeyCommands.Info(connection),
+    ScanCommands.Keys(connection),
+    ScanCommands.Scan(connection),
     ExpiryCommands.Expire(connection),
     ExpiryCommands.Persist(connection),
     ExpiryCommands.Touch(connection),
@@ -23,6 +25,8 @@ var root = new RootCommand("Reads and writes a CacheCluster. Exit codes: 0 done,
     ListCommands.Push(connection, ListEnd.Tail),
     ListCommands.Range(connection),
     ListCommands.Length(connection),
+    ListCommands.Remove(connection),
+    ListCommands.Trim(connection),
     InvalidateCommand.Create(connection),
     PublishCommand.Create(connection),
     RateLimitCommand.Create(connection),
@@ -35,6 +39,12 @@ var parse = root.Parse(args);
 if (parse.Action is ParseErrorAction)
 {
     // The default action prints the whole help to stdout and exits 1; scripts get a short message and 2 instead.
+    if (UnknownCommand.Describe(parse, root) is { } unknown)
+    {
+        Console.Error.WriteLine($"cachecluster: {unknown}");
+        return ExitCodes.Usage;
+    }
+
     foreach (var error in parse.Errors)
     {
         Console.Error.WriteLine($"cachecluster: {error.Message}");

@@ -144,6 +144,23 @@ public interface IClusterCache
     /// <returns>The remaining lifetime.</returns>
     Task<CacheTimeToLive> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists the live keys matching a glob one page at a time, as Redis <c>SCAN</c>: start with
+    /// <see cref="CacheScanPage.Start"/> and pass each page's <see cref="CacheScanPage.Cursor"/> until it is
+    /// <see cref="CacheScanPage.Start"/> again. Each call reads one partition of the cluster's key index and examines at most
+    /// <paramref name="count"/> of its keys, so no call holds the index for long; a page may hold fewer matches, or none,
+    /// with more pages to follow. A key present for the whole scan is listed exactly once; a key written or removed
+    /// during the scan may or may not be.
+    /// </summary>
+    /// <param name="pattern">A glob: <c>*</c> any run of characters, <c>?</c> one character, <c>[abc]</c> a set, <c>\</c> escapes; <c>*</c> lists every key.</param>
+    /// <param name="cursor">The cursor a previous page returned, or <see cref="CacheScanPage.Start"/>.</param>
+    /// <param name="count">How many keys the page examines, 1 to <see cref="CacheScanPage.MaxCount"/>.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The page's matching keys and the next cursor.</returns>
+    /// <exception cref="InvalidCacheOptionsException">The pattern is malformed.</exception>
+    /// <exception cref="InvalidCacheRequestException">The cursor is not one a scan returned, or the count is out of range.</exception>
+    Task<CacheScanPage> ScanAsync(string pattern, string cursor = CacheScanPage.Start, int count = CacheScanPage.DefaultCount, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a key's metadata.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

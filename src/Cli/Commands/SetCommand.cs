@@ -4,13 +4,19 @@ using CacheCluster.Cli.Connection;
 
 namespace CacheCluster.Cli.Commands;
 
-/// <summary><c>set KEY VALUE [--ttl S] [--fresh S] [--nx|--xx|--version-match N] [--tags a,b]</c>.</summary>
+/// <summary>
+/// <c>set KEY VALUE [--ttl S] [--fresh S] [--nx|--xx|--version-match N] [--tags a,b]</c>; VALUE <c>-</c> reads the value's
+/// bytes from stdin, like redis-cli's <c>-x</c>.
+/// </summary>
 internal static class SetCommand
 {
     public static Command Create(ClusterConnection connection)
     {
         var key = KeyArgument.Create();
-        var value = new Argument<string>("VALUE") { Description = "The value, stored as UTF-8 text" };
+        var value = new Argument<string>("VALUE")
+        {
+            Description = "The value, stored as UTF-8 text; - reads the bytes from stdin as they are (up to 64 MiB; the cluster's limit, 1 MiB by default, applies)",
+        };
         var ttl = Seconds.Option("--ttl", "Hard expiry: the key is gone after this many seconds");
         var fresh = Seconds.Option("--fresh", "Soft expiry: the value is fresh for this many seconds, stale after (default: half of --ttl)");
         var ifNotExists = new Option<bool>("--nx") { Description = "Only set if KEY does not exist" };
@@ -50,13 +56,41 @@ internal static class SetCommand
             }
         });
 
-        command.SetAction((parse, cancellationToken) => connection.RunAsync(parse, async (cache, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            byte[]? input = null;
+            if (parse.GetRequiredValue(value) == StandardInput.Marker)
+            {
+                try
+                {
+                    input = await StandardInput.ReadAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return ExitCodes.Cancelled;
+                }
+
+                if (input is null)
+                {
+                    Console.Error.WriteLine($"cachecluster: the value on stdin is larger than {StandardInput.MaxBytes} bytes (64 MiB), the most a cluster accepts; nothing was written.");
+                    return ExitCodes.Usage;
+                }
+            }
+
+            return await connection.RunAsync(parse, (cache, ct) => WriteAsync(cache, parse, input, ct), cancellationToken);
+        });
+
+        return command;
+
+        async Task<int> WriteAsync(IClusterCache cache, ParseResult parse, byte[]? input, CancellationToken ct)
         {
             var condition = parse.GetValue(versionMatch) is { } version ? CacheWriteCondition.IfVersion(version)
                 : parse.GetValue(ifNotExists) ? CacheWriteCondition.IfNotExists
                 : parse.GetValue(ifExists) ? CacheWriteCondition.IfExists
                 : CacheWriteCondition.Always;
-            var result = await cache.SetAsync(parse.GetRequiredValue(key), parse.GetRequiredValue(value), Options(parse.CommandResult), condition, ct);
+            var result = input is null
+                ? await cache.SetAsync(parse.GetRequiredValue(key), parse.GetRequiredValue(value), Options(parse.CommandResult), condition, ct)
+                : await cache.SetBytesAsync(parse.GetRequiredValue(key), new CacheValue(input, "application/octet-stream"), Options(parse.CommandResult), condition, ct);
             if (!result.Written)
             {
                 Console.Error.WriteLine(result.Outcome == CacheWriteOutcome.KeyExists ? "not set: the key exists (--nx)" : "not set: the key does not exist (--xx)");
@@ -65,9 +99,7 @@ internal static class SetCommand
 
             Console.WriteLine($"OK version={result.Version}");
             return ExitCodes.Success;
-        }, cancellationToken));
-
-        return command;
+        }
 
         CacheEntryOptions Options(SymbolResult result) => new()
         {

@@ -91,6 +91,12 @@ internal sealed class ClusterConnection(ConnectionOptions options)
         var timeout = options.GetConnectTimeout(parse);
         using var backstop = new CancellationTokenSource(timeout + TimeSpan.FromSeconds(2), TimeProvider.System);
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, backstop.Token);
+        if (options.GetRedis(parse) is { } redis && await RedisProbe.FindRefusedAsync(redis, timeout, giveUp.Token) is { } refused)
+        {
+            throw new CacheClusterUnavailableException(
+                $"could not connect to the cluster ({Describe(parse)}): Redis refused the connection at {refused} (is redis-server running there?)");
+        }
+
         try
         {
             await host.StartAsync(giveUp.Token);
@@ -119,12 +125,12 @@ internal sealed class ClusterConnection(ConnectionOptions options)
 
     private string Describe(ParseResult parse)
     {
-        if (parse.GetValue(options.Redis) is not null)
+        if (options.GetRedis(parse) is not null)
         {
             return $"Redis membership, cluster '{parse.GetValue(options.ClusterId)}'";
         }
 
-        var gateways = parse.GetValue(options.Gateway) ?? [];
-        return gateways.Length == 0 ? $"gateway {ConnectionOptions.DefaultGateway}" : $"gateway {string.Join(", ", gateways)}";
+        var gateways = options.GetGateways(parse);
+        return gateways.Count == 0 ? $"gateway {ConnectionOptions.DefaultGateway}" : $"gateway {string.Join(", ", gateways)}";
     }
 }

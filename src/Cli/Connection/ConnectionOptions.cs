@@ -4,7 +4,10 @@ using CacheCluster.Hosting;
 
 namespace CacheCluster.Cli.Connection;
 
-/// <summary>The global options that say how to reach the cluster; they may appear before or after the command.</summary>
+/// <summary>
+/// The global options that say how to reach the cluster; they may appear before or after the command. Each has an
+/// environment variable (<see cref="ConnectionEnvironment"/>) that applies when the option is not given.
+/// </summary>
 internal sealed class ConnectionOptions
 {
     public const string DefaultGateway = "127.0.0.1:30000";
@@ -12,37 +15,39 @@ internal sealed class ConnectionOptions
     /// <summary>The environment variable holding the password of --tls-certificate: never a command-line argument, which others can read.</summary>
     public const string TlsPasswordVariable = "CACHECLUSTER_TLS_PASSWORD";
 
+    public const string DefaultId = "cachecluster";
+
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     public ConnectionOptions() => ConnectTimeout.Recursive = true;
 
     public Option<string[]> Gateway { get; } = new("--gateway")
     {
-        Description = $"A silo gateway as HOST:PORT; repeat for several [default: {DefaultGateway}]",
+        Description = $"A silo gateway as HOST:PORT; repeat for several [env: {ConnectionEnvironment.Gateway}, comma-separated; default: {DefaultGateway}]",
         HelpName = "HOST:PORT",
         Recursive = true,
     };
 
     public Option<string?> Redis { get; } = new("--redis")
     {
-        Description = "A StackExchange.Redis connection string: find the gateways through Redis membership instead",
+        Description = $"A StackExchange.Redis connection string: find the gateways through Redis membership instead [env: {ConnectionEnvironment.Redis}]",
         HelpName = "CONNECTION",
         Recursive = true,
     };
 
     public Option<string> ClusterId { get; } = new("--cluster-id")
     {
-        Description = "The cluster id the silos use",
+        Description = $"The cluster id the silos use [env: {ConnectionEnvironment.ClusterId}]",
         HelpName = "ID",
-        DefaultValueFactory = _ => "cachecluster",
+        DefaultValueFactory = _ => ConnectionEnvironment.Read(ConnectionEnvironment.ClusterId) ?? DefaultId,
         Recursive = true,
     };
 
     public Option<string> ServiceId { get; } = new("--service-id")
     {
-        Description = "The service id the silos use",
+        Description = $"The service id the silos use [env: {ConnectionEnvironment.ServiceId}]",
         HelpName = "ID",
-        DefaultValueFactory = _ => "cachecluster",
+        DefaultValueFactory = _ => ConnectionEnvironment.Read(ConnectionEnvironment.ServiceId) ?? DefaultId,
         Recursive = true,
     };
 
@@ -91,19 +96,47 @@ internal sealed class ConnectionOptions
 
     /// <summary>Returns what is wrong with the combination of options, or <see langword="null"/>.</summary>
     /// <remarks>Checked here, not by a validator on the root command: System.CommandLine runs only the invoked command's validators.</remarks>
-    public string? Check(ParseResult parse) =>
-        parse.GetResult(Gateway) is not null && parse.GetResult(Redis) is not null
-            ? "--gateway and --redis cannot be combined: with --redis the gateways come from Redis membership."
+    public string? Check(ParseResult parse)
+    {
+        if (parse.GetResult(Gateway) is not null && parse.GetResult(Redis) is not null)
+        {
+            return "--gateway and --redis cannot be combined: with --redis the gateways come from Redis membership.";
+        }
+
+        var fromEnvironment = parse.GetResult(Gateway) is null && parse.GetResult(Redis) is null;
+        if (fromEnvironment && ConnectionEnvironment.Read(ConnectionEnvironment.Gateway) is not null && ConnectionEnvironment.Read(ConnectionEnvironment.Redis) is not null)
+        {
+            return $"{ConnectionEnvironment.Gateway} and {ConnectionEnvironment.Redis} are both set: unset one, or choose with --gateway or --redis.";
+        }
+
+        if (fromEnvironment && ConnectionEnvironment.Read(ConnectionEnvironment.Gateway) is { } gateways && ConnectionEnvironment.Split(gateways).Length == 0)
+        {
+            return $"{ConnectionEnvironment.Gateway} names no gateway (was '{gateways}'); give HOST:PORT, comma-separated for several.";
+        }
+
+        return null;
+    }
+
+    /// <summary>The gateways to use: --gateway if given, else $CACHECLUSTER_GATEWAY unless --redis is given; empty for the default.</summary>
+    public IReadOnlyList<string> GetGateways(ParseResult parse) =>
+        parse.GetValue(Gateway) is { Length: > 0 } gateways ? gateways
+            : parse.GetResult(Redis) is null && ConnectionEnvironment.Read(ConnectionEnvironment.Gateway) is { } variable ? ConnectionEnvironment.Split(variable)
+            : [];
+
+    /// <summary>The Redis membership connection string: --redis if given, else $CACHECLUSTER_REDIS unless --gateway is given.</summary>
+    public string? GetRedis(ParseResult parse) =>
+        parse.GetResult(Redis) is not null ? parse.GetValue(Redis)
+            : parse.GetResult(Gateway) is null ? ConnectionEnvironment.Read(ConnectionEnvironment.Redis)
             : null;
 
     public void Apply(ParseResult parse, CacheClusterClientOptions options)
     {
-        foreach (var gateway in parse.GetValue(Gateway) ?? [])
+        foreach (var gateway in GetGateways(parse))
         {
             options.Gateways.Add(gateway);
         }
 
-        options.Redis = parse.GetValue(Redis);
+        options.Redis = GetRedis(parse);
         options.ClusterId = parse.GetRequiredValue(ClusterId);
         options.ServiceId = parse.GetRequiredValue(ServiceId);
         options.ConnectTimeout = GetConnectTimeout(parse);

@@ -26,6 +26,8 @@ internal sealed class ClusterOperation
 
     public static ClusterOperation ListLength { get; } = Read(nameof(ListLength));
 
+    public static ClusterOperation Scan { get; } = Read(nameof(Scan));
+
     public static ClusterOperation Set { get; } = Write(nameof(Set));
 
     public static ClusterOperation Delete { get; } = Write(nameof(Delete));

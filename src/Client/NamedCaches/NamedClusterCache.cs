@@ -78,6 +78,12 @@ internal sealed class NamedClusterCache : IClusterCache
     public Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default) =>
         _inner.RemoveByPatternAsync(Pattern(pattern, allowAll), allowAll, cancellationToken);
 
+    public async Task<CacheScanPage> ScanAsync(string pattern, string cursor = CacheScanPage.Start, int count = CacheScanPage.DefaultCount, CancellationToken cancellationToken = default)
+    {
+        var page = await _inner.ScanAsync(Pattern(pattern, allowAll: true), cursor, count, cancellationToken).ConfigureAwait(false);
+        return page with { Keys = [.. page.Keys.Select(key => key[_prefix.Length..])] };
+    }
+
     public Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent, CancellationToken cancellationToken = default) =>
         _inner.PublishAsync(domainEvent, cancellationToken);
 

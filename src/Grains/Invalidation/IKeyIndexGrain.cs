@@ -4,7 +4,7 @@ namespace CacheCluster.Invalidation;
 internal interface IKeyIndexGrain : IGrainWithIntegerKey
 {
     /// <summary>The number of key index partitions.</summary>
-    public const int Partitions = 16;
+    public const int Partitions = IKeyScanGrain.Partitions;
 
     /// <summary>Removes every live key of this partition that matches <paramref name="pattern"/>, voiding their leases.</summary>
     /// <param name="pattern">A glob (see <see cref="CacheKeyPattern"/>).</param>

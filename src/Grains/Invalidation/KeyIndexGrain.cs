@@ -2,8 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Invalidation;
 
-/// <summary>A partition of the key index: matches its live keys against a glob and removes the matches.</summary>
-internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock, IKeyIndex index) : Grain, IKeyIndexGrain
+/// <summary>
+/// A partition of the key index: matches its live keys against a glob and removes the matches, or lists them a bounded
+/// page at a time (<see cref="IKeyScanGrain"/>).
+/// </summary>
+internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock, IKeyIndex index) : Grain, IKeyIndexGrain, IKeyScanGrain
 {
     private const int FanOut = 4096;
 
@@ -15,13 +18,7 @@ internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.Service
             throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass the explicit allow-all flag to do that.");
         }
 
-        var partition = this.GetPrimaryKeyLong();
-        if (partition is < 0 or >= IKeyIndex.Partitions)
-        {
-            throw new InvalidCacheOptionsException($"Key index partitions are 0 to {IKeyIndex.Partitions - 1} (was {partition}).");
-        }
-
-        var members = await index.MembersAsync(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), clock.GetUtcNow());
+        var members = await MembersAsync();
         var matches = members.Where(glob.IsMatch).ToList();
         long removed = 0;
         for (var start = 0; start < matches.Count; start += FanOut)
@@ -31,5 +28,35 @@ internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.Service
         }
 
         return removed;
+    }
+
+    public async Task<KeyScanPage> ScanAsync(string pattern, string? after, int count)
+    {
+        var glob = CacheKeyPattern.Parse(pattern);
+        if (count is < 1 or > IKeyScanGrain.MaxCount)
+        {
+            throw new InvalidCacheRequestException($"The scan count must be between 1 and {IKeyScanGrain.MaxCount} (was {count}).");
+        }
+
+        // One read of the partition, as for pattern invalidation; the page bounds what is matched and answered.
+        var members = await MembersAsync();
+        var examined = members
+            .Where(key => after is null || string.CompareOrdinal(key, after) > 0)
+            .Order(StringComparer.Ordinal)
+            .Take(count + 1)
+            .ToList();
+        var page = examined.Take(count).ToList();
+        return new KeyScanPage([.. page.Where(glob.IsMatch)], examined.Count > count ? page[^1] : null);
+    }
+
+    private Task<IReadOnlyList<string>> MembersAsync()
+    {
+        var partition = this.GetPrimaryKeyLong();
+        if (partition is < 0 or >= IKeyIndex.Partitions)
+        {
+            throw new InvalidCacheOptionsException($"Key index partitions are 0 to {IKeyIndex.Partitions - 1} (was {partition}).");
+        }
+
+        return index.MembersAsync(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), clock.GetUtcNow());
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 using CacheCluster.Tests.Fixtures;
 
 namespace CacheCluster.Tests.EndToEnd;
@@ -21,9 +22,10 @@ internal static class ChildProcesses
 
     /// <summary>
     /// Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> with stdout and stderr redirected, and
-    /// stdin closed unless <paramref name="keepStandardInput"/> (then the caller writes to it).
+    /// stdin closed unless <paramref name="keepStandardInput"/> (then the caller writes to it), and
+    /// <paramref name="environment"/> added to a cleaned environment.
     /// </summary>
-    public static Process Start(string assembly, IEnumerable<string> arguments, bool keepStandardInput = false)
+    public static Process Start(string assembly, IEnumerable<string> arguments, bool keepStandardInput = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -46,6 +48,11 @@ internal static class ChildProcesses
             start.Environment.Remove(name);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = TestProcesses.Start(start);
         if (!keepStandardInput)
         {
@@ -57,17 +64,24 @@ internal static class ChildProcesses
 
     /// <summary>
     /// Runs <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> to completion and captures its output
-    /// exactly; kills it and throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// exactly; kills it and throws <see cref="TimeoutException"/> after <paramref name="timeout"/>. The process reads
+    /// <paramref name="standardInput"/> (then end of file) as stdin, and has <paramref name="environment"/> set.
     /// </summary>
-    public static async Task<ProcessResult> RunAsync(string assembly, IReadOnlyList<string> arguments, TimeSpan timeout)
+    public static async Task<ProcessResult> RunAsync(
+        string assembly, IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, byte[]? standardInput = null)
     {
         var program = Path.GetFileName(assembly);
-        var process = Start(assembly, arguments);
+        var process = Start(assembly, arguments, keepStandardInput: standardInput is not null, environment);
         try
         {
             // Whole streams, not lines, so that the output compares byte for byte, final newline or not.
-            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stdout = ReadBytesAsync(process.StandardOutput.BaseStream);
             var stderr = process.StandardError.ReadToEndAsync();
+            if (standardInput is not null)
+            {
+                await WriteAndCloseAsync(process, standardInput);
+            }
+
             try
             {
                 await Task.WhenAll(process.WaitForExitAsync(), stdout, stderr).WaitAsync(timeout, TimeProvider.System);
@@ -75,11 +89,11 @@ internal static class ChildProcesses
             catch (TimeoutException)
             {
                 await KillAsync(process);
-                var partial = new ProcessResult(program, arguments, -1, await stdout, await stderr);
+                var partial = new ProcessResult(program, arguments, -1, Text(await stdout), await stderr);
                 throw new TimeoutException($"Still running after {timeout.TotalSeconds} s, so killed: {partial}");
             }
 
-            return new ProcessResult(program, arguments, process.ExitCode, await stdout, await stderr);
+            return new ProcessResult(program, arguments, process.ExitCode, Text(await stdout), await stderr) { StdoutBytes = await stdout };
         }
         finally
         {
@@ -109,7 +123,39 @@ internal static class ChildProcesses
     /// <summary>Stops tracking a process that has exited, and releases it.</summary>
     public static void Release(Process process) => TestProcesses.Forget(process);
 
+    private static async Task<byte[]> ReadBytesAsync(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    private static async Task WriteAndCloseAsync(Process process, byte[] data)
+    {
+        // A program that stops reading early (it refused the input) closes the pipe: that is its answer, not a test failure.
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(data);
+            await process.StandardInput.BaseStream.FlushAsync();
+        }
+        catch (IOException)
+        {
+        }
+
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    // The CLI's own connection variables (CACHECLUSTER_GATEWAY, ...) too: a test sets the ones it means.
     private static bool IsInheritedSetting(string name) =>
+        name.StartsWith("CACHECLUSTER_", StringComparison.Ordinal) ||
         name.StartsWith("CacheCluster__", StringComparison.OrdinalIgnoreCase) ||
         name.StartsWith("CacheCluster:", StringComparison.OrdinalIgnoreCase) ||
         name.StartsWith("SERedis_", StringComparison.OrdinalIgnoreCase);

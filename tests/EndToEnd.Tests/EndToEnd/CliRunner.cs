@@ -14,4 +14,8 @@ public static class CliRunner
     /// <summary>Runs <c>cachecluster <paramref name="arguments"/></c> to completion; kills it and throws after <see cref="Timeout"/>.</summary>
     public static Task<ProcessResult> RunAsync(params string[] arguments) =>
         ChildProcesses.RunAsync(BuiltPrograms.Cli, arguments, Timeout);
+
+    /// <summary>Runs <c>cachecluster <paramref name="arguments"/></c> with <paramref name="environment"/> set, and <paramref name="standardInput"/> as stdin when given.</summary>
+    public static Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, byte[]? standardInput = null) =>
+        ChildProcesses.RunAsync(BuiltPrograms.Cli, arguments, Timeout, environment, standardInput);
 }

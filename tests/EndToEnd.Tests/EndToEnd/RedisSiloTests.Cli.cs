@@ -4,9 +4,44 @@ using System.Text.RegularExpressions;
 
 namespace CacheCluster.Tests.EndToEnd;
 
-/// <summary>The CLI's populate, stampede and ratelimit against the Redis-mode silo process.</summary>
+/// <summary>The CLI's populate, stampede, ratelimit, keys and the environment against the Redis-mode silo process.</summary>
 public sealed partial class RedisSiloTests
 {
+    [Fact]
+    public async Task CliFromEnvironment_KeysListsTheRedisKeyIndex_AndScanPagesItOnce()
+    {
+        var prefix = NewKey();
+        string[] keys = [$"{prefix}:a", $"{prefix}:b", $"{prefix}:c", $"{prefix}:d"];
+        foreach (var key in keys)
+        {
+            await Cache.SetAsync(key, "v");
+        }
+
+        // Membership and identity from the environment alone, as scripts/cluster.sh env sets them.
+        var environment = new Dictionary<string, string>
+        {
+            ["CACHECLUSTER_REDIS"] = fixture.Redis.ConnectionString,
+            ["CACHECLUSTER_CLUSTER_ID"] = fixture.Identity.ClusterId,
+            ["CACHECLUSTER_SERVICE_ID"] = fixture.Identity.ServiceId,
+        };
+        var listed = await CliRunner.RunAsync([.. CliRunner.PatientConnect, "keys", $"{prefix}:*"], environment);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(keys, listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+        var found = new List<string>();
+        var cursor = CacheScanPage.Start;
+        do
+        {
+            var page = await Cache.ScanAsync($"{prefix}:*", cursor, count: 1);
+            Assert.InRange(page.Keys.Count, 0, 1);
+            found.AddRange(page.Keys);
+            cursor = page.Cursor;
+        }
+        while (cursor != CacheScanPage.Start);
+
+        Assert.Equal(keys, found.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task CliPopulate_WritesCountEntriesOfTheSize_AndNoMore()
     {
