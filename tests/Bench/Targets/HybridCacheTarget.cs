@@ -3,17 +3,21 @@ using Microsoft.Extensions.Caching.Hybrid;
 namespace CacheCluster.Bench.Targets;
 
 /// <summary>
-/// HybridCache (memory L1, Redis L2). It has no plain get: a read is <c>GetOrCreateAsync</c> whose factory returns
-/// null and writes nothing back, so a miss reads as null.
+/// A <see cref="HybridCache"/>: Microsoft's (memory L1, Redis L2) or CacheCluster's (near cache, cluster), called the
+/// same way. It has no plain get: a read is <c>GetOrCreateAsync</c> whose factory returns null and writes nothing
+/// back, so a miss reads as null; local (L1) reads stay on, so a hit in L1 answers.
 /// </summary>
-internal sealed class HybridCacheTarget(HybridCache cache, string setup) : ICacheTarget
+internal sealed class HybridCacheTarget(HybridCache cache, string name, string setup) : ICacheTarget
 {
+    /// <summary>The read options of every HybridCache read in the benchmark: L1 and L2 read, nothing written back.</summary>
+    public static HybridCacheEntryOptions ReadOnlyOptions => ReadOnly;
+
     private static readonly HybridCacheEntryOptions ReadOnly = new()
     {
         Flags = HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite,
     };
 
-    public string Name => "HybridCache";
+    public string Name => name;
 
     public string Setup => setup;
 
