@@ -46,7 +46,7 @@ internal static class HybridInvalidation
 
         var theirRows = Report(context, HybridComparisonRow.MicrosoftTarget, entries, theirs);
         var ourRows = Report(context, HybridComparisonRow.CacheClusterTarget, entries, ours);
-        Compare(context, "RemoveByTagAsync returned (node A)", ourRows.Returned, theirRows.Returned, entries);
+        Compare(context, "RemoveByTagAsync returned (node A)", ourRows.Returned, theirRows.Returned, entries, "Microsoft's writes one tag timestamp to L2 and removes nothing; CacheCluster's removes every entry and tells both near caches before it returns");
         Compare(context, "RemoveByTagAsync called → every entry a miss on node A", ourRows.NodeA, theirRows.NodeA, entries);
         Compare(context, "RemoveByTagAsync called → every entry a miss on both nodes", ourRows.Both, theirRows.Both, entries);
         context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"S6 HybridCaches: two nodes each (A, B) sharing one L2; A writes {entries:N0} entries under one tag (Expiration and LocalCacheExpiration 1 h), both nodes read them all, A calls RemoveByTagAsync, then both read the entries (GetOrCreateAsync, L1 and L2 reads, no write-back) every {PassPause.TotalMilliseconds:0} ms until all miss, for at most {Bound.TotalSeconds:0} s. Microsoft's HybridCache does not tell other nodes: node B keeps serving its L1 copies until LocalCacheExpiration, and its cached tag time also hides the removal on L2 reads (dotnet/extensions#5674, #7411)."));
@@ -147,7 +147,10 @@ internal static class HybridInvalidation
             runs.Select(r => r.BothMs).OfType<double>().ToArray(),
             runs.Count,
             (NotSeen(runs, r => r.BothMs, r => r.LeftOnB, "node B") is { } notSeen ? notSeen + "; " : "")
-                + string.Create(CultureInfo.InvariantCulture, $"{stale:N0} stale reads (hits after the call, both nodes, all passes) over {runs.Count} run(s)"));
+                + string.Create(CultureInfo.InvariantCulture, $"{stale:N0} stale reads (hits after the call, both nodes, all passes) over {runs.Count} run(s)")
+                + (stale == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $": every read made after the call returned was a miss on both nodes, so both L1s were clean by then (p50 {returned.P50Milliseconds:0.0} ms); the rest of the time is one pass reading the {entries:N0} misses per node through to L2")
+                    : ""));
         return (returned, nodeA, both);
     }
 
@@ -159,20 +162,20 @@ internal static class HybridInvalidation
             : string.Create(CultureInfo.InvariantCulture, $"not seen within the bound of {Bound.TotalSeconds:0} s in {missing.Length} of {runs.Count} run(s): {node} still served {missing.Max(left):N0} of the entries at the bound");
     }
 
-    private static void Compare(BenchContext context, string measure, InvalidationRow ours, InvalidationRow theirs, int entries)
+    private static void Compare(BenchContext context, string measure, InvalidationRow ours, InvalidationRow theirs, int entries, string? note = null)
     {
         var unit = string.Create(CultureInfo.InvariantCulture, $"ms p50, {entries:N0} entries");
         if (!double.IsNaN(ours.P50Milliseconds) && !double.IsNaN(theirs.P50Milliseconds))
         {
-            context.HybridComparison.Add(HybridComparisonRow.Of("S6", measure, unit, ours.P50Milliseconds, theirs.P50Milliseconds, "lower"));
+            context.HybridComparison.Add(HybridComparisonRow.Of("S6", measure, unit, ours.P50Milliseconds, theirs.P50Milliseconds, "lower", note));
             return;
         }
 
         double? Known(double value) => double.IsNaN(value) ? null : value;
-        var note = double.IsNaN(theirs.P50Milliseconds) && !double.IsNaN(ours.P50Milliseconds)
+        var why = double.IsNaN(theirs.P50Milliseconds) && !double.IsNaN(ours.P50Milliseconds)
             ? string.Create(CultureInfo.InvariantCulture, $"Microsoft's not seen within {Bound.TotalSeconds:0} s ({theirs.Note}): ratio < {ours.P50Milliseconds / Bound.TotalMilliseconds:0.000}×")
             : $"not reached: CacheCluster {ours.Note ?? "seen"}; Microsoft {theirs.Note ?? "seen"}";
-        context.HybridComparison.Add(new HybridComparisonRow("S6", measure, unit, Known(ours.P50Milliseconds), Known(theirs.P50Milliseconds), null, "lower", note));
+        context.HybridComparison.Add(new HybridComparisonRow("S6", measure, unit, Known(ours.P50Milliseconds), Known(theirs.P50Milliseconds), null, "lower", note is null ? why : $"{note}; {why}"));
     }
 
     /// <summary>Reads each key once on <paramref name="node"/> (L1 and L2, nothing written back) and returns the keys still served.</summary>

@@ -76,7 +76,7 @@ internal static class ReadScenario
 
         TimedRun.Record(context, rows);
         CompareHybridCaches(context, rows);
-        context.Notes.Add($"S2: {setup.Description}. Every target read each key once before its warm-up, so each starts with its in-process tier full: FusionCache and both HybridCaches serve hits from their L1, CacheCluster from its near cache. Both HybridCaches load their keys with SetAsync and read with GetOrCreateAsync (L1 and L2 reads on, no write-back: a miss fails the run).");
+        context.Notes.Add($"S2: {setup.Description}. Every target read each key once before its warm-up, so each starts with its in-process tier full: FusionCache and both HybridCaches serve hits from their L1, CacheCluster from its near cache. Both HybridCaches load their keys with SetAsync and read with GetOrCreateAsync and their default entry options (a factory run, i.e. a miss, fails the run).");
         await clusterHybrid.StopAsync(CancellationToken.None);
         await clusterHost.StopAsync(CancellationToken.None);
     }

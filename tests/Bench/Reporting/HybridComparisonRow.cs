@@ -21,6 +21,6 @@ internal sealed record HybridComparisonRow(
     public const string MicrosoftTarget = "HybridCache";
 
     /// <summary>Both figures known: the ratio is theirs.</summary>
-    public static HybridComparisonRow Of(string scenario, string measure, string unit, double cacheCluster, double microsoft, string better) =>
-        new(scenario, measure, unit, cacheCluster, microsoft, microsoft == 0 ? null : cacheCluster / microsoft, better, null);
+    public static HybridComparisonRow Of(string scenario, string measure, string unit, double cacheCluster, double microsoft, string better, string? note = null) =>
+        new(scenario, measure, unit, cacheCluster, microsoft, microsoft == 0 ? null : cacheCluster / microsoft, better, note);
 }
