@@ -154,6 +154,7 @@ internal static class AllCommand
             context.RateLimiting,
             context.Invalidation,
             context.Memory,
+            context.HybridComparison,
             Goals.Evaluate(context),
             context.ScenarioSeconds,
             context.Notes);

@@ -56,6 +56,9 @@ internal sealed class BenchContext
 
     public List<MemoryRow> Memory { get; } = [];
 
+    /// <summary>Issue 14: CacheCluster's HybridCache ÷ Microsoft's, per scenario and figure.</summary>
+    public List<HybridComparisonRow> HybridComparison { get; } = [];
+
     public List<string> Notes { get; } = [];
 
     /// <summary>How long each scenario took, set up included, in seconds.</summary>

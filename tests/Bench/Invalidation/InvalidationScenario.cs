@@ -1,15 +1,14 @@
 using System.Globalization;
 using CacheCluster.Bench.Reporting;
-using CacheCluster.Bench.Targets;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Bench.Invalidation;
 
 /// <summary>
 /// S6 with 10,000 entries under one tag: the <c>invalidation</c> measurement (domain event → every entry invalidated),
-/// CacheCluster's direct <see cref="IClusterCache.RemoveByTagAsync"/>, and HybridCache's <c>RemoveByTagAsync</c> on
-/// Redis L2, timed until the call returns and until every entry reads as a miss on the same node.
+/// CacheCluster's direct <see cref="IClusterCache.RemoveByTagAsync"/>, and both HybridCaches' <c>RemoveByTagAsync</c>
+/// (Microsoft's on Redis L2, CacheCluster's), each on two nodes, timed until every entry reads as a miss on both
+/// (<see cref="HybridInvalidation"/>).
 /// </summary>
 internal static class InvalidationScenario
 {
@@ -50,79 +49,23 @@ internal static class InvalidationScenario
         }
 
         Add(context, "CacheCluster", "RemoveByTagAsync returned (entries removed)", entries, removed);
-        await RunHybridAsync(context, entries, runs, cancellationToken);
-    }
-
-    private static async Task RunHybridAsync(BenchContext context, int entries, int runs, CancellationToken cancellationToken)
-    {
-        await using var services = PeerCaches.CreateHybrid(context.RedisEndpoint);
-        var cache = services.GetRequiredService<HybridCache>();
-        var readOnly = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite };
-        var returned = new List<double>();
-        var missed = new List<double>();
-        for (var run = 0; run <= runs; run++)
-        {
-            var tag = $"s6:hc:{Guid.NewGuid():N}";
-            string[] tags = [tag];
-            var keys = Enumerable.Range(0, entries).Select(i => $"{tag}:{i}").ToArray();
-            await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await cache.SetAsync(key, "v", tags: tags, cancellationToken: ct));
-            if (await CountHitsAsync(cache, keys, readOnly, cancellationToken) != entries)
-            {
-                throw new BenchFailureException("S6 HybridCache did not hold every tagged entry before RemoveByTagAsync");
-            }
-
-            var started = context.Clock.GetTimestamp();
-            await cache.RemoveByTagAsync(tag, cancellationToken);
-            var returnedMs = context.Clock.GetElapsedTime(started).TotalMilliseconds;
-            while (await CountHitsAsync(cache, keys, readOnly, cancellationToken) > 0)
-            {
-                if (context.Clock.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
-                {
-                    throw new BenchFailureException("S6 HybridCache still served tagged entries 30 s after RemoveByTagAsync");
-                }
-            }
-
-            var missedMs = context.Clock.GetElapsedTime(started).TotalMilliseconds;
-            if (run > 0)
-            {
-                returned.Add(returnedMs);
-                missed.Add(missedMs);
-            }
-        }
-
-        Add(context, "HybridCache", "RemoveByTagAsync returned", entries, returned);
-        Add(context, "HybridCache", "RemoveByTagAsync called → all entries read as misses (same node)", entries, missed);
-        context.Notes.Add("S6: HybridCache's tag invalidation is a timestamp in L2, checked on read; other nodes cache that timestamp (dotnet/extensions#7411), so only the calling node is timed.");
-    }
-
-    private static async Task<int> CountHitsAsync(HybridCache cache, string[] keys, HybridCacheEntryOptions readOnly, CancellationToken cancellationToken)
-    {
-        var hits = 0;
-        await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) =>
-        {
-            var value = await cache.GetOrCreateAsync(key, static _ => ValueTask.FromResult<string?>(null), readOnly, cancellationToken: ct);
-            if (value is not null)
-            {
-                if (value != "v")
-                {
-                    throw new BenchFailureException($"S6 HybridCache returned '{value}' for {key}");
-                }
-
-                Interlocked.Increment(ref hits);
-            }
-        });
-        return hits;
+        await HybridInvalidation.RunAsync(context, entries, runs, cancellationToken);
     }
 
     private static ParallelOptions Concurrent(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = ReadConcurrency, CancellationToken = cancellationToken };
 
-    private static void Add(BenchContext context, string target, string measurement, int entries, IReadOnlyList<double> samples)
+    /// <summary>
+    /// Adds one row over <paramref name="runs"/> runs (the count of runs, when some reached nothing and left no sample);
+    /// with no sample at all, the percentiles are NaN ("not seen") and <paramref name="note"/> says why.
+    /// </summary>
+    internal static InvalidationRow Add(BenchContext context, string target, string measurement, int entries, IReadOnlyList<double> samples, int? runs = null, string? note = null)
     {
         var sorted = samples.Order().ToArray();
-        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))];
-        var row = new InvalidationRow(target, measurement, entries, sorted.Length, At(0.5), At(0.9));
+        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))];
+        var row = new InvalidationRow(target, measurement, entries, runs ?? sorted.Length, At(0.5), At(0.9)) { Note = note };
         context.Invalidation.Add(row);
-        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  S6 {target}: {measurement}: p50 {row.P50Milliseconds:0.0} ms, p90 {row.P90Milliseconds:0.0} ms"));
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  S6 {target}: {measurement}: p50 {row.P50Milliseconds:0.0} ms, p90 {row.P90Milliseconds:0.0} ms{(note is null ? "" : "; " + note)}"));
+        return row;
     }
 }

@@ -4,11 +4,16 @@ using StackExchange.Redis;
 namespace CacheCluster.Bench.Measurement;
 
 /// <summary>
-/// Reads the CPU time of the processes in a run: this process, the silo (by pid, from <c>/proc</c>), redis-server
-/// (from <c>INFO cpu</c>) and the whole machine (<c>/proc/stat</c>), so a report can say where the time went.
+/// Reads the CPU time of the processes in a run: this process, the silos (by pid, from <c>/proc</c>, summed),
+/// redis-server (from <c>INFO cpu</c>) and the whole machine (<c>/proc/stat</c>), so a report can say where the time went.
 /// </summary>
-internal sealed class CpuMeter(IServer redis, int? siloPid)
+internal sealed class CpuMeter(IServer redis, IReadOnlyList<int> siloPids)
 {
+    public CpuMeter(IServer redis, int? siloPid)
+        : this(redis, siloPid is { } pid ? [pid] : [])
+    {
+    }
+
     // USER_HZ, the unit of /proc/[pid]/stat and /proc/stat times; 100 on every mainstream Linux architecture.
     private const double ClockTicksPerSecond = 100;
 
@@ -16,7 +21,7 @@ internal sealed class CpuMeter(IServer redis, int? siloPid)
     {
         var redisSeconds = await ReadRedisSecondsAsync();
         var (busy, total) = ReadMachineTicks();
-        return new CpuSnapshot(Environment.CpuUsage.TotalTime.TotalSeconds, siloPid is { } pid ? ReadProcessSeconds(pid) : null, redisSeconds, busy, total);
+        return new CpuSnapshot(Environment.CpuUsage.TotalTime.TotalSeconds, ReadSilosSeconds(), redisSeconds, busy, total);
     }
 
     private async Task<double?> ReadRedisSecondsAsync()
@@ -39,6 +44,22 @@ internal sealed class CpuMeter(IServer redis, int? siloPid)
         {
             return null;
         }
+    }
+
+    private double? ReadSilosSeconds()
+    {
+        double sum = 0;
+        foreach (var pid in siloPids)
+        {
+            if (ReadProcessSeconds(pid) is not { } seconds)
+            {
+                return null;
+            }
+
+            sum += seconds;
+        }
+
+        return siloPids.Count == 0 ? null : sum;
     }
 
     private static double? ReadProcessSeconds(int pid)
@@ -99,4 +120,8 @@ internal sealed record CpuSnapshot(double Bench, double? Silo, double? Redis, lo
 /// CPU microseconds per decision spent in each process; how busy the machine was (0 to 1, all cores); and how many
 /// cores other processes used on average meanwhile (a run with much other work is noise, not a measurement).
 /// </summary>
-internal sealed record CpuUsage(double BenchMicroseconds, double? SiloMicroseconds, double? RedisMicroseconds, double? MachineBusy, double? OtherCores);
+internal sealed record CpuUsage(double BenchMicroseconds, double? SiloMicroseconds, double? RedisMicroseconds, double? MachineBusy, double? OtherCores)
+{
+    /// <summary>Gets this process, the silos and redis-server together, in µs per decision (a part not read counts as zero).</summary>
+    public double TotalMicroseconds => BenchMicroseconds + (SiloMicroseconds ?? 0) + (RedisMicroseconds ?? 0);
+}

@@ -32,6 +32,20 @@ internal static class ReadScenario
         TimedRun.Record(context, rows);
     }
 
+    /// <summary>Issue 14: S2's figures of CacheCluster's HybridCache divided by Microsoft's.</summary>
+    private static void CompareHybridCaches(BenchContext context, List<ThroughputRow> rows)
+    {
+        var ours = rows.Single(row => row.Target == HybridComparisonRow.CacheClusterTarget);
+        var theirs = rows.Single(row => row.Target == HybridComparisonRow.MicrosoftTarget);
+        context.HybridComparison.Add(HybridComparisonRow.Of("S2", "Zipf read hits, throughput", "ops/s", ours.OpsPerSecond, theirs.OpsPerSecond, "higher"));
+        context.HybridComparison.Add(HybridComparisonRow.Of("S2", "read latency p50", "µs", ours.P50Microseconds, theirs.P50Microseconds, "lower"));
+        context.HybridComparison.Add(HybridComparisonRow.Of("S2", "read latency p99", "µs", ours.P99Microseconds, theirs.P99Microseconds, "lower"));
+        if (ours.Cpu is { } cpu && theirs.Cpu is { } theirCpu)
+        {
+            context.HybridComparison.Add(HybridComparisonRow.Of("S2", "CPU per read, bench + silo(s) + redis-server", "µs/op", cpu.TotalMicroseconds, theirCpu.TotalMicroseconds, "lower"));
+        }
+    }
+
     public static async Task RunS2Async(BenchContext context, ReadKeys keys, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
@@ -41,14 +55,16 @@ internal static class ReadScenario
         using var clusterHost = await ClusterClientHost.StartAsync(context.Gateways, context.ClusterId, context.ServiceId, setup.Configure, cancellationToken);
         await using var fusion = PeerCaches.CreateFusion(context.RedisEndpoint, distributedLocker: false);
         await using var hybrid = PeerCaches.CreateHybrid(context.RedisEndpoint);
+        using var clusterHybrid = await ClusterHybridCaches.StartAsync(context.Gateways, context.ClusterId, context.ServiceId, cancellationToken);
         ICacheTarget[] targets =
         [
             new ClusterCacheTarget(setup.Resolve(clusterHost.Services), setup.Description),
             new RedisTarget(context.Redis),
             PeerCaches.FusionTarget(fusion),
             PeerCaches.HybridTarget(hybrid),
+            ClusterHybridCaches.Target(clusterHybrid),
         ];
-        string[] prefixes = ["r:cc:", "r:rd:", "r:fc:", "r:hc:"];
+        string[] prefixes = ["r:cc:", "r:rd:", "r:fc:", "r:hc:", "r:ch:"];
         var picker = TimedRun.Zipf(sampler, Seed);
         var rows = new List<ThroughputRow>();
         for (var t = 0; t < targets.Length; t++)
@@ -59,7 +75,9 @@ internal static class ReadScenario
         }
 
         TimedRun.Record(context, rows);
-        context.Notes.Add($"S2: {setup.Description}. Every target read each key once before its warm-up, so each starts with its in-process tier full: FusionCache and HybridCache serve hits from their L1, CacheCluster from its near cache.");
+        CompareHybridCaches(context, rows);
+        context.Notes.Add($"S2: {setup.Description}. Every target read each key once before its warm-up, so each starts with its in-process tier full: FusionCache and both HybridCaches serve hits from their L1, CacheCluster from its near cache. Both HybridCaches load their keys with SetAsync and read with GetOrCreateAsync and their default entry options (a factory run, i.e. a miss, fails the run).");
+        await clusterHybrid.StopAsync(CancellationToken.None);
         await clusterHost.StopAsync(CancellationToken.None);
     }
 }

@@ -16,6 +16,7 @@ internal sealed record BenchReport(
     IReadOnlyList<RateLimitRow> RateLimiting,
     IReadOnlyList<InvalidationRow> Invalidation,
     IReadOnlyList<MemoryRow> Memory,
+    IReadOnlyList<HybridComparisonRow> HybridComparison,
     IReadOnlyList<GoalRow> Goals,
     IReadOnlyDictionary<string, double> ScenarioSeconds,
     IReadOnlyList<string> Notes);

@@ -42,13 +42,13 @@ internal static class BenchReportWriter
             text.AppendLine();
             Line(text, $"## S1–S3 throughput ({report.Settings.Callers} callers, {report.Settings.Keys:N0} keys of {report.Settings.ValueBytes} B, {report.Settings.Duration.TotalSeconds:0} s after {report.Settings.Warmup.TotalSeconds:0} s warm-up)");
             text.AppendLine();
-            text.AppendLine("CacheCluster ÷ peer is CacheCluster's ops/s divided by the peer's, in the same run.");
+            text.AppendLine("CacheCluster ÷ peer is CacheCluster's ops/s divided by the peer's, in the same run. CPU is µs per operation of the timed run, this process + silo(s) + redis-server (from /proc and INFO cpu).");
             text.AppendLine();
-            text.AppendLine("| scenario | target | ops/s | p50 µs | p99 µs | p999 µs | CacheCluster ÷ peer |");
-            text.AppendLine("|---|---|--:|--:|--:|--:|--:|");
+            text.AppendLine("| scenario | target | ops/s | p50 µs | p99 µs | p999 µs | CPU µs/op (bench+silo+redis) | CacheCluster ÷ peer |");
+            text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|");
             foreach (var row in report.Throughput)
             {
-                Line(text, $"| {row.Scenario} | {row.Target} | {row.OpsPerSecond:N0} | {row.P50Microseconds:N1} | {row.P99Microseconds:N1} | {row.P999Microseconds:N1} | {(row.CacheClusterRatio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "")} |");
+                Line(text, $"| {row.Scenario} | {row.Target} | {row.OpsPerSecond:N0} | {row.P50Microseconds:N1} | {row.P99Microseconds:N1} | {row.P999Microseconds:N1} | {Cpu(row.Cpu)} | {(row.CacheClusterRatio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "")} |");
             }
 
             text.AppendLine();
@@ -94,7 +94,28 @@ internal static class BenchReportWriter
             text.AppendLine("|---|---|--:|--:|--:|--:|");
             foreach (var row in report.Invalidation)
             {
-                Line(text, $"| {row.Target} | {row.Measurement} | {row.Entries:N0} | {row.Runs} | {row.P50Milliseconds:0.0} | {row.P90Milliseconds:0.0} |");
+                Line(text, $"| {row.Target} | {row.Measurement} | {row.Entries:N0} | {row.Runs} | {Ms(row.P50Milliseconds)} | {Ms(row.P90Milliseconds)} |");
+            }
+
+            foreach (var row in report.Invalidation.Where(r => r.Note is not null))
+            {
+                text.AppendLine();
+                Line(text, $"- {row.Target}, {row.Measurement}: {row.Note}");
+            }
+        }
+
+        if (report.HybridComparison.Count > 0)
+        {
+            text.AppendLine();
+            Line(text, $"## {HybridComparisonRow.CacheClusterTarget} ÷ Microsoft {HybridComparisonRow.MicrosoftTarget} (issue 14, same run)");
+            text.AppendLine();
+            text.AppendLine("Both with the same entry options (Expiration and LocalCacheExpiration 1 h, the same tags), values read back and checked. Microsoft's: memory L1 + Redis L2 on the run's redis-server; CacheCluster's: the tracked near cache + the cluster.");
+            text.AppendLine();
+            text.AppendLine("| scenario | figure | CacheCluster HybridCache | Microsoft HybridCache | CacheCluster ÷ Microsoft | better | note |");
+            text.AppendLine("|---|---|--:|--:|--:|---|---|");
+            foreach (var row in report.HybridComparison)
+            {
+                Line(text, $"| {row.Scenario} | {row.Measure} ({row.Unit}) | {Figure(row.CacheCluster)} | {Figure(row.Microsoft)} | {(row.Ratio is { } r ? r.ToString("0.000", CultureInfo.InvariantCulture) + "×" : "—")} | {row.Better} | {row.Note} |");
             }
         }
 
@@ -124,6 +145,19 @@ internal static class BenchReportWriter
 
         return text.ToString();
     }
+
+    private static string Cpu(Measurement.CpuUsage? cpu) => cpu is null
+        ? ""
+        : string.Create(CultureInfo.InvariantCulture, $"{cpu.TotalMicroseconds:0.00} ({cpu.BenchMicroseconds:0.00}+{cpu.SiloMicroseconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"}+{cpu.RedisMicroseconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"})");
+
+    private static string Ms(double milliseconds) => double.IsNaN(milliseconds) ? "not seen" : milliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Figure(double? value) => value switch
+    {
+        null => "not reached",
+        >= 1000 => value.Value.ToString("N0", CultureInfo.InvariantCulture),
+        _ => value.Value.ToString("0.###", CultureInfo.InvariantCulture),
+    };
 
     private static void Line(StringBuilder text, FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
 }

@@ -1,3 +1,5 @@
+using CacheCluster.Bench.Measurement;
+
 namespace CacheCluster.Bench.Reporting;
 
 /// <summary>
@@ -17,6 +19,9 @@ internal sealed record ThroughputRow(
     double MaxMicroseconds)
 {
     public double? CacheClusterRatio { get; init; }
+
+    /// <summary>Gets the CPU time per operation of the timed run, per process (this one, the silos, redis-server).</summary>
+    public CpuUsage? Cpu { get; init; }
 }
 
 /// <summary>S4 over all rounds: factory runs per round (all processes) and the callers' latencies in ms.</summary>
@@ -44,7 +49,11 @@ internal sealed record RateLimitRow(
     double RedisRateLimitingP99Microseconds);
 
 /// <summary>S6: one way of invalidating <see cref="Entries"/> tagged entries, p50 and p90 over <see cref="Runs"/> runs, in ms.</summary>
-internal sealed record InvalidationRow(string Target, string Measurement, int Entries, int Runs, double P50Milliseconds, double P90Milliseconds);
+internal sealed record InvalidationRow(string Target, string Measurement, int Entries, int Runs, double P50Milliseconds, double P90Milliseconds)
+{
+    /// <summary>Gets what the figures leave out, e.g. runs in which the state was not reached within the bound.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>S7: memory per entry, from one source (silo RSS, silo GC heap, Redis used_memory).</summary>
 internal sealed record MemoryRow(string Target, string Source, int Entries, int KeyBytes, int ValueBytes, double BytesPerEntry)

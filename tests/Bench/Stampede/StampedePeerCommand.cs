@@ -8,7 +8,8 @@ using ZiggyCreatures.Caching.Fusion;
 namespace CacheCluster.Bench.Stampede;
 
 /// <summary>
-/// <c>stampede-peer</c> (hidden; S4 starts it): one process of a peer's stampede. Builds the peer on the given Redis,
+/// <c>stampede-peer</c> (hidden; S4 starts it): one process of a peer's stampede (or of CacheCluster's HybridCache, on
+/// the given gateways). Builds the peer on the given Redis,
 /// warms it up on a key of its own, waits for the common start instant, then runs the callers' GetOrSet on one cold
 /// key and prints the same JSON fields as <c>cachecluster stampede --json --latencies</c>.
 /// </summary>
@@ -17,28 +18,40 @@ internal static class StampedePeerCommand
     public const string Fusion = "fusion";
     public const string FusionLocker = "fusion-locker";
     public const string Hybrid = "hybrid";
+    public const string ClusterHybrid = "cachecluster-hybrid";
 
     public static Command Create()
     {
         var redis = new Option<string>("--redis") { Required = true, HelpName = "HOST:PORT" };
-        var target = new Option<string>("--target") { Required = true, HelpName = $"{Fusion}|{FusionLocker}|{Hybrid}" };
-        target.AcceptOnlyFromAmong(Fusion, FusionLocker, Hybrid);
+        var target = new Option<string>("--target") { Required = true, HelpName = $"{Fusion}|{FusionLocker}|{Hybrid}|{ClusterHybrid}" };
+        target.AcceptOnlyFromAmong(Fusion, FusionLocker, Hybrid, ClusterHybrid);
+        var gateway = new Option<string[]>("--gateway") { Description = $"A silo gateway as HOST:PORT, for {ClusterHybrid}; repeat for several", HelpName = "HOST:PORT" };
+        var clusterId = new Option<string>("--cluster-id") { HelpName = "ID", DefaultValueFactory = _ => "cachecluster" };
+        var serviceId = new Option<string>("--service-id") { HelpName = "ID", DefaultValueFactory = _ => "cachecluster" };
         var key = new Option<string>("--key") { Required = true };
         var callers = new Option<int>("--callers") { DefaultValueFactory = _ => 250 };
         var factoryMs = new Option<int>("--factory-ms") { DefaultValueFactory = _ => 100 };
         var startAt = new Option<long>("--start-at") { Required = true, Description = "Unix milliseconds at which all callers start" };
-        var command = new Command("stampede-peer", "S4 peer process (started by 'all')") { redis, target, key, callers, factoryMs, startAt };
+        var command = new Command("stampede-peer", "S4 peer process (started by 'all')") { redis, target, gateway, clusterId, serviceId, key, callers, factoryMs, startAt };
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
         {
             var clock = TimeProvider.System;
             var name = parse.GetRequiredValue(target);
-            await using var services = name == Hybrid
-                ? PeerCaches.CreateHybrid(parse.GetRequiredValue(redis))
-                : PeerCaches.CreateFusion(parse.GetRequiredValue(redis), distributedLocker: name == FusionLocker);
-            Func<string, Func<CancellationToken, Task<string>>, CancellationToken, Task<string>> getOrSet = name == Hybrid
-                ? HybridGetOrSet(services.GetRequiredService<HybridCache>())
-                : FusionGetOrSet(services.GetRequiredService<IFusionCache>());
+            using var clusterHost = name == ClusterHybrid
+                ? await ClusterHybridCaches.StartAsync(parse.GetValue(gateway) ?? [], parse.GetRequiredValue(clusterId), parse.GetRequiredValue(serviceId), cancellationToken)
+                : null;
+            await using var services = clusterHost is not null
+                ? null
+                : name == Hybrid
+                    ? PeerCaches.CreateHybrid(parse.GetRequiredValue(redis))
+                    : PeerCaches.CreateFusion(parse.GetRequiredValue(redis), distributedLocker: name == FusionLocker);
+            Func<string, Func<CancellationToken, Task<string>>, CancellationToken, Task<string>> getOrSet = name switch
+            {
+                ClusterHybrid => HybridGetOrSet(clusterHost!.Services.GetRequiredService<HybridCache>()),
+                Hybrid => HybridGetOrSet(services!.GetRequiredService<HybridCache>()),
+                _ => FusionGetOrSet(services!.GetRequiredService<IFusionCache>()),
+            };
 
             var factoryRuns = 0;
             var factoryDelay = TimeSpan.FromMilliseconds(parse.GetValue(factoryMs));
@@ -97,6 +110,11 @@ internal static class StampedePeerCommand
             json.WriteEndObject();
             json.WriteEndObject();
             await json.FlushAsync(cancellationToken);
+            if (clusterHost is not null)
+            {
+                await clusterHost.StopAsync(CancellationToken.None);
+            }
+
             return 0;
         });
         return command;

@@ -42,6 +42,13 @@ internal static class StampedeScenario
             ])));
         }
 
+        targets.Add((HybridComparisonRow.CacheClusterTarget, (key, startAt, process) => (context.BenchDll,
+        [
+            "stampede-peer", "--redis", context.RedisEndpoint, "--target", StampedePeerCommand.ClusterHybrid,
+            "--gateway", context.Gateways[process % context.Gateways.Count], "--cluster-id", context.ClusterId, "--service-id", context.ServiceId,
+            "--key", key, "--callers", Text(settings.StampedeCallers), "--factory-ms", Text(settings.FactoryMilliseconds), "--start-at", Text(startAt),
+        ])));
+
         var startDelay = TimeSpan.FromSeconds(8);
         foreach (var (name, launch) in targets)
         {
@@ -100,6 +107,23 @@ internal static class StampedeScenario
                 lateRetries);
             context.Stampede.Add(row);
             context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  S4 {name}: factory runs per round {row.FactoryRunsPerRound:0.##} (max {row.MaxFactoryRunsInARound}), p50 {row.P50Milliseconds:0.0} ms, p99 {row.P99Milliseconds:0.0} ms"));
+        }
+
+        if (context.Stampede.FirstOrDefault(r => r.Target == HybridComparisonRow.CacheClusterTarget) is { } ours
+            && context.Stampede.FirstOrDefault(r => r.Target == HybridComparisonRow.MicrosoftTarget) is { } theirs)
+        {
+            context.HybridComparison.Add(HybridComparisonRow.Of("S4", "factory runs per round, all processes", "runs", ours.FactoryRunsPerRound, theirs.FactoryRunsPerRound, "lower"));
+            context.HybridComparison.Add(HybridComparisonRow.Of("S4", "caller latency p50", "ms", ours.P50Milliseconds, theirs.P50Milliseconds, "lower"));
+            var client = context.Stampede.FirstOrDefault(r => r.Target == "CacheCluster");
+            context.HybridComparison.Add(HybridComparisonRow.Of(
+                "S4",
+                "caller latency p99",
+                "ms",
+                ours.P99Milliseconds,
+                theirs.P99Milliseconds,
+                "lower",
+                client is null ? null : string.Create(CultureInfo.InvariantCulture, $"CacheCluster's own client (cachecluster stampede, same run): p50 {client.P50Milliseconds:0.0} ms, p99 {client.P99Milliseconds:0.0} ms; through HybridCache each caller also makes a tracked near-cache read before and after its lease wait")));
+            context.Notes.Add($"S4: both HybridCaches run in {settings.StampedeProcesses} processes of this tool (stampede-peer), each with its own L1, warmed up on a key of its own, then GetOrCreateAsync on one cold key; Microsoft's has no cross-process single flight, so each process runs the factory once.");
         }
     }
 

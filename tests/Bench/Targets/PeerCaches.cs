@@ -1,3 +1,4 @@
+using CacheCluster.Bench.Reporting;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using ZiggyCreatures.Caching.Fusion;
@@ -17,6 +18,13 @@ internal static class PeerCaches
     public const string FusionSetup = "FusionCache 2.9.0: memory L1 + Redis L2 (Microsoft.Extensions.Caching.StackExchangeRedis, System.Text.Json serializer) + Redis backplane";
 
     public const string HybridSetup = "HybridCache 10.11.0: memory L1 + Redis L2 (Microsoft.Extensions.Caching.StackExchangeRedis)";
+
+    /// <summary>The entry options both HybridCaches (Microsoft's and CacheCluster's) get as their defaults.</summary>
+    public static HybridCacheEntryOptions HybridEntryOptions { get; } = new()
+    {
+        Expiration = EntryDuration,
+        LocalCacheExpiration = EntryDuration,
+    };
 
     public static ServiceProvider CreateFusion(string redis, bool distributedLocker)
     {
@@ -41,15 +49,12 @@ internal static class PeerCaches
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddStackExchangeRedisCache(options => options.Configuration = redis);
-        services.AddHybridCache(options => options.DefaultEntryOptions = new HybridCacheEntryOptions
-        {
-            Expiration = EntryDuration,
-            LocalCacheExpiration = EntryDuration,
-        });
+        services.AddHybridCache(options => options.DefaultEntryOptions = HybridEntryOptions);
         return services.BuildServiceProvider();
     }
 
     public static FusionCacheTarget FusionTarget(ServiceProvider services) => new(services.GetRequiredService<IFusionCache>(), FusionSetup);
 
-    public static HybridCacheTarget HybridTarget(ServiceProvider services) => new(services.GetRequiredService<HybridCache>(), HybridSetup);
+    public static HybridCacheTarget HybridTarget(ServiceProvider services) =>
+        new(services.GetRequiredService<HybridCache>(), HybridComparisonRow.MicrosoftTarget, HybridSetup);
 }

@@ -74,7 +74,10 @@ internal static class TimedRun
         var settings = context.Settings;
         var warmup = await context.Runner.RunForAsync(operation, pickerFor, settings.Callers, settings.Warmup);
         ThrowOnErrors(scenario, target, warmup);
+        var cpu = new CpuMeter(context.RedisServer, context.SiloPids);
+        var before = await cpu.TakeAsync();
         var result = await context.Runner.RunForAsync(operation, pickerFor, settings.Callers, settings.Duration);
+        var usage = (await cpu.TakeAsync()).Since(before, result.Decisions, result.Elapsed);
         ThrowOnErrors(scenario, target, result);
         var row = new ThroughputRow(
             scenario,
@@ -86,8 +89,11 @@ internal static class TimedRun
             result.PercentileMicroseconds(50),
             result.PercentileMicroseconds(99),
             result.PercentileMicroseconds(99.9),
-            result.MaxMicroseconds);
-        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario} {target.Name}: {row.OpsPerSecond:N0} ops/s, p50 {row.P50Microseconds:N0} µs, p99 {row.P99Microseconds:N0} µs, p999 {row.P999Microseconds:N0} µs"));
+            result.MaxMicroseconds)
+        {
+            Cpu = usage,
+        };
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario} {target.Name}: {row.OpsPerSecond:N0} ops/s, p50 {row.P50Microseconds:N0} µs, p99 {row.P99Microseconds:N0} µs, p999 {row.P999Microseconds:N0} µs, CPU {usage.TotalMicroseconds:0.00} µs/op"));
         return row;
     }
 
