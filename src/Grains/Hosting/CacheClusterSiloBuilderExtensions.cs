@@ -68,7 +68,6 @@ public static class CacheClusterSiloBuilderExtensions
     {
         var redis = options.Redis is null ? null : new RedisConnection(options.Redis);
         builder.Services.TryAddKeyedSingleton(CacheClusterClock.ServiceKey, TimeProvider.System);
-        builder.Services.TryAddKeyedSingleton<TimeProvider>(Orleans.Runtime.TimeProviderNames.Membership, new MembershipClock());
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<CacheClusterMetrics>();
         builder.Services.AddCacheClusterStores(redis);
