@@ -251,7 +251,8 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static void Append(StringBuilder output, string? line)
+    /// <summary>Appends one line of a child process's output, from its reader threads.</summary>
+    internal static void Append(StringBuilder output, string? line)
     {
         if (line is null)
         {

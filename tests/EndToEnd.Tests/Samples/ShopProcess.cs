@@ -76,13 +76,13 @@ public sealed class ShopProcess : IAsyncDisposable
             ]);
         process.OutputDataReceived += (_, line) =>
         {
-            Append(output, line.Data);
+            SiloProcess.Append(output, line.Data);
             if (line.Data?.StartsWith(ReadyLine, StringComparison.Ordinal) == true)
             {
                 ready.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
+        process.ErrorDataReceived += (_, line) => SiloProcess.Append(output, line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -131,19 +131,6 @@ public sealed class ShopProcess : IAsyncDisposable
         finally
         {
             await ChildProcesses.ReleaseAsync(_process);
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
         }
     }
 }
