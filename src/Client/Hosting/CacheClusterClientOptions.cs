@@ -37,6 +37,17 @@ public sealed class CacheClusterClientOptions
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Gets or sets the soft timeout of a call: a call the cluster has not answered by then counts as a failure (for the
+    /// circuit breaker) and GetOrSet falls back (near copy, then the factory in this process). A lookup that waits for
+    /// another caller's fill gets its wait on top.
+    /// </summary>
+    /// <value>Default: 2 seconds.</value>
+    public TimeSpan ClusterTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets the circuit breaker and the failure modes of reads and writes (<c>CacheCluster:Resilience</c>).</summary>
+    public Resilience.CacheClusterResilienceOptions Resilience { get; } = new();
+
+    /// <summary>
     /// Gets or sets how often the client refreshes its list of live gateways. A gateway whose connection fails is dropped
     /// at once, and tried again (restarted, or newly found in Redis membership) after at most this long.
     /// </summary>
