@@ -57,6 +57,13 @@ internal sealed class CacheClusterClientOptionsValidator : IValidateOptions<Cach
             failures.Add($"{Prefix}{nameof(options.ResponseTimeout)} must be greater than zero and at most 10 minutes (was {options.ResponseTimeout}).");
         }
 
+        if (options.ClusterTimeout <= TimeSpan.Zero || options.ClusterTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{Prefix}{nameof(options.ClusterTimeout)} must be greater than zero and at most 10 minutes (was {options.ClusterTimeout}).");
+        }
+
+        ValidateResilience(options.Resilience, failures);
+
         if (options.GatewayListRefreshPeriod < TimeSpan.FromSeconds(1) || options.GatewayListRefreshPeriod > TimeSpan.FromHours(1))
         {
             failures.Add($"{Prefix}{nameof(options.GatewayListRefreshPeriod)} must be between 1 second and 1 hour (was {options.GatewayListRefreshPeriod}).");
@@ -87,5 +94,44 @@ internal sealed class CacheClusterClientOptionsValidator : IValidateOptions<Cach
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateResilience(Resilience.CacheClusterResilienceOptions options, List<string> failures)
+    {
+        const string prefix = Prefix + nameof(CacheClusterClientOptions.Resilience) + ":";
+        if (options.BreakerThreshold < 1)
+        {
+            failures.Add($"{prefix}{nameof(options.BreakerThreshold)} must be at least 1 (was {options.BreakerThreshold}).");
+        }
+
+        if (options.BreakerDuration <= TimeSpan.Zero || options.BreakerDuration > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{prefix}{nameof(options.BreakerDuration)} must be greater than zero and at most 1 hour (was {options.BreakerDuration}).");
+        }
+
+        if (options.FailSafeMaxDuration < TimeSpan.Zero || options.FailSafeMaxDuration > TimeSpan.FromDays(30))
+        {
+            failures.Add($"{prefix}{nameof(options.FailSafeMaxDuration)} must be between 0 and 30 days (was {options.FailSafeMaxDuration}).");
+        }
+
+        if (!Enum.IsDefined(options.ReadFailureMode))
+        {
+            failures.Add($"{prefix}{nameof(options.ReadFailureMode)} must be Miss or Throw (was {options.ReadFailureMode}).");
+        }
+
+        if (!Enum.IsDefined(options.SetFailureMode))
+        {
+            failures.Add($"{prefix}{nameof(options.SetFailureMode)} must be Throw or Queue (was {options.SetFailureMode}).");
+        }
+
+        if (!Enum.IsDefined(options.RemoveFailureMode))
+        {
+            failures.Add($"{prefix}{nameof(options.RemoveFailureMode)} must be Throw or Queue (was {options.RemoveFailureMode}).");
+        }
+
+        if (options.MaxQueuedWrites is < 1 or > 10_000_000)
+        {
+            failures.Add($"{prefix}{nameof(options.MaxQueuedWrites)} must be between 1 and 10,000,000 (was {options.MaxQueuedWrites}).");
+        }
     }
 }

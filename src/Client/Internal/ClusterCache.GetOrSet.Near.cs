@@ -15,7 +15,16 @@ internal sealed partial class ClusterCache
         _metrics.NearMiss();
         var marker = near.BeginRead(key);
         var read = await CallAsync(key, ClusterOperation.Get, g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
-        near.Complete(key, marker, read, bound);
+        if (_resilience is { Queue.Count: > 0 })
+        {
+            // Writes of this client still wait for the cluster: nothing new is kept near until they are applied.
+            near.Invalidate(key);
+        }
+        else
+        {
+            near.Complete(key, marker, read, bound);
+        }
+
         return read.Result;
     }
 
@@ -68,7 +77,17 @@ internal sealed partial class ClusterCache
         var entryOptions = value is null ? options.NegativeEntryOptions : options.EntryOptions;
         if (options.ClusterWrite)
         {
-            await CallAsync(key, ClusterOperation.Set, g => g.SetAsync(serialized, entryOptions, default), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await CallAsync(key, ClusterOperation.Set, g => g.SetAsync(serialized, entryOptions, default), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsCacheFailure(ex))
+            {
+                // The factory's value is the caller's answer whether or not the cluster stored it.
+                LogWarningFillNotStored(ex, CacheKey.Hash(key));
+                return value;
+            }
+
             if (nearWrite)
             {
                 await RememberTrackedAsync(key, options.NearCacheExpiration).ConfigureAwait(false);

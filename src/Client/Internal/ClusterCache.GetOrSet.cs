@@ -1,3 +1,4 @@
+using CacheCluster.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace CacheCluster.Internal;
@@ -31,6 +32,25 @@ internal sealed partial class ClusterCache
         }
 
         var nearWrite = options.NearCacheWrite ?? _options.NearCache.Enabled;
+        if (HasPendingWrite(key, out _))
+        {
+            // This client's remove (or invalidation) has not reached the cluster: its answer cannot be trusted yet.
+            return await FallbackAsync(key, factory, options, nearWrite, Refused(key, ClusterOperation.GetOrSet, "a write or invalidation of this client waits"), cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await GetOrSetFromClusterAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The cache failed, not the factory: the application goes on, only slower.
+            return await FallbackAsync(key, factory, options, nearWrite, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T?> GetOrSetFromClusterAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, bool nearWrite, CancellationToken cancellationToken)
+    {
         if (!options.UsesLease)
         {
             return await GetOrSetWithoutLeaseAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
@@ -62,16 +82,19 @@ internal sealed partial class ClusterCache
         while (true)
         {
             var left = options.WaitTimeout - _clock.GetElapsedTime(started);
-            var request = options.LeaseRequest(left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall);
+            var wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall;
+            var request = options.LeaseRequest(wait);
             CacheLookup lookup;
             try
             {
-                lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
+                lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken, extraWait: wait).ConfigureAwait(false);
             }
-            catch (CacheClusterUnavailableException ex) when (_clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
+            catch (CacheClusterUnavailableException ex) when (Resilience.Breaker.State == CircuitBreakerState.Closed && (monitor?.IsConnected ?? true)
+                && _clock.GetElapsedTime(started) + UnavailableRetryDelay < (options.WaitTimeout < _options.ClusterTimeout ? options.WaitTimeout : _options.ClusterTimeout))
             {
                 // The key's silo died (or could not be reached) while this caller waited: a lease it held died with it.
-                // Ask again until the wait timeout; the key's next activation hands the lease to a waiter, or the value.
+                // Ask again for a while (the key's next activation hands the lease to a waiter, or the value); after
+                // that, or once the breaker opens, GetOrSet falls back.
                 LogDebugLookupRetried(ex, CacheKey.Hash(key));
                 await Task.Delay(UnavailableRetryDelay, _clock, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -224,6 +247,13 @@ internal sealed partial class ClusterCache
                 LogDebugFillVoided(CacheKey.Hash(key));
             }
         }
+        catch (Exception ex) when (IsCacheFailure(ex))
+        {
+            // The value could not be stored (Redis down, the silo gone): the caller still gets it; the silo hands it to
+            // the waiters it could reach, and the lease is released (or times out) for the others.
+            LogWarningFillNotStored(ex, CacheKey.Hash(key));
+            await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.Failed, $"Storing the computed value failed: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
+        }
         catch (CacheClusterException ex)
         {
             await ReleaseQuietlyAsync(key, lease, CacheLeaseRelease.Failed, $"Storing the computed value failed: {ex.Message}", options.FailSafeThrottle).ConfigureAwait(false);
@@ -272,6 +302,9 @@ internal sealed partial class ClusterCache
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "The cluster did not answer a lookup of key {KeyHash}; asking again within the wait timeout.")]
     private partial void LogDebugLookupRetried(Exception exception, string keyHash);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "The value computed for key {KeyHash} could not be stored; the caller gets it all the same.")]
+    private partial void LogWarningFillNotStored(Exception exception, string keyHash);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "The fill of key {KeyHash} was rejected: its lease was voided by a change to the key.")]
     private partial void LogDebugFillVoided(string keyHash);

@@ -1,3 +1,5 @@
+using CacheCluster.Resilience;
+
 namespace CacheCluster.Internal;
 
 /// <summary>Publishing domain events and subscribing to the invalidation stream.</summary>
@@ -9,14 +11,18 @@ internal sealed partial class ClusterCache
 
         // Shape only: the size limit is the silo's to enforce.
         domainEvent.ParseData(int.MaxValue).Dispose();
+        var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
         try
         {
-            var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
-            return await RejectedCalls.RetryAsync(() => publisher.PublishAsync(domainEvent).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(domainEvent.Id, ClusterOperation.Publish, () => publisher.PublishAsync(domainEvent), _options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
+        catch (Exception ex) when (IsCacheFailure(ex))
         {
-            throw ClusterErrors.Unavailable(ex, domainEvent.Id, ClusterOperation.Publish);
+            // An event is an invalidation: never lost. Published again when the cluster is back (its id makes a repeat
+            // a duplicate). The caller is always told: a receipt means the stream has the event, and it has not yet.
+            var write = new QueuedWrite(QueuedWriteKind.Invalidate, "e\0" + domainEvent.Id, key: null, ct => SendAsync(domainEvent.Id, ClusterOperation.Publish, () => publisher.PublishAsync(domainEvent), _options.ResponseTimeout, ct));
+            Enqueue(write, ex);
+            throw Kept(ex, domainEvent.Id, ClusterOperation.Publish);
         }
     }
 
@@ -24,16 +30,11 @@ internal sealed partial class ClusterCache
     /// Removes keys, tagged entries and matching keys, and has subscribers (near caches, the CDN purger) told about it:
     /// one call to the silo, which checks the request, removes and announces, as for the HTTP API.
     /// </summary>
-    private async Task<long> InvalidateAsync(string target, ClusterOperation operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
+    private Task<long> InvalidateAsync(string target, ClusterOperation operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync(keys, tags, patterns, allowAll).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
-        {
-            throw ClusterErrors.Unavailable(ex, target, operation);
-        }
+        // A removal over many entries may take longer than one key's call: it gets the response timeout on top.
+        var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
+        return SendAsync(target, operation, () => publisher.InvalidateAsync(keys, tags, patterns, allowAll), _options.ResponseTimeout, cancellationToken);
     }
 
     public async Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default)

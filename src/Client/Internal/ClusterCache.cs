@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CacheCluster.Hosting;
 using CacheCluster.NearCache;
+using CacheCluster.Resilience;
 using CacheCluster.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,12 +52,12 @@ internal sealed partial class ClusterCache(
 
     public Task<CacheReadResult> TryGetBytesAsync(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default)
     {
+        CacheKey.Validate(key, _options.MaxKeyBytes);
         if (!(readOptions?.UseNearCache ?? _options.NearCache.Enabled))
         {
-            return CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken);
+            return ReadAsync(key, near: null, cancellationToken);
         }
 
-        CacheKey.Validate(key, _options.MaxKeyBytes);
         var near = Near;
         if (near.TryGetCompleted(key, out var hit))
         {
@@ -64,16 +65,37 @@ internal sealed partial class ClusterCache(
             return hit;
         }
 
-        return ReadThroughAsync(near, key, cancellationToken);
+        return ReadAsync(key, near, cancellationToken);
     }
 
-    private async Task<CacheReadResult> ReadThroughAsync(NearCache.NearCache near, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// A read of the cluster (tracked by <paramref name="near"/> when given), with the read failure mode: a cluster that
+    /// cannot answer is a miss by default. A key this client removed while the cluster was away reads as missing.
+    /// </summary>
+    private async Task<CacheReadResult> ReadAsync(string key, NearCache.NearCache? near, CancellationToken cancellationToken)
     {
-        _metrics.NearMiss();
-        var marker = near.BeginRead(key);
-        var read = await CallAsync(key, ClusterOperation.Get, g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
-        near.Complete(key, marker, read);
-        return read.Result;
+        try
+        {
+            if (HasPendingWrite(key, out var pending))
+            {
+                if (pending?.Kind == QueuedWriteKind.Remove)
+                {
+                    return CacheReadResult.Missing;
+                }
+
+                throw Refused(key, ClusterOperation.Get, "a write or invalidation of this client that the cluster has not taken yet waits");
+            }
+
+            return near is null
+                ? await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false)
+                : await ReadTrackedAsync(key, bound: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex) && _options.Resilience.ReadFailureMode == CacheReadFailureMode.Miss && !cancellationToken.IsCancellationRequested)
+        {
+            _metrics.Fallback("miss");
+            LogDebugFallback(ex, CacheKey.Hash(key), "miss");
+            return CacheReadResult.Missing;
+        }
     }
 
     /// <summary>Gets the near cache if it was created (for tests).</summary>
@@ -84,7 +106,7 @@ internal sealed partial class ClusterCache(
     {
         get
         {
-            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache.NearCache(_options.NearCache, _clock, client, monitor));
+            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache.NearCache(_options.NearCache, _clock, client, monitor, _options.Resilience.FailSafeMaxDuration));
             if (Volatile.Read(ref _nearSubscribed) == 0 && Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
             {
                 _ = SubscribeNearCacheAsync(near);
@@ -125,7 +147,23 @@ internal sealed partial class ClusterCache(
         ArgumentNullException.ThrowIfNull(value);
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
-        var result = await CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
+        CacheWriteResult result;
+        try
+        {
+            result = await CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CacheClusterUnavailableException ex) when (condition.Mode == CacheWriteMode.Always && _options.Resilience.SetFailureMode == CacheWriteFailureMode.Queue)
+        {
+            // Only an unconditional write can be applied later as it was meant; NX, XX and compare-and-set throw.
+            var write = new QueuedWrite(QueuedWriteKind.Set, WriteQueue.Target(key), key, ct => CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), ct));
+            if (!Enqueue(write, ex))
+            {
+                throw;
+            }
+
+            return new CacheWriteResult(CacheWriteOutcome.Queued, 0);
+        }
+
         if (condition.Mode == CacheWriteMode.IfVersion && !result.Written)
         {
             throw new CacheVersionConflictException(condition.ExpectedVersion, result.Version) { Key = CacheKey.Describe(key), Operation = "Set" };
@@ -134,27 +172,97 @@ internal sealed partial class ClusterCache(
         return result;
     }
 
-    public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), cancellationToken);
+    public async Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex))
+        {
+            // Never lost: kept and applied when the cluster is back; until then this client serves no copy of the key.
+            var write = new QueuedWrite(QueuedWriteKind.Remove, WriteQueue.Target(key), key, ct => CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), ct));
+            if (Enqueue(write, ex) && _options.Resilience.RemoveFailureMode == CacheWriteFailureMode.Queue)
+            {
+                return false;
+            }
+
+            throw Kept(ex, key, ClusterOperation.Delete);
+        }
+    }
+
+    /// <summary>The failure of a remove or invalidation that was kept for later, saying so.</summary>
+    private static CacheClusterException Kept(Exception cause, string target, ClusterOperation operation) =>
+        cause is CacheStorageException
+            ? new CacheStorageException($"{cause.Message} The {operation.Name} is kept and applied when the cluster can store it.", cause) { Key = CacheKey.Describe(target), Operation = operation.Name }
+            : new CacheClusterUnavailableException($"{cause.Message} The {operation.Name} is kept and applied when the cluster is back.", cause) { Key = CacheKey.Describe(target), Operation = operation.Name };
 
     public async Task<long> RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
-        var removed = await InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, cancellationToken).ConfigureAwait(false);
-        _near?.RemoveTag(tag);
-        return removed;
+        ArgumentNullException.ThrowIfNull(tag);
+        try
+        {
+            return await InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex))
+        {
+            return KeepInvalidation(ex, "t\0" + tag, tag, ClusterOperation.RemoveByTag, ct => InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, ct));
+        }
+        finally
+        {
+            _near?.RemoveTag(tag);
+        }
     }
 
     public async Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default)
     {
-        var removed = await InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, cancellationToken).ConfigureAwait(false);
-
-        // The silo checked the pattern; the near cache only needs it to match its own entries.
-        _near?.RemovePattern(CacheKeyPattern.Parse(pattern));
-        return removed;
+        // The silo checks the pattern's rules; the near cache only needs it to match its own entries.
+        var parsed = CacheKeyPattern.Parse(pattern);
+        try
+        {
+            return await InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex))
+        {
+            return KeepInvalidation(ex, "p\0" + pattern, pattern, ClusterOperation.RemoveByPattern, ct => InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, ct));
+        }
+        finally
+        {
+            _near?.RemovePattern(parsed);
+        }
     }
 
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
-        CallAsync(key, ClusterOperation.Exists, static g => g.ExistsAsync(), cancellationToken);
+    /// <summary>Keeps an invalidation the cluster did not take (never lost); 0 removed so far, or the failure, by the remove failure mode.</summary>
+    private long KeepInvalidation(Exception cause, string target, string described, ClusterOperation operation, Func<CancellationToken, Task> apply)
+    {
+        if (Enqueue(new QueuedWrite(QueuedWriteKind.Invalidate, target, key: null, apply), cause) && _options.Resilience.RemoveFailureMode == CacheWriteFailureMode.Queue)
+        {
+            return 0;
+        }
+
+        throw Kept(cause, described, operation);
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (HasPendingWrite(key, out var pending))
+            {
+                return pending?.Kind == QueuedWriteKind.Remove
+                    ? false
+                    : throw Refused(key, ClusterOperation.Exists, "a write or invalidation of this client that the cluster has not taken yet waits");
+            }
+
+            return await CallAsync(key, ClusterOperation.Exists, static g => g.ExistsAsync(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex) && _options.Resilience.ReadFailureMode == CacheReadFailureMode.Miss && !cancellationToken.IsCancellationRequested)
+        {
+            _metrics.Fallback("miss");
+            LogDebugFallback(ex, CacheKey.Hash(key), "miss");
+            return false;
+        }
+    }
 
     public async Task<long> IncrementAsync(string key, long by = 1, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -207,7 +315,7 @@ internal sealed partial class ClusterCache(
         return result.Value;
     }
 
-    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken, TimeSpan extraWait = default)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
@@ -218,11 +326,7 @@ internal sealed partial class ClusterCache(
         try
         {
             var grain = client.GetGrain<ICacheEntryGrain>(key);
-            return await RejectedCalls.RetryAsync(() => call(grain).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
-        {
-            throw ClusterErrors.Unavailable(ex, key, operation);
+            return await SendAsync(key, operation, () => call(grain), extraWait, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

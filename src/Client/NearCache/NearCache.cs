@@ -11,6 +11,11 @@ namespace CacheCluster.NearCache;
 /// answer is kept only if its marker is still there, so a notice that overtakes the answer can never leave a stale copy
 /// behind.
 /// </summary>
+/// <remarks>
+/// Copies outlive their validity for fail-safe: when the cluster is lost (no gateway, or the client's circuit breaker
+/// opens) every copy is demoted, so it is no longer served as fresh, and an expired copy is kept up to the fail-safe
+/// maximum. GetOrSet falls back on such a copy (<see cref="TryGetFailSafe"/>) only while the cluster cannot answer.
+/// </remarks>
 internal sealed class NearCache : INearCacheObserver, IInvalidationListener
 {
     /// <summary>What an entry costs beyond its key and value: entry, dictionary slot, result record.</summary>
@@ -19,6 +24,7 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     private readonly NearCacheOptions _options;
     private readonly TimeProvider _clock;
     private readonly IClusterClient _client;
+    private readonly long _failSafeTicks;
 
     // Readers look entries up without the lock; every change (and the clock ring) is made under it.
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -28,18 +34,20 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     private readonly Lock _lock = new();
     private INearCacheObserver? _reference;
     private int _hand;
+    private int _generation;
     private long _bytes;
 
-    public NearCache(NearCacheOptions options, TimeProvider clock, IClusterClient client, ClusterConnectionMonitor? monitor)
+    public NearCache(NearCacheOptions options, TimeProvider clock, IClusterClient client, ClusterConnectionMonitor? monitor, TimeSpan failSafeMaxDuration = default)
     {
         _options = options;
         _clock = clock;
         _client = client;
+        _failSafeTicks = failSafeMaxDuration.Ticks;
         if (monitor is not null)
         {
-            // Notices sent while disconnected are lost: start over on losing the cluster and on getting it back.
-            monitor.Lost += Flush;
-            monitor.Recovered += Flush;
+            // Notices sent while disconnected are lost: nothing kept so far is served as fresh again.
+            monitor.Lost += Demote;
+            monitor.Recovered += Demote;
         }
     }
 
@@ -70,7 +78,8 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     {
         if (_entries.TryGetValue(key, out var entry))
         {
-            if (entry.ValidUntilTicks > _clock.GetUtcNow().UtcTicks)
+            var now = _clock.GetUtcNow().UtcTicks;
+            if (entry.ValidUntilTicks > now && entry.Generation == Volatile.Read(ref _generation))
             {
                 // A plain write, and only when the flag is clear: hot entries do not bounce a cache line between cores.
                 if (!entry.Referenced)
@@ -80,6 +89,13 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
 
                 result = entry.Completed;
                 return true;
+            }
+
+            if (now - entry.ValidUntilTicks <= _failSafeTicks)
+            {
+                // Expired or demoted, but still good for fail-safe.
+                result = null!;
+                return false;
             }
 
             lock (_lock)
@@ -137,7 +153,7 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
             _pending.Remove(key);
             if (keep)
             {
-                Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result)));
+                Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), _generation));
             }
         }
     }
@@ -169,7 +185,68 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         lock (_lock)
         {
             _pending.Remove(key);
-            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result)));
+            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), _generation));
+        }
+    }
+
+    /// <summary>
+    /// Keeps a value computed in this process while the cluster could not be reached: never served as fresh, only by
+    /// <see cref="TryGetFailSafe"/> (so the next GetOrSet during the outage need not run the factory again), for at
+    /// most <paramref name="bound"/> plus the fail-safe maximum.
+    /// </summary>
+    public void KeepFailSafe(string key, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound)
+    {
+        var now = _clock.GetUtcNow();
+        var validUntil = now + Bound(bound);
+        var result = new CacheReadResult
+        {
+            State = CacheEntryState.Stale,
+            Value = value,
+            LastModified = now,
+            FreshUntil = validUntil,
+            ExpiresAt = validUntil,
+            Tags = tags ?? [],
+        };
+        var size = Size(key, result);
+        if (size > _options.MaxBytes)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _pending.Remove(key);
+            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), generation: -1));
+        }
+    }
+
+    /// <summary>
+    /// A copy to stand in while the cluster cannot answer: fresh, demoted or expired up to the fail-safe maximum. Its
+    /// state says whether it is still fresh.
+    /// </summary>
+    public bool TryGetFailSafe(string key, out CacheReadResult result)
+    {
+        if (_entries.TryGetValue(key, out var entry) && _clock.GetUtcNow().UtcTicks - entry.ValidUntilTicks <= _failSafeTicks)
+        {
+            entry.Referenced = true;
+            result = entry.Result;
+            return true;
+        }
+
+        result = CacheReadResult.Missing;
+        return false;
+    }
+
+    /// <summary>
+    /// Stops serving every copy kept so far as fresh (the cluster was lost, so change notices may have been missed),
+    /// and drops the reads in flight. The copies stay for fail-safe.
+    /// </summary>
+    public void Demote()
+    {
+        lock (_lock)
+        {
+            _pending.Clear();
+            _generation++;
         }
     }
 
@@ -244,7 +321,8 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
 
     ValueTask IInvalidationListener.OnFlushAsync(InvalidationFlushReason reason)
     {
-        Flush();
+        // Notices were missed: no copy is served as fresh again; they stay for fail-safe only.
+        Demote();
         return ValueTask.CompletedTask;
     }
 
@@ -319,8 +397,11 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         }
     }
 
-    internal sealed class Entry(string key, CacheReadResult result, long validUntilTicks, long size, Task<CacheReadResult> completed)
+    internal sealed class Entry(string key, CacheReadResult result, long validUntilTicks, long size, Task<CacheReadResult> completed, int generation)
     {
+        /// <summary>Gets the near cache's generation when the copy was kept: served only while it is the current one.</summary>
+        public int Generation { get; } = generation;
+
         public string Key { get; } = key;
 
         public CacheReadResult Result { get; } = result;

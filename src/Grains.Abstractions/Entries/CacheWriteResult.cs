@@ -20,6 +20,12 @@ public enum CacheWriteOutcome : byte
 
     /// <summary>Nothing was written: the lease the fill carried was voided by a delete, overwrite or invalidation, or has passed to another caller.</summary>
     LeaseVoided = 5,
+
+    /// <summary>
+    /// Not written yet: the cluster could not be reached, and the client queued the write for when it is back
+    /// (<c>CacheCluster:Resilience:SetFailureMode=Queue</c>). Never returned by the cluster itself.
+    /// </summary>
+    Queued = 6,
 }
 
 /// <summary>The answer to a write.</summary>

@@ -245,16 +245,29 @@ public sealed class NearCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public void LostConnection_FlushesTheNearCache()
+    public void LostConnection_DemotesTheNearCache_CopiesStandInForFailSafeOnlyUpToTheMaximum()
     {
         var monitor = new ClusterConnectionMonitor();
-        var near = new CacheCluster.NearCache.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor);
+        var near = new CacheCluster.NearCache.NearCache(new NearCacheOptions(), _cluster.Clock, _cluster.Client, monitor, failSafeMaxDuration: TimeSpan.FromMinutes(10));
         var fresh = new CacheReadResult { State = CacheEntryState.Fresh, Value = new CacheValue([1]), Version = 1, LastModified = _cluster.Clock.GetUtcNow() };
         near.Complete("k", near.BeginRead("k"), new CacheTrackedRead(fresh, Tracked: true));
-        Assert.Equal(1, near.Count);
+        Assert.True(near.TryGet("k", out _));
 
         monitor.OnGatewayCountChanged(null, new GatewayCountChangedEventArgs(0, 1));
 
+        // Notices may have been missed: never served as fresh again, but kept to stand in while the cluster is away.
+        Assert.False(near.TryGet("k", out _));
+        Assert.True(near.TryGetFailSafe("k", out var copy));
+        Assert.Equal([1], copy.Value!.Data.ToArray());
+
+        // Reconnecting does not bring it back as fresh either.
+        monitor.OnGatewayCountChanged(null, new GatewayCountChangedEventArgs(1, 0));
+        Assert.False(near.TryGet("k", out _));
+
+        // Past its validity (60 s by default) plus the fail-safe maximum, it is gone.
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(60) + TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        Assert.False(near.TryGetFailSafe("k", out _));
+        Assert.False(near.TryGet("k", out _));
         Assert.Equal(0, near.Count);
     }
 }

@@ -1,0 +1,26 @@
+namespace CacheCluster.Resilience;
+
+/// <summary>
+/// A write the cluster did not take, kept for when it is back: what it targets (one per target, the newest wins),
+/// whether it removes (removes are never dropped for room), and how to apply it.
+/// </summary>
+internal sealed class QueuedWrite(QueuedWriteKind kind, string target, string? key, Func<CancellationToken, Task> apply)
+{
+    /// <summary>Gets what the write does.</summary>
+    public QueuedWriteKind Kind { get; } = kind;
+
+    /// <summary>Gets the queue's deduplication key: the kind's prefix and the key, tag, pattern or event id.</summary>
+    public string Target { get; } = target;
+
+    /// <summary>Gets the cache key the write is about, or <see langword="null"/> for a tag, pattern or event.</summary>
+    public string? Key { get; } = key;
+
+    /// <summary>Gets the order in which writes were queued (set by the queue).</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Gets a value indicating whether the write removes or invalidates.</summary>
+    public bool Removes => Kind != QueuedWriteKind.Set;
+
+    /// <summary>Sends the write to the cluster.</summary>
+    public Task ApplyAsync(CancellationToken cancellationToken) => apply(cancellationToken);
+}
