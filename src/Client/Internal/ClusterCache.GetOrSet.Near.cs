@@ -56,7 +56,7 @@ internal sealed partial class ClusterCache
             var read = nearWrite
                 ? await ReadTrackedAsync(key, options.NearCacheExpiration, cancellationToken).ConfigureAwait(false)
                 : await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false);
-            if (read.Value is not null && (read.State == CacheEntryState.Fresh || (read.State == CacheEntryState.Stale && options.AllowStale)))
+            if (read.Value is not null && (read.State == CacheEntryState.Fresh || (read.State == CacheEntryState.Stale && options.AllowStale)) && !RemovedHere(key, read))
             {
                 return Read<T>(read, options);
             }

@@ -8,7 +8,11 @@ namespace CacheCluster.Internal;
 /// </summary>
 internal sealed partial class ClusterCache
 {
-    /// <summary>The longest single wait inside the grain; longer waits are several calls, each well under the response timeout.</summary>
+    /// <summary>
+    /// The longest single wait inside the grain; longer waits are several calls, each well under the response timeout.
+    /// Also at most ClusterTimeout: a lookup's time budget is ClusterTimeout plus its wait, and a silo that does not
+    /// answer must be found out soon.
+    /// </summary>
     private static readonly TimeSpan MaxWaitPerCall = TimeSpan.FromSeconds(5);
 
     /// <summary>The pause before a lookup the cluster did not answer is asked again.</summary>
@@ -34,8 +38,8 @@ internal sealed partial class ClusterCache
         var nearWrite = options.NearCacheWrite ?? _options.NearCache.Enabled;
         if (HasPendingWrite(key, out _))
         {
-            // This client's remove (or invalidation) has not reached the cluster: its answer cannot be trusted yet.
-            return await FallbackAsync(key, factory, options, nearWrite, Refused(key, ClusterOperation.GetOrSet, "a write or invalidation of this client waits"), cancellationToken).ConfigureAwait(false);
+            // This client's write of the key has not reached the cluster: its answer cannot be trusted yet.
+            return await FallbackAsync(key, factory, options, nearWrite, Refused(key, ClusterOperation.GetOrSet, "a write of this client to the key waits"), cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -60,7 +64,7 @@ internal sealed partial class ClusterCache
         {
             // A fresh value is the common case: one tracked read answers it and keeps the near copy.
             var read = await ReadTrackedAsync(key, options.NearCacheExpiration, cancellationToken).ConfigureAwait(false);
-            if (read.State == CacheEntryState.Fresh && read.Value is not null)
+            if (read.State == CacheEntryState.Fresh && read.Value is not null && !RemovedHere(key, read))
             {
                 return Read<T>(read, options);
             }
@@ -79,22 +83,28 @@ internal sealed partial class ClusterCache
     private async Task<T?> GetOrLeaseLoopAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, CancellationToken cancellationToken)
     {
         var started = _clock.GetTimestamp();
+        var maxWait = _options.ClusterTimeout < MaxWaitPerCall ? _options.ClusterTimeout : MaxWaitPerCall;
+        var retry = false;
         while (true)
         {
             var left = options.WaitTimeout - _clock.GetElapsedTime(started);
-            var wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxWaitPerCall ? left : MaxWaitPerCall;
+            var wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < maxWait ? left : maxWait;
             var request = options.LeaseRequest(wait);
             CacheLookup lookup;
             try
             {
-                lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken, extraWait: wait).ConfigureAwait(false);
+                lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken, extraWait: wait, retry: retry).ConfigureAwait(false);
             }
-            catch (CacheClusterUnavailableException ex) when (Resilience.Breaker.State == CircuitBreakerState.Closed && (monitor?.IsConnected ?? true)
-                && _clock.GetElapsedTime(started) + UnavailableRetryDelay < (options.WaitTimeout < _options.ClusterTimeout ? options.WaitTimeout : _options.ClusterTimeout))
+            catch (CacheClusterUnavailableException ex) when (ex.InnerException is not null
+                && Resilience.Breaker.State == CircuitBreakerState.Closed && (monitor?.IsConnected ?? true)
+                && _clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
             {
-                // The key's silo died (or could not be reached) while this caller waited: a lease it held died with it.
-                // Ask again for a while (the key's next activation hands the lease to a waiter, or the value); after
-                // that, or once the breaker opens, GetOrSet falls back.
+                // The key's silo died while this caller waited (its call failed, or timed out: Orleans does not fail a
+                // call whose silo died): a lease it held died with it. Ask again until the wait timeout (the key's next
+                // activation hands the lease to a waiter, or the value): single flight holds across a silo's crash. A
+                // cluster cut off or behind an open breaker, or a call refused without being sent, is not asked again:
+                // GetOrSet falls back.
+                retry = true;
                 LogDebugLookupRetried(ex, CacheKey.Hash(key));
                 await Task.Delay(UnavailableRetryDelay, _clock, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -102,6 +112,10 @@ internal sealed partial class ClusterCache
 
             switch (lookup.Outcome)
             {
+                case CacheLookupOutcome.Hit when RemovedHere(key, lookup.Entry):
+                    // A tag or pattern removal of this client still waits for the cluster, and covers this entry.
+                    throw Refused(key, ClusterOperation.GetOrSet, "a removal of this client that covers the entry waits");
+
                 case CacheLookupOutcome.Hit:
                     if (lookup.Lease is { } refresh)
                     {

@@ -20,7 +20,9 @@ internal sealed partial class ClusterCache
         {
             // An event is an invalidation: never lost. Published again when the cluster is back (its id makes a repeat
             // a duplicate). The caller is always told: a receipt means the stream has the event, and it has not yet.
-            var write = new QueuedWrite(QueuedWriteKind.Invalidate, "e\0" + domainEvent.Id, key: null, ct => SendAsync(domainEvent.Id, ClusterOperation.Publish, () => publisher.PublishAsync(domainEvent), _options.ResponseTimeout, ct));
+            // Which keys its rules remove is the silo's to know: no near copy is served as fresh until it is applied.
+            _near?.Demote();
+            var write = new QueuedWrite(QueuedWriteKind.Publish, "e\0" + domainEvent.Id, key: null, ct => SendAsync(domainEvent.Id, ClusterOperation.Publish, () => publisher.PublishAsync(domainEvent), _options.ResponseTimeout, ct));
             Enqueue(write, ex);
             throw Kept(ex, domainEvent.Id, ClusterOperation.Publish);
         }

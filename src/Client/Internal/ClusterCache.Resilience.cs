@@ -24,7 +24,11 @@ internal sealed partial class ClusterCache
     private ResilienceState CreateResilience()
     {
         var options = _options.Resilience;
-        var state = new ResilienceState(new CircuitBreaker(options.BreakerThreshold, options.BreakerDuration, _clock), new WriteQueue(options.MaxQueuedWrites), new LocalFlights());
+        var state = new ResilienceState(
+            new CircuitBreaker(options.BreakerThreshold, options.BreakerDuration, _clock),
+            new KeyCircuits(options.BreakerDuration, _clock),
+            new WriteQueue(options.MaxQueuedWrites),
+            new LocalFlights());
         if (Interlocked.CompareExchange(ref _resilience, state, null) is { } raced)
         {
             return raced;
@@ -64,7 +68,7 @@ internal sealed partial class ClusterCache
     /// Sends one call: refused at once (no call sent) while the client has no gateway or the breaker is open;
     /// otherwise given <c>ClusterTimeout</c> (plus <paramref name="extraWait"/>, a lookup's own wait) to answer.
     /// </summary>
-    private async Task<T> SendAsync<T>(string target, ClusterOperation operation, Func<Task<T>> call, TimeSpan extraWait, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(string target, ClusterOperation operation, Func<Task<T>> call, TimeSpan extraWait, CancellationToken cancellationToken, KeyCircuits? keyed = null)
     {
         var breaker = Resilience.Breaker;
         if (!(monitor?.IsConnected ?? true))
@@ -82,11 +86,13 @@ internal sealed partial class ClusterCache
         {
             var result = await RejectedCalls.RetryAsync(() => call().WaitAsync(timeout, _clock, cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
             breaker.OnSuccess();
+            keyed?.Close(target);
             return result;
         }
         catch (TimeoutException ex) when (!cancellationToken.IsCancellationRequested)
         {
             breaker.OnFailure();
+            keyed?.Open(target);
             throw new CacheClusterUnavailableException($"The cluster did not answer {operation.Name} within {timeout.TotalSeconds:0.###} s (ClusterTimeout).{(operation.IsWrite ? " The outcome is unknown." : string.Empty)}", ex)
             {
                 Key = CacheKey.Describe(target),
@@ -95,7 +101,19 @@ internal sealed partial class ClusterCache
         }
         catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
         {
-            breaker.OnFailure();
+            // A timeout says the cluster is slow or cut off: it counts. A silo lost or a call refused undelivered is one
+            // silo's trouble (its keys move to the others within seconds), not the cluster's: it does not open the
+            // breaker for every key. Losing every gateway shows in the connection state instead.
+            if (ex is TimeoutException)
+            {
+                breaker.OnFailure();
+                keyed?.Open(target);
+            }
+            else
+            {
+                breaker.OnAbandoned(probe);
+            }
+
             throw ClusterErrors.Unavailable(ex, target, operation);
         }
         catch (OperationCanceledException)
@@ -224,20 +242,19 @@ internal sealed partial class ClusterCache
         LogInformationQueueApplied();
     }
 
-    /// <summary>Whether a read of <paramref name="key"/> must not trust the cluster's answer yet: a write of this client to it (or an invalidation) still waits.</summary>
+    /// <summary>Whether a read of <paramref name="key"/> must not trust the cluster's answer yet: a write of this client to it still waits.</summary>
     private bool HasPendingWrite(string key, out QueuedWrite? write)
     {
         write = null;
-        if (_resilience is not { } state || state.Queue.Count == 0)
-        {
-            return false;
-        }
-
-        return state.Queue.TryGetPending(key, out write) || state.Queue.HasInvalidations;
+        return _resilience is { } state && state.Queue.TryGetPending(key, out write);
     }
 
+    /// <summary>Whether an entry the cluster returned is one a tag or pattern removal of this client, still waiting, removes.</summary>
+    private bool RemovedHere(string key, CacheReadResult? entry) =>
+        entry?.Value is not null && _resilience is { } state && state.Queue.Covers(key, entry.Tags);
+
     /// <summary>The breaker, the write queue and the local single flights of one client.</summary>
-    internal sealed record ResilienceState(CircuitBreaker Breaker, WriteQueue Queue, LocalFlights Flights);
+    internal sealed record ResilienceState(CircuitBreaker Breaker, KeyCircuits Keys, WriteQueue Queue, LocalFlights Flights);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "The cluster failed {Threshold} calls in a row: the circuit breaker is open, calls answer through the fallbacks for {Seconds} s, then one call probes.")]
     private partial void LogWarningBreakerOpened(int threshold, double seconds);

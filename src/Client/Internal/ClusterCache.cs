@@ -83,12 +83,13 @@ internal sealed partial class ClusterCache(
                     return CacheReadResult.Missing;
                 }
 
-                throw Refused(key, ClusterOperation.Get, "a write or invalidation of this client that the cluster has not taken yet waits");
+                throw Refused(key, ClusterOperation.Get, "a write of this client that the cluster has not taken yet waits");
             }
 
-            return near is null
+            var read = near is null
                 ? await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false)
                 : await ReadTrackedAsync(key, bound: null, cancellationToken).ConfigureAwait(false);
+            return RemovedHere(key, read) ? CacheReadResult.Missing : read;
         }
         catch (Exception ex) when (IsCacheFailure(ex) && _options.Resilience.ReadFailureMode == CacheReadFailureMode.Miss && !cancellationToken.IsCancellationRequested)
         {
@@ -206,7 +207,8 @@ internal sealed partial class ClusterCache(
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            return KeepInvalidation(ex, "t\0" + tag, tag, ClusterOperation.RemoveByTag, ct => InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, ct));
+            var write = new QueuedWrite(QueuedWriteKind.RemoveTag, "t\0" + tag, key: null, ct => InvalidateAsync(tag, ClusterOperation.RemoveByTag, [], [tag], [], allowAll: false, ct)) { Tag = tag };
+            return KeepInvalidation(ex, write, tag, ClusterOperation.RemoveByTag);
         }
         finally
         {
@@ -224,7 +226,8 @@ internal sealed partial class ClusterCache(
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            return KeepInvalidation(ex, "p\0" + pattern, pattern, ClusterOperation.RemoveByPattern, ct => InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, ct));
+            var write = new QueuedWrite(QueuedWriteKind.RemovePattern, "p\0" + pattern, key: null, ct => InvalidateAsync(pattern, ClusterOperation.RemoveByPattern, [], [], [pattern], allowAll, ct)) { Pattern = parsed };
+            return KeepInvalidation(ex, write, pattern, ClusterOperation.RemoveByPattern);
         }
         finally
         {
@@ -233,9 +236,9 @@ internal sealed partial class ClusterCache(
     }
 
     /// <summary>Keeps an invalidation the cluster did not take (never lost); 0 removed so far, or the failure, by the remove failure mode.</summary>
-    private long KeepInvalidation(Exception cause, string target, string described, ClusterOperation operation, Func<CancellationToken, Task> apply)
+    private long KeepInvalidation(Exception cause, QueuedWrite write, string described, ClusterOperation operation)
     {
-        if (Enqueue(new QueuedWrite(QueuedWriteKind.Invalidate, target, key: null, apply), cause) && _options.Resilience.RemoveFailureMode == CacheWriteFailureMode.Queue)
+        if (Enqueue(write, cause) && _options.Resilience.RemoveFailureMode == CacheWriteFailureMode.Queue)
         {
             return 0;
         }
@@ -251,7 +254,7 @@ internal sealed partial class ClusterCache(
             {
                 return pending?.Kind == QueuedWriteKind.Remove
                     ? false
-                    : throw Refused(key, ClusterOperation.Exists, "a write or invalidation of this client that the cluster has not taken yet waits");
+                    : throw Refused(key, ClusterOperation.Exists, "a write of this client that the cluster has not taken yet waits");
             }
 
             return await CallAsync(key, ClusterOperation.Exists, static g => g.ExistsAsync(), cancellationToken).ConfigureAwait(false);
@@ -315,10 +318,15 @@ internal sealed partial class ClusterCache(
         return result.Value;
     }
 
-    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken, TimeSpan extraWait = default)
+    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken, TimeSpan extraWait = default, bool retry = false)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
+        var keys = Resilience.Keys;
+        if (!retry && keys.IsOpen(key))
+        {
+            throw Refused(key, operation, $"the key's last call timed out; it is not called again for {_options.Resilience.BreakerDuration.TotalSeconds:0.###} s");
+        }
 
         // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after.
         var near = operation.ChangesValue ? _near : null;
@@ -326,7 +334,7 @@ internal sealed partial class ClusterCache(
         try
         {
             var grain = client.GetGrain<ICacheEntryGrain>(key);
-            return await SendAsync(key, operation, () => call(grain), extraWait, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(key, operation, () => call(grain), extraWait, cancellationToken, keys).ConfigureAwait(false);
         }
         finally
         {

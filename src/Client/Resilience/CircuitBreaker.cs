@@ -7,12 +7,21 @@ namespace CacheCluster.Resilience;
 /// half-open: one call probes while the others still fall back; its success closes the breaker, its failure opens it
 /// again. A call that ends neither way (cancelled) hands the probe to the next caller.
 /// </summary>
+/// <remarks>
+/// A streak opens the breaker only once it has lasted <see cref="MinimumStreak"/> (unless the threshold is 1): calls
+/// sent together that time out together (those in flight to a silo that just died) are one event, not a cluster that
+/// keeps failing.
+/// </remarks>
 internal sealed class CircuitBreaker(int threshold, TimeSpan duration, TimeProvider clock)
 {
     private readonly Lock _lock = new();
     private CircuitBreakerState _state;
     private int _failures;
+    private long _streakStarted;
     private long _openUntil;
+
+    /// <summary>How long a streak of failures must last before it opens the breaker.</summary>
+    public static TimeSpan MinimumStreak { get; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Raised (outside the lock) when the breaker opens.</summary>
     public event Action? Opened;
@@ -80,8 +89,13 @@ internal sealed class CircuitBreaker(int threshold, TimeSpan duration, TimeProvi
         bool opened = false;
         lock (_lock)
         {
-            _failures++;
-            if (_state == CircuitBreakerState.HalfOpen || (_state == CircuitBreakerState.Closed && _failures >= threshold))
+            if (_failures++ == 0)
+            {
+                _streakStarted = clock.GetTimestamp();
+            }
+
+            if (_state == CircuitBreakerState.HalfOpen
+                || (_state == CircuitBreakerState.Closed && _failures >= threshold && (threshold == 1 || clock.GetElapsedTime(_streakStarted) >= MinimumStreak)))
             {
                 opened = _state == CircuitBreakerState.Closed;
                 _state = CircuitBreakerState.Open;

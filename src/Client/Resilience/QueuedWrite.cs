@@ -6,6 +6,12 @@ namespace CacheCluster.Resilience;
 /// </summary>
 internal sealed class QueuedWrite(QueuedWriteKind kind, string target, string? key, Func<CancellationToken, Task> apply)
 {
+    /// <summary>Gets the tag a <see cref="QueuedWriteKind.RemoveTag"/> removes.</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>Gets the pattern a <see cref="QueuedWriteKind.RemovePattern"/> removes.</summary>
+    public NearCache.CacheKeyPattern? Pattern { get; init; }
+
     /// <summary>Gets what the write does.</summary>
     public QueuedWriteKind Kind { get; } = kind;
 

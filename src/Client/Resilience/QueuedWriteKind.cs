@@ -9,6 +9,12 @@ internal enum QueuedWriteKind
     /// <summary>Removes a key.</summary>
     Remove,
 
-    /// <summary>Removes keys, tags and patterns through the invalidation stream, or publishes a domain event.</summary>
-    Invalidate,
+    /// <summary>Removes the entries with a tag.</summary>
+    RemoveTag,
+
+    /// <summary>Removes the keys that match a pattern.</summary>
+    RemovePattern,
+
+    /// <summary>Publishes a domain event (its rules decide what it removes).</summary>
+    Publish,
 }

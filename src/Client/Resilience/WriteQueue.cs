@@ -11,15 +11,17 @@ internal sealed class WriteQueue(int capacity)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, QueuedWrite> _writes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tags = new(StringComparer.Ordinal);
+    private readonly List<QueuedWrite> _patterns = [];
     private long _sequence;
     private int _count;
-    private int _invalidations;
+    private int _removals;
 
     /// <summary>Gets how many writes wait (read without the lock).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Gets a value indicating whether a tag, pattern or event invalidation waits: any entry may be affected.</summary>
-    public bool HasInvalidations => Volatile.Read(ref _invalidations) > 0;
+    /// <summary>Gets a value indicating whether a tag or pattern removal waits (reads are then checked with <see cref="Covers"/>).</summary>
+    public bool HasRemovals => Volatile.Read(ref _removals) > 0;
 
     /// <summary>Keeps <paramref name="write"/>, replacing any earlier write to the same target.</summary>
     /// <param name="write">The write.</param>
@@ -42,14 +44,7 @@ internal sealed class WriteQueue(int capacity)
             }
 
             _writes[write.Target] = write;
-            if (write.Key is { } key)
-            {
-                _keys.Add(key);
-            }
-            else
-            {
-                _invalidations++;
-            }
+            Remember(write);
 
             Volatile.Write(ref _count, _writes.Count);
             return true;
@@ -68,6 +63,39 @@ internal sealed class WriteQueue(int capacity)
         lock (_lock)
         {
             return _keys.Contains(key) && _writes.TryGetValue(Target(key), out write);
+        }
+    }
+
+    /// <summary>
+    /// Tells whether a waiting tag or pattern removal covers an entry the cluster returned: this client removed it,
+    /// the cluster does not know yet.
+    /// </summary>
+    public bool Covers(string key, IReadOnlyList<string> tags)
+    {
+        if (!HasRemovals)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            foreach (var tag in tags)
+            {
+                if (_tags.Contains(tag))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var write in _patterns)
+            {
+                if (write.Pattern!.IsMatch(key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
@@ -97,16 +125,40 @@ internal sealed class WriteQueue(int capacity)
     /// <summary>The queue's key for a write to a cache key (a Set and a Remove of one key replace each other).</summary>
     public static string Target(string key) => "k\0" + key;
 
+    private void Remember(QueuedWrite write)
+    {
+        if (write.Key is { } key)
+        {
+            _keys.Add(key);
+        }
+        else if (write.Tag is { } tag)
+        {
+            _tags.Add(tag);
+        }
+        else if (write.Pattern is not null)
+        {
+            _patterns.Add(write);
+        }
+
+        Volatile.Write(ref _removals, _tags.Count + _patterns.Count);
+    }
+
     private void Forget(QueuedWrite write)
     {
         if (write.Key is { } key)
         {
             _keys.Remove(key);
         }
-        else
+        else if (write.Tag is { } tag)
         {
-            _invalidations--;
+            _tags.Remove(tag);
         }
+        else if (write.Pattern is not null)
+        {
+            _patterns.Remove(write);
+        }
+
+        Volatile.Write(ref _removals, _tags.Count + _patterns.Count);
     }
 
     private QueuedWrite? DropOldestSet()

@@ -65,7 +65,8 @@ public sealed class RedisDownFallbackTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
+        // Append-only, so that a restart keeps the entries and the tag index, as a production Redis would.
+        _redis = await RedisServer.StartAsync(appendOnly: true);
         _cluster = await CacheTestCluster.StartAsync(silos: 1, redis: _redis.ConnectionString);
     }
 
@@ -78,12 +79,26 @@ public sealed class RedisDownFallbackTests : IAsyncLifetime
     [Fact]
     public async Task RedisDown_GetOrSetAnswersThroughTheFactory_ARemoveIsKeptAndAppliedWhenRedisIsBack()
     {
-        var cache = new ClusterCache(_cluster.Client, Microsoft.Extensions.Options.Options.Create(new CacheClusterClientOptions()), TimeProvider.System, monitor: new ClusterConnectionMonitor());
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<ClusterCache>();
+        var cache = new ClusterCache(_cluster.Client, Microsoft.Extensions.Options.Options.Create(new CacheClusterClientOptions()), TimeProvider.System, logger, monitor: new ClusterConnectionMonitor());
         var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5) } };
         var stored = CacheTestCluster.NewKey();
         await cache.SetAsync(stored, "before", options.Entry);
+        var tag = "t-" + Guid.NewGuid().ToString("N");
+        var tagged = CacheTestCluster.NewKey();
+        await cache.SetAsync(tagged, "tagged", new CacheEntryOptions { Tags = [tag] });
+        var untouched = CacheTestCluster.NewKey();
+        await cache.SetAsync(untouched, "untouched", options.Entry);
 
         await _redis.StopAsync();
+
+        // A tag removal cannot be stored: kept; this client no longer reads the tagged entry, which the others still
+        // read from its activation; an event kept likewise does not stop the reads of active entries.
+        await Assert.ThrowsAsync<CacheStorageException>(() => cache.RemoveByTagAsync(tag));
+        Assert.False((await cache.TryGetAsync<string>(tagged)).Found);
+        Assert.Equal("tagged", (await CacheTestCluster.NewCache(_cluster.Client).TryGetAsync<string>(tagged)).Value);
+        await Assert.ThrowsAsync<CacheStorageException>(() => cache.PublishAsync(new DomainEvent(Guid.NewGuid().ToString("N"), "product.updated", DateTimeOffset.UtcNow, "{\"product_id\":\"1\"}")));
+        Assert.Equal("untouched", (await cache.TryGetAsync<string>(untouched)).Value);
 
         // A key whose entry is not active cannot be loaded: the storage error is the cache's, so the factory answers.
         Assert.Equal("computed", await cache.GetOrSetAsync(CacheTestCluster.NewKey(), _ => Task.FromResult<string?>("computed"), options));
@@ -101,5 +116,7 @@ public sealed class RedisDownFallbackTests : IAsyncLifetime
         }
 
         Assert.False((await _cluster.Grain(stored).GetAsync()).Found);
+        Assert.False((await _cluster.Grain(tagged).GetAsync()).Found, string.Join("\n", logger.Collector.GetSnapshot().Select(r => r.ToString() + " " + r.Exception?.Message)));
+        Assert.True((await _cluster.Grain(untouched).GetAsync()).Found);
     }
 }

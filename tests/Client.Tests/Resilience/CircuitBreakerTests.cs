@@ -24,6 +24,11 @@ public sealed class CircuitBreakerTests
         breaker.Opened += () => opened++;
         breaker.OnFailure();
 
+        // Failures that arrive together (calls in flight to a silo that just died) are one event: the streak must last.
+        Assert.Equal(CircuitBreakerState.Closed, breaker.State);
+        _clock.Advance(CircuitBreaker.MinimumStreak);
+        breaker.OnFailure();
+
         Assert.Equal(CircuitBreakerState.Open, breaker.State);
         Assert.Equal(1, opened);
         Assert.False(breaker.TryEnter(out _));
@@ -35,7 +40,7 @@ public sealed class CircuitBreakerTests
         var breaker = new CircuitBreaker(1, TimeSpan.FromSeconds(5), _clock);
         var closed = 0;
         breaker.Closed += () => closed++;
-        breaker.OnFailure();
+        Open(breaker);
 
         _clock.Advance(TimeSpan.FromSeconds(4.9));
         Assert.False(breaker.TryEnter(out _));
@@ -65,7 +70,7 @@ public sealed class CircuitBreakerTests
     public void AnAbandonedProbe_HandsTheProbeToTheNextCaller()
     {
         var breaker = new CircuitBreaker(1, TimeSpan.FromSeconds(5), _clock);
-        breaker.OnFailure();
+        Open(breaker);
         _clock.Advance(TimeSpan.FromSeconds(5));
         Assert.True(breaker.TryEnter(out var probe));
 
@@ -79,12 +84,19 @@ public sealed class CircuitBreakerTests
     public void Reconnecting_EndsTheBreakAtOnce()
     {
         var breaker = new CircuitBreaker(1, TimeSpan.FromMinutes(5), _clock);
-        breaker.OnFailure();
+        Open(breaker);
         Assert.False(breaker.TryEnter(out _));
 
         breaker.OnReconnected();
 
         Assert.True(breaker.TryEnter(out var probe));
         Assert.True(probe);
+    }
+
+    /// <summary>With a threshold of 1, one failure opens the breaker at once.</summary>
+    private static void Open(CircuitBreaker breaker)
+    {
+        breaker.OnFailure();
+        Assert.Equal(CircuitBreakerState.Open, breaker.State);
     }
 }

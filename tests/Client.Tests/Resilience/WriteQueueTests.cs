@@ -60,18 +60,28 @@ public sealed class WriteQueueTests
     }
 
     [Fact]
-    public void Invalidations_AreKeptByTarget_AndMarkEveryKeyAsUncertain()
+    public void TagAndPatternRemovals_AreKeptByTarget_AndCoverTheEntriesTheyRemove()
     {
         var queue = new WriteQueue(10);
-        Assert.False(queue.HasInvalidations);
-        var tag = new QueuedWrite(QueuedWriteKind.Invalidate, "t\0products", key: null, _ => Task.CompletedTask);
-        Assert.True(queue.TryAdd(tag, out _));
-        Assert.True(queue.TryAdd(new QueuedWrite(QueuedWriteKind.Invalidate, "t\0products", key: null, _ => Task.CompletedTask), out _));
+        Assert.False(queue.HasRemovals);
+        Assert.True(queue.TryAdd(new QueuedWrite(QueuedWriteKind.RemoveTag, "t\0products", key: null, _ => Task.CompletedTask) { Tag = "products" }, out _));
+        Assert.True(queue.TryAdd(new QueuedWrite(QueuedWriteKind.RemoveTag, "t\0products", key: null, _ => Task.CompletedTask) { Tag = "products" }, out _));
+        Assert.True(queue.TryAdd(new QueuedWrite(QueuedWriteKind.RemovePattern, "p\0user:42:*", key: null, _ => Task.CompletedTask) { Pattern = CacheCluster.NearCache.CacheKeyPattern.Parse("user:42:*") }, out _));
+        Assert.True(queue.TryAdd(new QueuedWrite(QueuedWriteKind.Publish, "e\0evt-1", key: null, _ => Task.CompletedTask), out _));
 
-        Assert.Equal(1, queue.Count);
-        Assert.True(queue.HasInvalidations);
-        queue.Complete(queue.Snapshot()[0]);
-        Assert.False(queue.HasInvalidations);
+        Assert.Equal(3, queue.Count);
+        Assert.True(queue.HasRemovals);
+        Assert.True(queue.Covers("product:1", ["products"]));
+        Assert.True(queue.Covers("user:42:cart", []));
+        Assert.False(queue.Covers("user:420:cart", ["users"]));
+
+        foreach (var write in queue.Snapshot())
+        {
+            queue.Complete(write);
+        }
+
+        Assert.False(queue.HasRemovals);
+        Assert.False(queue.Covers("product:1", ["products"]));
     }
 
     private static QueuedWrite Add(WriteQueue queue, QueuedWriteKind kind, string key)

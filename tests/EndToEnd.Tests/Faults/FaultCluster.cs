@@ -119,6 +119,9 @@ internal sealed class FaultCluster : IAsyncDisposable
 
                 options.ClusterId = identity.ClusterId;
                 options.ServiceId = identity.ServiceId;
+
+                // The checker's own reads must report a failure, not hide it as a miss.
+                options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
             });
             cluster._client = builder.Build();
             await cluster._client.StartAsync();
