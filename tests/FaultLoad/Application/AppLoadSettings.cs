@@ -7,7 +7,7 @@ namespace CacheCluster.FaultLoad.Application;
 internal sealed record AppLoadSettings
 {
     /// <summary>The shared keys <c>app:0</c> … ; every worker may use any of them.</summary>
-    public int Keys { get; init; } = 16;
+    public int Keys { get; init; } = Report.AppOperations.DefaultKeys;
 
     /// <summary>GetOrSet tasks; each asks for a random key every <see cref="GetOrSetInterval"/> (sooner after a slow call).</summary>
     public int GetOrSetWorkers { get; init; } = 8;
@@ -36,5 +36,5 @@ internal sealed record AppLoadSettings
     /// <summary>Whether the client's near cache is on (<c>--near-cache</c>).</summary>
     public bool NearCache { get; init; }
 
-    public static string Key(int index) => $"app:{index}";
+    public static string Key(int index) => Report.AppOperations.Key(index);
 }

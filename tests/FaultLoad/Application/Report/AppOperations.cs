@@ -9,4 +9,10 @@ internal static class AppOperations
     public const string Remove = "remove";
 
     public static readonly IReadOnlyList<string> All = [GetOrSet, Get, Set, Remove];
+
+    /// <summary>How many shared keys (<c>app:0</c> …) the load uses unless told otherwise.</summary>
+    public const int DefaultKeys = 16;
+
+    /// <summary>The shared key <paramref name="index"/>.</summary>
+    public static string Key(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"app:{index}");
 }
