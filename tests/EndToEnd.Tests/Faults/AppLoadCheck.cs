@@ -17,7 +17,9 @@ namespace CacheCluster.Tests.Faults;
 /// <param name="UsingAgainAtMs">When a call only the cluster can answer (an acknowledged Set, a Remove that returned) first succeeded from <paramref name="BackAtMs"/> on.</param>
 /// <param name="FaultRemoves">The Removes issued during the fault.</param>
 /// <param name="NotApplied">Those whose key, read back from the cluster after the run, held an older generation (or could not be read).</param>
-internal sealed record AppLoadCheck(AppLoadReport Report, long FaultAtMs, long BackAtMs, long? UsingAgainAtMs, IReadOnlyList<AppRemove> FaultRemoves, IReadOnlyList<string> NotApplied)
+/// <param name="Finals">Each key of <paramref name="FaultRemoves"/> as read back: <c>absent</c>, <c>generation N</c> or <c>unreadable</c>.</param>
+internal sealed record AppLoadCheck(
+    AppLoadReport Report, long FaultAtMs, long BackAtMs, long? UsingAgainAtMs, IReadOnlyList<AppRemove> FaultRemoves, IReadOnlyList<AppRemove> NotApplied, IReadOnlyDictionary<string, string> Finals)
 {
     public const string FaultPhase = "fault";
     public const string BackPhase = "back";
@@ -58,13 +60,12 @@ internal sealed record AppLoadCheck(AppLoadReport Report, long FaultAtMs, long B
             finals[key] = await ReadBackAsync(cache, key);
         }
 
-        var notApplied = faultRemoves
-            .Where(r => finals[r.Key] is var final && (!final.Read || (final.Found && final.Generation < r.Generation)))
-            .Select(r => finals[r.Key] is { Read: false }
-                ? $"{r.Key} generation {r.Generation} (issued {r.IssuedAtMs - faultAtMs} ms into the fault, {r.Outcome}): could not be read back"
-                : $"{r.Key} generation {r.Generation} (issued {r.IssuedAtMs - faultAtMs} ms into the fault, {r.Outcome}): holds generation {finals[r.Key].Generation}")
-            .ToList();
-        return new AppLoadCheck(report, faultAtMs, backAtMs, back.FirstClusterSuccessMs, faultRemoves, notApplied);
+        var notApplied = faultRemoves.Where(r => finals[r.Key] is var final && (!final.Read || (final.Found && final.Generation < r.Generation))).ToList();
+        var described = finals.ToDictionary(
+            f => f.Key,
+            f => !f.Value.Read ? "unreadable" : f.Value.Found ? string.Create(CultureInfo.InvariantCulture, $"generation {f.Value.Generation}") : "absent",
+            StringComparer.Ordinal);
+        return new AppLoadCheck(report, faultAtMs, backAtMs, back.FirstClusterSuccessMs, faultRemoves, notApplied, described);
     }
 
     /// <summary>The figures, one line each, for <see cref="FaultFigures"/>.</summary>
@@ -74,6 +75,7 @@ internal sealed record AppLoadCheck(AppLoadReport Report, long FaultAtMs, long B
         var normal = Before.Operations[AppOperations.GetOrSet];
         var reads = Fault.Operations[AppOperations.Get];
         var removes = FaultRemoves.GroupBy(r => r.Outcome, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+        var quiet = FaultRemoves.Where(r => Report.QuietKeys.Contains(r.Key)).ToList();
         var behindFault = Report.BehindReads.Count(b => b.StartedAtMs >= FaultAtMs && b.StartedAtMs < BackAtMs);
         var behindBound = Report.BehindReads.Count(b => b.StartedAtMs >= BackAtMs && b.StartedAtMs < SettledAtMs);
         return
@@ -89,7 +91,8 @@ internal sealed record AppLoadCheck(AppLoadReport Report, long FaultAtMs, long B
                 ? $"back to using the cluster: the first acknowledged Set or returned Remove came {FaultFigures.Ms(again - BackAtMs)} after the cluster was back"
                 : $"back to using the cluster: no Set was acknowledged and no Remove returned in the {FaultFigures.Ms(Report.StoppedAtMs - BackAtMs)} the load ran after the cluster was back",
             $"Removes issued during the fault: {FaultRemoves.Count} ({string.Join(", ", removes)}; {FaultRemoves.Count(r => r.AfterFailedSet)} after a failed Set); " +
-                $"applied after recovery: {FaultRemoves.Count - NotApplied.Count} of {FaultRemoves.Count} (must be all)",
+                $"applied after recovery: {FaultRemoves.Count - NotApplied.Count} of {FaultRemoves.Count} (must be all); of them on the {Report.QuietKeys.Count} keys the load left alone after the fault " +
+                $"(where a later write cannot hide a lost Remove): {quiet.Count - quiet.Count(r => NotApplied.Contains(r))} of {quiet.Count}",
             $"reads behind a generation the client knew of: {behindFault} during the fault, {behindBound} in the {FaultFigures.Ms(SettledAtMs - BackAtMs)} from the cluster's return to the bound " +
                 $"(first success + {FaultFigures.Ms(StaleBound)}), {StaleBeyondBound.Count} after it (stale reads beyond the bound, must be 0; " +
                 $"the load ran on {FaultFigures.Ms(Math.Max(0, Report.StoppedAtMs - SettledAtMs))} past the bound)",
@@ -103,7 +106,9 @@ internal sealed record AppLoadCheck(AppLoadReport Report, long FaultAtMs, long B
         Assert.True(GetOrSetFailed == 0, $"{GetOrSetFailed} GetOrSet calls failed{ByType(Report.Phases.SelectMany(p => p.Operations[AppOperations.GetOrSet].FailedByType))}.");
         Assert.True(
             NotApplied.Count == 0,
-            $"{NotApplied.Count} of {FaultRemoves.Count} Removes issued during the fault were not applied:\n  " + string.Join("\n  ", NotApplied.Take(20)));
+            $"{NotApplied.Count} of {FaultRemoves.Count} Removes issued during the fault were not applied:\n  " + string.Join(
+                "\n  ",
+                NotApplied.Take(20).Select(r => $"{r.Key} generation {r.Generation} (issued {r.IssuedAtMs - FaultAtMs} ms into the fault, {r.Outcome}): read back {Finals[r.Key]}")));
         var stale = StaleBeyondBound;
         Assert.True(
             stale.Count == 0,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CacheCluster.FaultLoad.Application.Report;
+using CacheCluster.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace CacheCluster.Tests.Faults;
@@ -56,37 +57,46 @@ public sealed class ApplicationLoadTests(ITestOutputHelper output)
     public Task OneSiloFrozenFor10s_ApplicationLoad_NoGetOrSetFails_RemovesAreApplied_NoStaleReadsAfterBound() =>
         FaultCluster.RunAsync("app-silo-frozen", output, async (cluster, phases) =>
         {
-            // The silo to freeze is the one holding the most of the load's keys: never none of them.
-            var management = cluster.Orleans.GetGrain<IManagementGrain>(0);
             var homes = new List<int>();
-            for (var k = 0; k < AppOperations.DefaultKeys; k++)
+            SiloProcess? silo = null;
+
+            // With the load on, the silo to freeze is the one holding the most of its keys' activations.
+            async Task PickAsync()
             {
-                var address = await management.GetActivationAddress(cluster.Orleans.GetGrain<ICacheEntryGrain>(AppOperations.Key(k)));
-                homes.Add(address?.Endpoint.Port ?? 0);
+                var management = cluster.Orleans.GetGrain<IManagementGrain>(0);
+                for (var k = 0; k < AppOperations.DefaultKeys; k++)
+                {
+                    var address = await management.GetActivationAddress(cluster.Orleans.GetGrain<ICacheEntryGrain>(AppOperations.Key(k)));
+                    homes.Add(address?.Endpoint.Port ?? 0);
+                }
+
+                silo = cluster[Enumerable.Range(0, FaultCluster.SiloCount).MaxBy(i => homes.Count(port => port == cluster[i].SiloPort))];
             }
 
-            var victim = Enumerable.Range(0, FaultCluster.SiloCount).MaxBy(i => homes.Count(port => port == cluster[i].SiloPort));
-            var silo = cluster[victim];
             await RunAsync(cluster, phases, "application load: one of three silos frozen (SIGSTOP) for 10 s, then resumed (SIGCONT)", async faultAt =>
             {
-                using var freeze = ProcessFreeze.Start(silo.ProcessId);
+                using var freeze = ProcessFreeze.Start(silo!.ProcessId);
                 await UntilAsync(faultAt + (long)Frozen.TotalMilliseconds);
                 freeze.Resume();
-                return $"the silo holding {homes.Count(port => port == silo.SiloPort)} of the {homes.Count} keys resumed {FaultFigures.Ms(FaultCluster.NowMs - faultAt)} after it was frozen";
-            });
-            output.WriteLine($"the frozen silo's status in the membership table at the end: {await cluster.StatusAsync(silo)}");
+                return $"the silo holding {homes.Count(port => port == silo.SiloPort)} of the {homes.Count} keys' activations resumed {FaultFigures.Ms(FaultCluster.NowMs - faultAt)} after it was frozen";
+            }, PickAsync);
+            output.WriteLine($"the frozen silo's status in the membership table at the end: {await cluster.StatusAsync(silo!)}");
         }, steadyLoad: false);
 
     /// <summary>
-    /// Puts the application load on, marks the phase <c>fault</c>, runs <paramref name="fault"/> (which breaks the
+    /// Puts the application load on, runs <paramref name="beforeFault"/>, marks the phase <c>fault</c>, runs <paramref name="fault"/> (which breaks the
     /// cluster and mends it, and says how), marks <c>back</c>, lets the client come back and the load run past the
     /// staleness bound, then checks, reports the figures, and asserts.
     /// </summary>
-    private async Task RunAsync(FaultCluster cluster, Phases phases, string title, Func<long, Task<string>> fault)
+    private async Task RunAsync(FaultCluster cluster, Phases phases, string title, Func<long, Task<string>> fault, Func<Task>? beforeFault = null)
     {
         var load = await cluster.StartApplicationLoadAsync();
         phases.Mark("load on");
         await Task.Delay(Warmup, TimeProvider.System);
+        if (beforeFault is not null)
+        {
+            await beforeFault();
+        }
 
         var faultAt = FaultCluster.NowMs;
         await load.MarkPhaseAsync(AppLoadCheck.FaultPhase, faultAt);

@@ -11,7 +11,7 @@ internal static class AppLoadMain
     public static async Task RunAsync(IClusterCache cache, LoadSettings settings, AppLoadSettings app, PhaseMarks marks, TimeProvider clock, CancellationToken stop)
     {
         var recorder = new AppLoadRecorder(settings.Client, app, marks, clock);
-        var run = new AppLoadRun(cache, app, recorder, clock);
+        var run = new AppLoadRun(cache, app, recorder, marks, clock);
         Console.WriteLine($"FaultLoad ready: client {settings.Client} (application load, near cache {(app.NearCache ? "on" : "off")}), gateways {string.Join(' ', settings.Gateways)}");
         recorder.Started();
         var running = run.RunAsync(stop);

@@ -103,6 +103,7 @@ internal sealed class AppLoadRecorder(string client, AppLoadSettings settings, P
             Keys = settings.Keys,
             FactoryDelayMs = (long)settings.FactoryDelay.TotalMilliseconds,
             NearCache = settings.NearCache,
+            QuietKeys = [.. Enumerable.Range(0, settings.Keys).Where(settings.IsQuiet).Select(AppLoadSettings.Key)],
             Phases = phases,
             Removes = [.. _removes.OrderBy(r => r.IssuedAtMs)],
             BehindReads = [.. _behind.OrderBy(b => b.StartedAtMs)],

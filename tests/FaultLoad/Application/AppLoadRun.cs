@@ -13,14 +13,16 @@ internal sealed class AppLoadRun
     private readonly IClusterCache _cache;
     private readonly AppLoadSettings _settings;
     private readonly AppLoadRecorder _recorder;
+    private readonly PhaseMarks _marks;
     private readonly TimeProvider _clock;
     private readonly GetOrSetOptions _getOrSetOptions;
 
     /// <summary>The database: each key's current generation, bumped by its mutator before it Sets or Removes the key.</summary>
     private readonly long[] _generations;
 
-    public AppLoadRun(IClusterCache cache, AppLoadSettings settings, AppLoadRecorder recorder, TimeProvider clock)
+    public AppLoadRun(IClusterCache cache, AppLoadSettings settings, AppLoadRecorder recorder, PhaseMarks marks, TimeProvider clock)
     {
+        _marks = marks;
         _cache = cache;
         _settings = settings;
         _recorder = recorder;
@@ -120,6 +122,11 @@ internal sealed class AppLoadRun
         await EveryAsync(_settings.MutateInterval, async () =>
         {
             var index = own[turn++ % own.Length];
+            if (_settings.IsQuiet(index) && _marks.Reached(_settings.QuietAfterPhase, _recorder.NowMs))
+            {
+                return;
+            }
+
             var generation = Interlocked.Increment(ref _generations[index]);
             if (random.Next(2) == 0)
             {

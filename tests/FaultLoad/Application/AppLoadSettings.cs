@@ -31,10 +31,19 @@ internal sealed record AppLoadSettings
 
     public TimeSpan MutateInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The phase from whose mark on the mutators leave the upper half of the keys alone (<see cref="IsQuiet"/>), so that
+    /// what the fault left there, a Remove lost or applied, stays for the checker to read.
+    /// </summary>
+    public string QuietAfterPhase { get; init; } = "back";
+
     public TimeSpan EntryTimeToLive { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether the client's near cache is on (<c>--near-cache</c>).</summary>
     public bool NearCache { get; init; }
+
+    /// <summary>Whether key <paramref name="index"/> is left alone from <see cref="QuietAfterPhase"/> on.</summary>
+    public bool IsQuiet(int index) => index >= Keys / 2;
 
     public static string Key(int index) => Report.AppOperations.Key(index);
 }

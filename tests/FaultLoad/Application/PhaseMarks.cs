@@ -34,6 +34,15 @@ internal sealed class PhaseMarks
         return true;
     }
 
+    /// <summary>Whether phase <paramref name="name"/> has been marked and has begun by <paramref name="nowMs"/>.</summary>
+    public bool Reached(string name, long nowMs)
+    {
+        lock (_marks)
+        {
+            return _marks.Exists(m => m.Name == name && m.AtMs <= nowMs);
+        }
+    }
+
     /// <summary>The phases from <paramref name="startedAtMs"/> (phase <c>start</c>) to <paramref name="stoppedAtMs"/>, in time order.</summary>
     public IReadOnlyList<(string Name, long FromMs, long ToMs)> Phases(long startedAtMs, long stoppedAtMs)
     {

@@ -18,6 +18,9 @@ internal sealed record AppLoadReport
 
     public bool NearCache { get; init; }
 
+    /// <summary>The keys the mutators left alone from the <c>back</c> mark on (the upper half).</summary>
+    public required List<string> QuietKeys { get; init; }
+
     /// <summary>The phases the test marked (the first is <c>start</c>), each with its figures.</summary>
     public required List<AppPhase> Phases { get; init; }
 
