@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using CacheCluster;
 using CacheCluster.FaultLoad;
+using CacheCluster.FaultLoad.Application;
 using CacheCluster.FaultLoad.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,8 @@ using Microsoft.Extensions.Hosting;
 // connected, a progress line every 500 ms ("progress acknowledged=N failed=N limited=N": writes acknowledged, operations
 // failed, rate-limit requests refused), and "FaultLoad done" after it has written its result file. It stops at the
 // end of --duration, on a "stop" line on stdin, or on SIGTERM/SIGINT. Exit codes: 0 done, 2 usage, 3 unreachable.
+// --mode app runs the application-side load instead (Application/AppLoadRun.cs), whose phases the test marks with
+// "phase NAME [UNIX-MS]" lines on stdin; its result file is an AppLoadReport.
 var gateway = new Option<string[]>("--gateway") { Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "HOST:PORT" };
 var clusterId = new Option<string>("--cluster-id") { Required = true };
 var serviceId = new Option<string>("--service-id") { Required = true };
@@ -23,9 +26,12 @@ var policy = new Option<string?>("--policy") { Description = "rate-limit policy 
 var identifiers = new Option<int>("--identifiers") { DefaultValueFactory = _ => 4 };
 var writers = new Option<int>("--writers") { DefaultValueFactory = _ => 4 };
 var keysPerWriter = new Option<int>("--keys-per-writer") { DefaultValueFactory = _ => 25 };
+var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "steady", Description = "steady (the mixed load) or app (the application-side load)" };
+mode.AcceptOnlyFromAmong("steady", "app");
+var nearCache = new Option<bool>("--near-cache") { Description = "app mode: turn the client's near cache on" };
 var root = new RootCommand("Steady mixed load for the CacheCluster fault tests.")
 {
-    gateway, clusterId, serviceId, name, result, duration, responseTimeout, policy, identifiers, writers, keysPerWriter,
+    gateway, clusterId, serviceId, name, result, duration, responseTimeout, policy, identifiers, writers, keysPerWriter, mode, nearCache,
 };
 
 var parse = root.Parse(args);
@@ -54,6 +60,8 @@ var settings = new LoadSettings
     KeysPerWriter = parse.GetValue(keysPerWriter),
 };
 
+var application = parse.GetValue(mode) == "app" ? new AppLoadSettings { NearCache = parse.GetValue(nearCache) } : null;
+var marks = new PhaseMarks();
 var clock = TimeProvider.System;
 using var stopping = new CancellationTokenSource();
 void Stop(PosixSignalContext context)
@@ -74,6 +82,8 @@ _ = Task.Run(async () =>
             await stopping.CancelAsync();
             return;
         }
+
+        marks.TryMark(line.Trim(), clock.GetUtcNow().ToUnixTimeMilliseconds());
     }
 });
 
@@ -89,6 +99,7 @@ builder.Services.AddCacheClusterClient(options =>
     options.ServiceId = settings.ServiceId;
     options.ConnectTimeout = TimeSpan.FromSeconds(30);
     options.ResponseTimeout = settings.ResponseTimeout;
+    options.NearCache.Enabled = application?.NearCache == true;
 });
 using var host = builder.Build();
 try
@@ -99,6 +110,14 @@ catch (Exception ex) when (ex is CacheClusterException or OrleansException or Op
 {
     Console.Error.WriteLine($"cachecluster-faultload: could not connect: {ex.GetType().Name}: {ex.Message}");
     return 3;
+}
+
+if (application is not null)
+{
+    stopping.CancelAfter(settings.Duration);
+    await AppLoadMain.RunAsync(host.Services.GetRequiredService<IClusterCache>(), settings, application, marks, clock, stopping.Token);
+    await StopHostAsync(host, clock);
+    return 0;
 }
 
 var recorder = new LoadRecorder(settings.Client, settings.Policy ?? string.Empty, settings.MaxErrors, clock);
@@ -128,14 +147,18 @@ Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
     $"FaultLoad done: {report.Operations.Values.Sum(o => o.Ok)} ok, {report.Operations.Values.Sum(o => o.Failed)} failed, {recorder.Acknowledged} writes acknowledged; result {settings.ResultPath}"));
 
-// Leaving the cluster politely is bounded: with the cluster down it could otherwise wait for ever.
-using var leave = new CancellationTokenSource(TimeSpan.FromSeconds(5), clock);
-try
-{
-    await host.StopAsync(leave.Token);
-}
-catch (OperationCanceledException)
-{
-}
-
+await StopHostAsync(host, clock);
 return 0;
+
+// Leaving the cluster politely is bounded: with the cluster down it could otherwise wait for ever.
+static async Task StopHostAsync(IHost host, TimeProvider clock)
+{
+    using var leave = new CancellationTokenSource(TimeSpan.FromSeconds(5), clock);
+    try
+    {
+        await host.StopAsync(leave.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}

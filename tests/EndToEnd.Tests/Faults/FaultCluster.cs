@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CacheCluster.FaultLoad.Recording;
 using CacheCluster.Hosting;
+using CacheCluster.Resilience;
 using CacheCluster.Tests.EndToEnd;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,18 +70,23 @@ internal sealed class FaultCluster : IAsyncDisposable
     public SiloProcess this[int index] => _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
 
     /// <summary>
-    /// Starts a cluster named after <paramref name="prefix"/>, puts the load on and runs <paramref name="test"/>; when it
-    /// fails, writes the cluster's state (silos, load clients, their output) to the test output.
+    /// Starts a cluster named after <paramref name="prefix"/>, puts the steady load on (unless
+    /// <paramref name="steadyLoad"/> is <see langword="false"/>: the test starts its own) and runs <paramref name="test"/>;
+    /// when it fails, writes the cluster's state (silos, load clients, their output) to the test output.
     /// </summary>
-    public static async Task RunAsync(string prefix, ITestOutputHelper output, Func<FaultCluster, Phases, Task> test)
+    public static async Task RunAsync(string prefix, ITestOutputHelper output, Func<FaultCluster, Phases, Task> test, bool steadyLoad = true)
     {
         var phases = new Phases();
         await using var cluster = await StartAsync(prefix);
         phases.Mark("cluster up");
         try
         {
-            await cluster.StartLoadAsync();
-            phases.Mark("load on");
+            if (steadyLoad)
+            {
+                await cluster.StartLoadAsync();
+                phases.Mark("load on");
+            }
+
             await test(cluster, phases);
         }
         catch
@@ -120,8 +126,8 @@ internal sealed class FaultCluster : IAsyncDisposable
                 options.ClusterId = identity.ClusterId;
                 options.ServiceId = identity.ServiceId;
 
-                // The checker's own reads must report a failure, not hide it as a miss.
-                options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
+                // The checks read what the cluster holds: a read it cannot answer must say so, not pass for a miss.
+                options.Resilience.ReadFailureMode = CacheReadFailureMode.Throw;
             });
             cluster._client = builder.Build();
             await cluster._client.StartAsync();
@@ -155,6 +161,20 @@ internal sealed class FaultCluster : IAsyncDisposable
 
         await Task.WhenAll(_loads.Select(load => load.WaitForAcknowledgedAsync(200, TimeSpan.FromSeconds(60))));
         return _loads;
+    }
+
+    /// <summary>
+    /// Starts one load client in application mode (<c>--mode app</c>, near cache on unless <paramref name="nearCache"/>
+    /// is <see langword="false"/>) on every gateway, and returns once it has had Sets acknowledged. Stop it with
+    /// <see cref="LoadClient.StopAsync{TReport}"/>, not <see cref="StopLoadAsync"/>.
+    /// </summary>
+    public async Task<LoadClient> StartApplicationLoadAsync(bool nearCache = true)
+    {
+        var gateways = _silos.Select(silo => silo!.Gateway).ToList();
+        var load = await LoadClient.StartAsync("app", gateways, Identity, _directory, ["--mode", "app", .. nearCache ? new[] { "--near-cache" } : []]);
+        _loads.Add(load);
+        await load.WaitForAcknowledgedAsync(50, TimeSpan.FromSeconds(60));
+        return load;
     }
 
     /// <summary>Waits until every load client has had <paramref name="more"/> writes acknowledged since now.</summary>

@@ -53,7 +53,14 @@ internal sealed class LoadClient : IAsyncDisposable
     }
 
     /// <summary>Starts a load client on every gateway of <paramref name="gateways"/> and returns once it is connected and loading.</summary>
-    public static async Task<LoadClient> StartAsync(string name, IEnumerable<string> gateways, ClusterIdentity identity, string directory, string policy, int identifiers)
+    public static Task<LoadClient> StartAsync(string name, IEnumerable<string> gateways, ClusterIdentity identity, string directory, string policy, int identifiers) =>
+        StartAsync(name, gateways, identity, directory, ["--policy", policy, "--identifiers", identifiers.ToString(CultureInfo.InvariantCulture)]);
+
+    /// <summary>
+    /// Starts a load client on every gateway of <paramref name="gateways"/> with <paramref name="arguments"/> added (a
+    /// mode and its options), and returns once it is connected and loading.
+    /// </summary>
+    public static async Task<LoadClient> StartAsync(string name, IEnumerable<string> gateways, ClusterIdentity identity, string directory, IEnumerable<string> arguments)
     {
         var resultPath = Path.Combine(directory, $"{name}.json");
         var process = ChildProcesses.Start(
@@ -64,8 +71,7 @@ internal sealed class LoadClient : IAsyncDisposable
                 "--service-id", identity.ServiceId,
                 "--name", name,
                 "--result", resultPath,
-                "--policy", policy,
-                "--identifiers", identifiers.ToString(CultureInfo.InvariantCulture),
+                .. arguments,
 
                 // A safety net: the tests stop the clients themselves.
                 "--duration", "300",
@@ -92,6 +98,16 @@ internal sealed class LoadClient : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// Tells the client that phase <paramref name="phase"/> begins at <paramref name="atMs"/> (Unix milliseconds); the
+    /// application load files its calls by these marks.
+    /// </summary>
+    public async Task MarkPhaseAsync(string phase, long atMs)
+    {
+        await _process.StandardInput.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"phase {phase} {atMs}"));
+        await _process.StandardInput.FlushAsync();
     }
 
     /// <summary>Waits until the client reports at least <paramref name="count"/> acknowledged writes.</summary>
@@ -126,7 +142,11 @@ internal sealed class LoadClient : IAsyncDisposable
     }
 
     /// <summary>Tells the client to stop, waits for it to write its result and exit, and returns the result.</summary>
-    public async Task<LoadReport> StopAsync(TimeSpan timeout)
+    public Task<LoadReport> StopAsync(TimeSpan timeout) => StopAsync<LoadReport>(timeout);
+
+    /// <summary>Tells the client to stop, waits for it to write its result and exit, and returns the result, read as <typeparamref name="TReport"/>.</summary>
+    public async Task<TReport> StopAsync<TReport>(TimeSpan timeout)
+        where TReport : class
     {
         if (!_process.HasExited)
         {
@@ -149,7 +169,7 @@ internal sealed class LoadClient : IAsyncDisposable
         }
 
         await using var file = File.OpenRead(_resultPath);
-        return await JsonSerializer.DeserializeAsync<LoadReport>(file, LoadReportJson.Options)
+        return await JsonSerializer.DeserializeAsync<TReport>(file, LoadReportJson.Options)
             ?? throw new InvalidOperationException($"Load client {Name} wrote an empty result.");
     }
 
