@@ -34,13 +34,15 @@ internal sealed partial class ClusterCache
     /// <summary>One run for every concurrent caller of the key: the result is kept near, for fail-safe only, when near writes are on.</summary>
     private async Task<T?> RunFallbackFactoryAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, bool nearWrite)
     {
+        // Taken before the factory runs: this client's change to the key meanwhile voids the copy.
+        var marker = nearWrite ? Near.BeginRead(key) : null;
         var value = await RunFactoryAloneAsync(key, factory, options, CancellationToken.None).ConfigureAwait(false);
-        if (nearWrite && value is not null)
+        if (marker is not null && value is not null)
         {
             try
             {
                 var entry = options.EntryOptions;
-                Near.KeepFailSafe(key, Serialize(value, options), entry.Tags, entry.TimeToLive is { } ttl && (options.NearCacheExpiration is not { } bound || ttl < bound) ? ttl : options.NearCacheExpiration);
+                Near.KeepFailSafe(key, marker, Serialize(value, options), entry.Tags, entry.TimeToLive is { } ttl && (options.NearCacheExpiration is not { } bound || ttl < bound) ? ttl : options.NearCacheExpiration);
             }
             catch (CacheClusterException)
             {

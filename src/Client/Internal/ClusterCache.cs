@@ -322,17 +322,18 @@ internal sealed partial class ClusterCache(
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
-        var keys = Resilience.Keys;
-        if (!retry && keys.IsOpen(key))
-        {
-            throw Refused(key, operation, $"the key's last call timed out; it is not called again for {_options.Resilience.BreakerDuration.TotalSeconds:0.###} s");
-        }
-
-        // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after.
+        // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after,
+        // whether or not the call goes out.
         var near = operation.ChangesValue ? _near : null;
         near?.Invalidate(key);
+        var keys = Resilience.Keys;
         try
         {
+            if (!retry && keys.IsOpen(key))
+            {
+                throw Refused(key, operation, $"the key's last call timed out; it is not called again for {_options.Resilience.BreakerDuration.TotalSeconds:0.###} s");
+            }
+
             var grain = client.GetGrain<ICacheEntryGrain>(key);
             return await SendAsync(key, operation, () => call(grain), extraWait, cancellationToken, keys).ConfigureAwait(false);
         }

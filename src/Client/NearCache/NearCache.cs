@@ -192,9 +192,11 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     /// <summary>
     /// Keeps a value computed in this process while the cluster could not be reached: never served as fresh, only by
     /// <see cref="TryGetFailSafe"/> (so the next GetOrSet during the outage need not run the factory again), for at
-    /// most <paramref name="bound"/> plus the fail-safe maximum.
+    /// most <paramref name="bound"/> plus the fail-safe maximum. Kept only if nothing changed the key since
+    /// <paramref name="marker"/> (<see cref="BeginRead"/>, taken before the factory ran): a value computed before this
+    /// client's own remove must not stand in after it.
     /// </summary>
-    public void KeepFailSafe(string key, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound)
+    public void KeepFailSafe(string key, object marker, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound)
     {
         var now = _clock.GetUtcNow();
         var validUntil = now + Bound(bound);
@@ -215,6 +217,11 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
 
         lock (_lock)
         {
+            if (!_pending.TryGetValue(key, out var current) || !ReferenceEquals(current, marker))
+            {
+                return;
+            }
+
             _pending.Remove(key);
             Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), generation: -1));
         }
