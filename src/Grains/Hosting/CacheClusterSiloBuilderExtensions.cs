@@ -102,6 +102,7 @@ public static class CacheClusterSiloBuilderExtensions
         // Only here, where silos talk over TCP as configured above: with another transport (the in-memory one of test
         // clusters) nothing listens on a live silo's port either, and the sweep would declare it dead.
         builder.Services.AddSingleton(services => new DeadSiloSweep(
+            services.GetRequiredService<IMembershipTable>(),
             services.GetRequiredService<IClusterMembershipService>(),
             services.GetRequiredService<ILocalSiloDetails>(),
             services.GetRequiredService<IOptions<ClusterMembershipOptions>>(),

@@ -16,11 +16,14 @@ namespace CacheCluster.Hosting;
 /// <remarks>
 /// A connection that is accepted (a live or a frozen silo: the kernel still accepts for a stopped process) or that
 /// times out (a host that is down or unreachable) proves nothing, and is left to Orleans' probes and votes. The
-/// declaration goes through Orleans' own <see cref="IClusterMembershipService.TryKill"/>: a conditional update of the
-/// row with its etag and the table version, as Orleans declares a silo dead, which also refreshes this silo's view and
-/// tells the others. Any failure here is logged and the start goes on as without the sweep.
+/// declaration is the one Orleans makes: the row's status set to Dead with this silo added to its suspects, written
+/// with the row's etag and the next table version, retried when another write got there first. It is awaited, and
+/// this silo's view refreshed, before the start goes on: Orleans' <see cref="IClusterMembershipService.TryKill"/> only
+/// queues the declaration, which then races this silo's own Joining write and loses. Any failure here is logged and
+/// the start goes on as without the sweep.
 /// </remarks>
 internal sealed partial class DeadSiloSweep(
+    IMembershipTable table,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
     IOptions<ClusterMembershipOptions> membershipOptions,
@@ -33,56 +36,85 @@ internal sealed partial class DeadSiloSweep(
     /// </summary>
     public const int Stage = ServiceLifecycleStage.RuntimeGrainServices + 1;
 
+    private const int MaxWriteAttempts = 5;
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(DeadSiloSweep), Stage, SweepAsync, _ => Task.CompletedTask);
 
     /// <summary>Checks each other Active or Joining silo at once and declares those that refuse connections dead.</summary>
     internal async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var self = localSilo.SiloAddress;
-        var suspects = membership.CurrentSnapshot.Members.Values
-            .Where(member => member.Status is SiloStatus.Active or SiloStatus.Joining && !member.SiloAddress.Endpoint.Equals(self.Endpoint))
-            .ToList();
-        if (suspects.Count == 0)
-        {
-            return;
-        }
-
         var timeout = membershipOptions.Value.ProbeTimeout;
-        await Task.WhenAll(suspects.Select(member => SweepOneAsync(member, timeout, cancellationToken))).ConfigureAwait(false);
-    }
-
-    private async Task SweepOneAsync(ClusterMember member, TimeSpan timeout, CancellationToken cancellationToken)
-    {
         try
         {
-            if (!await SiloPortProbe.RefusesAsync(member.SiloAddress.Endpoint, timeout, timeProvider, cancellationToken).ConfigureAwait(false))
+            var self = localSilo.SiloAddress;
+            var rows = await table.ReadAllAsync(cancellationToken).WaitAsync(timeout * 5, timeProvider, cancellationToken).ConfigureAwait(false);
+            var suspects = rows.Members
+                .Select(row => row.Item1)
+                .Where(entry => entry.Status is SiloStatus.Active or SiloStatus.Joining && !entry.SiloAddress.Endpoint.Equals(self.Endpoint))
+                .ToList();
+            if (suspects.Count == 0)
             {
                 return;
             }
 
-            LogWarningDeclaringDead(member.SiloAddress, member.Status);
-            var declared = await membership.TryKill(member.SiloAddress).WaitAsync(timeout * 5, timeProvider, cancellationToken).ConfigureAwait(false);
-            if (!declared)
+            var refused = await Task.WhenAll(suspects.Select(entry => SiloPortProbe.RefusesAsync(entry.SiloAddress.Endpoint, timeout, timeProvider, cancellationToken))).ConfigureAwait(false);
+            var declared = 0;
+            for (var i = 0; i < suspects.Count; i++)
             {
-                LogWarningNotDeclared(member.SiloAddress);
+                if (refused[i] && await DeclareDeadAsync(suspects[i].SiloAddress, timeout, cancellationToken).ConfigureAwait(false))
+                {
+                    declared++;
+                }
+            }
+
+            if (declared > 0)
+            {
+                // The silo's own view (which its connectivity check before joining reads) must show them dead now.
+                await membership.Refresh(default, cancellationToken).AsTask().WaitAsync(timeout * 5, timeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogWarningSweepFailed(ex, member.SiloAddress);
+            LogWarningSweepFailed(ex);
         }
     }
 
+    /// <summary>Writes the silo's row as Dead, conditionally on its etag and the table version; retries a lost race.</summary>
+    private async Task<bool> DeclareDeadAsync(SiloAddress silo, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            var rows = await table.ReadAllAsync(cancellationToken).WaitAsync(timeout * 5, timeProvider, cancellationToken).ConfigureAwait(false);
+            if (rows.TryGet(silo) is not { } row || row.Item1.Status is not (SiloStatus.Active or SiloStatus.Joining))
+            {
+                return false;
+            }
+
+            var entry = row.Item1;
+            var status = entry.Status;
+            entry.AddSuspector(localSilo.SiloAddress, timeProvider.GetUtcNow().UtcDateTime);
+            entry.Status = SiloStatus.Dead;
+            if (await table.UpdateRowAsync(entry, row.Item2, rows.Version.Next(), cancellationToken).WaitAsync(timeout * 5, timeProvider, cancellationToken).ConfigureAwait(false))
+            {
+                LogWarningDeclaredDead(silo, status);
+                return true;
+            }
+        }
+
+        LogWarningNotDeclared(silo, MaxWriteAttempts);
+        return false;
+    }
+
     [LoggerMessage(EventId = 1701, Level = LogLevel.Warning,
-        Message = "Declaring silo {Silo} dead at start-up: the membership table lists it as {Status}, but its silo port refused connections (nothing listens there: its process is gone)")]
-    private partial void LogWarningDeclaringDead(SiloAddress silo, SiloStatus status);
+        Message = "Declared silo {Silo} dead at start-up: the membership table listed it as {Status}, but its silo port refused connections (nothing listens there: its process is gone)")]
+    private partial void LogWarningDeclaredDead(SiloAddress silo, SiloStatus status);
 
     [LoggerMessage(EventId = 1702, Level = LogLevel.Warning,
-        Message = "Silo {Silo} could not be declared dead at start-up (its row changed meanwhile); Orleans' probes will decide")]
-    private partial void LogWarningNotDeclared(SiloAddress silo);
+        Message = "Silo {Silo} refused connections, but could not be declared dead at start-up ({Attempts} writes lost to others); Orleans' probes will decide")]
+    private partial void LogWarningNotDeclared(SiloAddress silo, int attempts);
 
     [LoggerMessage(EventId = 1703, Level = LogLevel.Warning,
-        Message = "The start-up check of silo {Silo} failed; Orleans' probes will decide")]
-    private partial void LogWarningSweepFailed(Exception exception, SiloAddress silo);
+        Message = "The start-up check for dead silos failed; Orleans' probes will decide")]
+    private partial void LogWarningSweepFailed(Exception exception);
 }
