@@ -23,4 +23,12 @@ public sealed record CacheLookup
     /// <summary>Gets the holder's error message when <see cref="Outcome"/> is <see cref="CacheLookupOutcome.FillFailed"/>.</summary>
     [Id(3)]
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="Entry"/> is a value handed over, not stored: the fill this caller waited
+    /// on computed it, but the store refused it (Redis down). Its <see cref="CacheReadResult.Version"/> is 0; it is not
+    /// in the cache, so a near cache must not keep it.
+    /// </summary>
+    [Id(4)]
+    public bool HandedOff { get; init; }
 }

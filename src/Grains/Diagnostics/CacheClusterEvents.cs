@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CacheCluster.Diagnostics;
 
 /// <summary>
-/// Internal events for tests to await (lease granted, parked, filled, released; entry expired). They carry the key,
+/// Internal events for tests to await (lease granted, parked, filled, released, a fill the store refused handed to the waiters; entry expired). They carry the key,
 /// so they never go to logs or metrics.
 /// </summary>
 internal static class CacheClusterEvents
@@ -13,6 +13,7 @@ internal static class CacheClusterEvents
     public const string LeaseWaiting = "LeaseWaiting";
     public const string LeaseFilled = "LeaseFilled";
     public const string LeaseReleased = "LeaseReleased";
+    public const string FillHandedOff = "FillHandedOff";
     public const string EntryExpired = "EntryExpired";
     public const string InvalidationApplied = "InvalidationApplied";
 

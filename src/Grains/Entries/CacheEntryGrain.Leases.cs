@@ -24,6 +24,11 @@ internal sealed partial class CacheEntryGrain
     private string? _lastFailure;
     private long _noValues;
 
+    // A fill whose value could not be stored (the store failed): handed to the callers parked on its lease when it
+    // failed, never to a later caller, and dropped by the next write. Bumping _handOffs marks the round it belongs to.
+    private CacheReadResult? _handOff;
+    private long _handOffs;
+
     public async Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request)
     {
         ThrowIfKeyInvalid("GetOrLease");
@@ -33,6 +38,7 @@ internal sealed partial class CacheEntryGrain
         var deadline = clock.GetUtcNow() + request.Wait;
         var failures = _failures;
         var noValues = _noValues;
+        var handOffs = _handOffs;
         var waited = false;
         while (true)
         {
@@ -56,6 +62,12 @@ internal sealed partial class CacheEntryGrain
                 }
 
                 stale = ReadResult(record, state);
+            }
+
+            // This caller waited on a fill that computed a value the store refused: the value, flagged as not stored.
+            if (waited && _handOffs != handOffs && _handOff is { } handedOff)
+            {
+                return new CacheLookup { Outcome = CacheLookupOutcome.Hit, Entry = handedOff, HandedOff = true };
             }
 
             if (waited && request.FillFailureMode == CacheFillFailureMode.WaitersFail && _failures != failures)
@@ -109,14 +121,42 @@ internal sealed partial class CacheEntryGrain
             return Task.FromResult(new CacheWriteResult(CacheWriteOutcome.LeaseVoided, _record?.Version ?? 0));
         }
 
-        return WriteAsync(
-            "Fill",
-            (current, now) =>
-            {
-                var next = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: false);
-                return (next, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, next.Version));
-            },
-            leaseToken);
+        return FillOrHandOffAsync(leaseToken, value, options);
+    }
+
+    /// <summary>
+    /// Stores the fill; when the store fails, hands the value to the callers parked on the lease (they get it, flagged as
+    /// not stored), ends the lease, and rethrows the storage error to the filler.
+    /// </summary>
+    private async Task<CacheWriteResult> FillOrHandOffAsync(long leaseToken, CacheValue value, CacheEntryOptions? options)
+    {
+        EntryRecord? computed = null;
+        try
+        {
+            return await WriteAsync(
+                "Fill",
+                (current, now) =>
+                {
+                    computed = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: false);
+                    return (computed, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, computed.Version));
+                },
+                leaseToken);
+        }
+        catch (CacheStorageException) when (computed is not null && _lease?.Token == leaseToken)
+        {
+            HandOff(computed);
+            throw;
+        }
+    }
+
+    private void HandOff(EntryRecord computed)
+    {
+        // Version 0: no stored entry has it, so nobody can take the value for one (nor make a conditional write on it).
+        _handOff = ReadResult(computed, CacheEntryState.Fresh) with { Version = 0 };
+        _handOffs++;
+        _lease = null;
+        CacheClusterEvents.Write(CacheClusterEvents.FillHandedOff, _key);
+        SignalChanged();
     }
 
     public Task ReleaseLeaseAsync(long leaseToken, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle)

@@ -110,6 +110,9 @@ internal sealed partial class CacheEntryGrain
     private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide, long fillToken = 0)
     {
         ThrowIfKeyInvalid(operation);
+
+        // Any write, stored or not, voids a fill's hand-off: its value may predate the change.
+        _handOff = null;
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -97,6 +98,17 @@ public static class CacheClusterSiloBuilderExtensions
 
         var address = options.AdvertisedIP is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
         builder.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort);
+
+        // Only here, where silos talk over TCP as configured above: with another transport (the in-memory one of test
+        // clusters) nothing listens on a live silo's port either, and the sweep would declare it dead.
+        builder.Services.AddSingleton(services => new DeadSiloSweep(
+            services.GetRequiredService<IMembershipTable>(),
+            services.GetRequiredService<IClusterMembershipService>(),
+            services.GetRequiredService<ILocalSiloDetails>(),
+            services.GetRequiredService<IOptions<ClusterMembershipOptions>>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetRequiredService<ILogger<DeadSiloSweep>>()));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<DeadSiloSweep>());
         return builder.UseRedisClustering(clustering =>
         {
             clustering.ConfigurationOptions = redis.Configuration;
