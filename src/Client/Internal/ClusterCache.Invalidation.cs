@@ -3,12 +3,15 @@ namespace CacheCluster.Internal;
 /// <summary>Publishing domain events and subscribing to the invalidation stream.</summary>
 internal sealed partial class ClusterCache
 {
+    private const string InvalidationStream = "invalidation-stream";
+
     public async Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
 
         // Shape only: the size limit is the silo's to enforce.
         domainEvent.ParseData(int.MaxValue).Dispose();
+        monitor?.ThrowIfNotConnected(domainEvent.Id, ClusterOperation.Publish);
         try
         {
             var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
@@ -26,6 +29,7 @@ internal sealed partial class ClusterCache
     /// </summary>
     private async Task<long> InvalidateAsync(string target, ClusterOperation operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
     {
+        monitor?.ThrowIfNotConnected(target, operation);
         try
         {
             return await client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync(keys, tags, patterns, allowAll).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -39,6 +43,7 @@ internal sealed partial class ClusterCache
     public async Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
+        monitor?.ThrowIfNotConnected(InvalidationStream, ClusterOperation.Subscribe);
         var subscription = new InvalidationSubscription(client, listener, _clock, _logger, monitor);
         try
         {
@@ -50,7 +55,7 @@ internal sealed partial class ClusterCache
             await subscription.DisposeAsync().ConfigureAwait(false);
             if (ClusterErrors.IsUnavailable(ex))
             {
-                throw ClusterErrors.Unavailable(ex, "invalidation-stream", ClusterOperation.Subscribe);
+                throw ClusterErrors.Unavailable(ex, InvalidationStream, ClusterOperation.Subscribe);
             }
 
             throw;

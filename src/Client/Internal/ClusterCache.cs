@@ -211,6 +211,7 @@ internal sealed partial class ClusterCache(
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
+        monitor?.ThrowIfNotConnected(key, operation);
 
         // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after.
         var near = operation.ChangesValue ? _near : null;
