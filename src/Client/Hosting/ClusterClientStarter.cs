@@ -23,6 +23,7 @@ internal sealed partial class ClusterClientStarter(
     private readonly ILogger _logger = logger ?? NullLogger<ClusterClientStarter>.Instance;
     private IHostedService? _client;
     private Task? _start;
+    private int _disposed;
 
     /// <summary>Gets the background start: completes when the client has connected, or gave up, or was stopped first.</summary>
     internal Task Started => _start ?? Task.CompletedTask;
@@ -71,8 +72,12 @@ internal sealed partial class ClusterClientStarter(
 
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        // Disposed twice: as itself and as the hosted service registered over it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     private async Task ConnectAsync(IHostedService client, CancellationToken stopping)

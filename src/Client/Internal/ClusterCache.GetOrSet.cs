@@ -68,8 +68,9 @@ internal sealed partial class ClusterCache
             {
                 lookup = await CallAsync(key, ClusterOperation.GetOrSet, g => g.GetOrLeaseAsync(request), cancellationToken).ConfigureAwait(false);
             }
-            catch (CacheClusterUnavailableException ex) when (_clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
+            catch (CacheClusterUnavailableException ex) when (monitor is not { IsConnected: false } && _clock.GetElapsedTime(started) + UnavailableRetryDelay < options.WaitTimeout)
             {
+                // (Not when the client has no connection at all: that fails at once, for the fallbacks.)
                 // The key's silo died (or could not be reached) while this caller waited: a lease it held died with it.
                 // Ask again until the wait timeout; the key's next activation hands the lease to a waiter, or the value.
                 LogDebugLookupRetried(ex, CacheKey.Hash(key));
