@@ -32,11 +32,20 @@ internal sealed class ClusterClientRegistration
 
     private string? _clustering;
     private TlsCredentials? _tls;
+    private IServiceCollection? _services;
+    private ServiceDescriptor? _client;
 
     private ClusterClientRegistration(bool coHosted) => CoHosted = coHosted;
 
     /// <summary>Gets a value indicating whether the process hosts a silo, whose own client the cache uses.</summary>
     public bool CoHosted { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the application registered an <see cref="IClusterClient"/> of its own after ours
+    /// (a test cluster's client, say): the cache uses it as it is, and ours is not started. Read once the services are built.
+    /// </summary>
+    public bool ClientReplaced =>
+        _services is not null && !ReferenceEquals(_services.LastOrDefault(d => d.ServiceType == typeof(IClusterClient) && !d.IsKeyedService), _client);
 
     /// <summary>Gets the registration made by an earlier call, or <see langword="null"/>.</summary>
     public static ClusterClientRegistration? Find(IServiceCollection services) =>
@@ -57,8 +66,9 @@ internal sealed class ClusterClientRegistration
             return registration;
         }
 
-        // Unconnected until the client has started (ClusterClientStarter) with a gateway.
-        services.AddSingleton(_ => new ClusterConnectionMonitor(started: false));
+        // Unconnected until the client has started (ClusterClientStarter) with a gateway; connected from the first when
+        // the application registered an IClusterClient of its own, which is its own to start.
+        services.AddSingleton(_ => new ClusterConnectionMonitor(started: registration.ClientReplaced));
 
         services.AddOrleansClient(client =>
         {
@@ -76,6 +86,8 @@ internal sealed class ClusterClientRegistration
                 sp.GetService<ILogger<ConnectRetryFilter>>()));
             client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
         });
+        registration._services = services;
+        registration._client = services.Last(d => d.ServiceType == typeof(IClusterClient) && !d.IsKeyedService);
         StartInBackground(services);
 
         // Orleans' start-up lines (options, versions, gateways) are Information: a client-only process shows Warning and

@@ -15,6 +15,7 @@ namespace CacheCluster.Hosting;
 /// </summary>
 internal sealed partial class ClusterClientStarter(
     IServiceProvider services,
+    ClusterClientRegistration registration,
     ClusterConnectionMonitor monitor,
     IOptions<CacheClusterClientOptions> options,
     ILogger<ClusterClientStarter>? logger = null) : IHostedService, IDisposable
@@ -30,6 +31,12 @@ internal sealed partial class ClusterClientStarter(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (registration.ClientReplaced)
+        {
+            // The application's own client: the application starts it.
+            return;
+        }
+
         // Orleans' ClusterClient is its own hosted service; resolving it checks Orleans' configuration at once.
         _client = (IHostedService)services.GetRequiredService<IClusterClient>();
         var client = _client;

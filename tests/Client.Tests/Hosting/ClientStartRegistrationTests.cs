@@ -1,4 +1,5 @@
 using CacheCluster.Hosting;
+using CacheCluster.Internal;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,20 @@ public sealed class ClientStartRegistrationTests
         using var provider = services.BuildServiceProvider();
 
         Assert.IsType<ClusterClientStarter>(Assert.Single(provider.GetServices<IHostedService>()));
+    }
+
+    [Fact]
+    public async Task ApplicationsOwnClient_IsUsedAsItIs_ConnectedAndNotStarted()
+    {
+        var own = FailingClient.Create(new TimeoutException("the application's client"));
+        using var provider = new ServiceCollection().AddCacheClusterClient().AddSingleton(own).BuildServiceProvider();
+
+        await provider.GetRequiredService<IHostedService>().StartAsync(CancellationToken.None);
+
+        Assert.True(provider.GetRequiredService<ClusterConnectionMonitor>().IsConnected);
+        Assert.Equal(Task.CompletedTask, provider.GetRequiredService<ClusterClientStarter>().Started);
+        var error = await Assert.ThrowsAsync<CacheClusterUnavailableException>(() => provider.GetRequiredService<IClusterCache>().TryGetAsync<string>("k"));
+        Assert.Equal("the application's client", error.InnerException!.Message);
     }
 
     [Fact]
