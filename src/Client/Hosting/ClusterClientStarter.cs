@@ -51,6 +51,12 @@ internal sealed partial class ClusterClientStarter(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         monitor.OnClientStopping();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Stopped again after the host was disposed: the client is stopped already.
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_start is null || _client is null)
         {
