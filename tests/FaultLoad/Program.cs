@@ -90,6 +90,7 @@ _ = Task.Run(async () =>
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Services.AddCacheClusterClient(options =>
 {
+    options.WaitForCluster = true;
     foreach (var g in settings.Gateways)
     {
         options.Gateways.Add(g);

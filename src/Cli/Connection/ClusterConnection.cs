@@ -103,7 +103,9 @@ internal sealed class ClusterConnection(ConnectionOptions options)
         }
         catch (Exception ex) when (ex is not OptionsValidationException && !cancellationToken.IsCancellationRequested)
         {
-            var reason = ex is OperationCanceledException ? "timed out" : $"{ex.GetType().Name}: {ClusterFailure.FirstLine(ex.Message)}";
+            // The client's own error wraps Orleans' reason, which is what names the cause.
+            var cause = ex is CacheClusterUnavailableException { InnerException: { } inner } ? inner : ex;
+            var reason = cause is OperationCanceledException ? "timed out" : $"{cause.GetType().Name}: {ClusterFailure.FirstLine(cause.Message)}";
             throw new CacheClusterUnavailableException(
                 $"could not connect to the cluster ({Describe(parse)}) within {timeout.TotalSeconds:0.###} s: {reason} " +
                 "(is a silo running there, and do --cluster-id and --service-id match the silos'?)", ex);

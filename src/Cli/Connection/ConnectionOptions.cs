@@ -140,6 +140,9 @@ internal sealed class ConnectionOptions
         options.ClusterId = parse.GetRequiredValue(ClusterId);
         options.ServiceId = parse.GetRequiredValue(ServiceId);
         options.ConnectTimeout = GetConnectTimeout(parse);
+
+        // A command needs the cluster: wait for it (up to the connect timeout) rather than start unconnected.
+        options.WaitForCluster = true;
         options.Tls.CertificatePath = parse.GetValue(TlsCertificate);
         options.Tls.KeyPath = parse.GetValue(TlsKey);
         options.Tls.CaCertificatePath = parse.GetValue(TlsCa);

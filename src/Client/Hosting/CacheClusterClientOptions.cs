@@ -25,9 +25,24 @@ public sealed class CacheClusterClientOptions
     /// <value>Default: <c>cachecluster</c>.</value>
     public string ServiceId { get; set; } = "cachecluster";
 
-    /// <summary>Gets or sets how long the client keeps trying to connect before start-up fails.</summary>
+    /// <summary>
+    /// Gets or sets how long the client keeps trying to connect before start-up fails, when
+    /// <see cref="WaitForCluster"/> is set. (Otherwise the client keeps trying in the background for as long as it runs.)
+    /// </summary>
     /// <value>Default: 30 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the application's start waits for the cluster: up to
+    /// <see cref="ConnectTimeout"/>, then it fails with <see cref="CacheClusterUnavailableException"/>. For tools that
+    /// need the cluster to do anything at all (the <c>cachecluster</c> command line).
+    /// </summary>
+    /// <value>
+    /// Default: <see langword="false"/>: the start does not wait. The client starts unconnected and connects in the
+    /// background, retrying for as long as it runs; until then every call fails at once with
+    /// <see cref="CacheClusterUnavailableException"/> (nothing is sent), so the fallbacks answer.
+    /// </value>
+    public bool WaitForCluster { get; set; }
 
     /// <summary>
     /// Gets or sets how long a call waits for its answer before it fails with

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 using CacheCluster.Internal;
 using CacheCluster.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
@@ -25,14 +27,25 @@ namespace CacheCluster.Hosting;
 internal sealed class ClusterClientRegistration
 {
     private const string MarkerTypeName = "Microsoft.Extensions.Hosting.OrleansBuilderMarker";
+    private const string ClusterClientTypeName = "Orleans.ClusterClient";
+    private const string OrleansLogCategory = "Orleans";
 
     private string? _clustering;
     private TlsCredentials? _tls;
+    private IServiceCollection? _services;
+    private ServiceDescriptor? _client;
 
     private ClusterClientRegistration(bool coHosted) => CoHosted = coHosted;
 
     /// <summary>Gets a value indicating whether the process hosts a silo, whose own client the cache uses.</summary>
     public bool CoHosted { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the application registered an <see cref="IClusterClient"/> of its own after ours
+    /// (a test cluster's client, say): the cache uses it as it is, and ours is not started. Read once the services are built.
+    /// </summary>
+    public bool ClientReplaced =>
+        _services is not null && !ReferenceEquals(_services.LastOrDefault(d => d.ServiceType == typeof(IClusterClient) && !d.IsKeyedService), _client);
 
     /// <summary>Gets the registration made by an earlier call, or <see langword="null"/>.</summary>
     public static ClusterClientRegistration? Find(IServiceCollection services) =>
@@ -44,14 +57,18 @@ internal sealed class ClusterClientRegistration
         var registration = new ClusterClientRegistration(HostsSilo(services));
         services.AddSingleton(registration);
         services.AddSingleton<IClusterCache, ClusterCache>();
-        services.AddSingleton<ClusterConnectionMonitor>();
         services.AddSingleton<IClusterRateLimiter, CacheCluster.RateLimiting.ClusterRateLimiter>();
         if (registration.CoHosted)
         {
             // UseOrleans registered IClusterClient and IGrainFactory over the silo itself: no gateway, no second
             // connection. Nothing raises the connection monitor's events: a silo does not lose its own gateway.
+            services.AddSingleton(_ => new ClusterConnectionMonitor(started: true));
             return registration;
         }
+
+        // Unconnected until the client has started (ClusterClientStarter) with a gateway; connected from the first when
+        // the application registered an IClusterClient of its own, which is its own to start.
+        services.AddSingleton(_ => new ClusterConnectionMonitor(started: registration.ClientReplaced));
 
         services.AddOrleansClient(client =>
         {
@@ -63,10 +80,51 @@ internal sealed class ClusterClientRegistration
             });
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
             client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
-            client.Services.AddSingleton<IClientConnectionRetryFilter>(_ => new ConnectRetryFilter(options.ConnectTimeout, TimeProvider.System));
+            client.Services.AddSingleton<IClientConnectionRetryFilter>(sp => new ConnectRetryFilter(
+                options.WaitForCluster ? options.ConnectTimeout : null,
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<ILogger<ConnectRetryFilter>>()));
             client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
         });
+        registration._services = services;
+        registration._client = services.Last(d => d.ServiceType == typeof(IClusterClient) && !d.IsKeyedService);
+        StartInBackground(services);
+
+        // Orleans' start-up lines (options, versions, gateways) are Information: a client-only process shows Warning and
+        // above. The rule goes first, so that any rule of the application's for the same category (configuration
+        // "Logging:LogLevel:Orleans", or AddFilter) wins over it, as the later of two equal rules does.
+        services.Configure<LoggerFilterOptions>(filters => filters.Rules.Insert(0, new LoggerFilterRule(null, OrleansLogCategory, LogLevel.Warning, null)));
         return registration;
+    }
+
+    /// <summary>
+    /// Puts <see cref="ClusterClientStarter"/> in the place of Orleans' own hosted service for its client (registered
+    /// by <c>AddOrleansClient</c> as "the <c>ClusterClient</c> singleton as <see cref="IHostedService"/>"), whose start
+    /// waits for the cluster.
+    /// </summary>
+    private static void StartInBackground(IServiceCollection services)
+    {
+        var clientType = services.FirstOrDefault(d => d.ServiceType.FullName == ClusterClientTypeName && !d.IsKeyedService)?.ServiceType;
+        var index = -1;
+        for (var i = 0; i < services.Count && clientType is not null; i++)
+        {
+            if (services[i] is { ServiceType: var type, IsKeyedService: false, ImplementationFactory: { Target: { } target } }
+                && type == typeof(IHostedService)
+                && target.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Any(f => f.FieldType == typeof(Type) && (Type?)f.GetValue(target) == clientType))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            // Only an Orleans version that registers its client differently gets here; the tests pin 10.4.2's way.
+            throw new InvalidOperationException("The Orleans client's hosted service was not found: this Orleans version is not supported by CacheCluster's client.");
+        }
+
+        services.AddSingleton<ClusterClientStarter>();
+        services[index] = ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<ClusterClientStarter>());
     }
 
     /// <summary>

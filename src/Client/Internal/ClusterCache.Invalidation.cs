@@ -5,16 +5,18 @@ namespace CacheCluster.Internal;
 /// <summary>Publishing domain events and subscribing to the invalidation stream.</summary>
 internal sealed partial class ClusterCache
 {
+    private const string InvalidationStream = "invalidation-stream";
+
     public async Task<DomainEventReceipt> PublishAsync(DomainEvent domainEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
 
         // Shape only: the size limit is the silo's to enforce.
         domainEvent.ParseData(int.MaxValue).Dispose();
-        var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
         try
         {
-            return await SendAsync(domainEvent.Id, ClusterOperation.Publish, () => publisher.PublishAsync(domainEvent), _options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
+            monitor?.ThrowIfNotConnected(domainEvent.Id, ClusterOperation.Publish);
+            return await SendAsync(domainEvent.Id, ClusterOperation.Publish, () => client.GetGrain<IInvalidationPublisherGrain>(0).PublishAsync(domainEvent), _options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
@@ -22,7 +24,7 @@ internal sealed partial class ClusterCache
             // a duplicate). The caller is always told: a receipt means the stream has the event, and it has not yet.
             // Which keys its rules remove is the silo's to know: no near copy is served as fresh until it is applied.
             _near?.Demote();
-            var write = new QueuedWrite(QueuedWriteKind.Publish, "e\0" + domainEvent.Id, key: null, ct => SendAsync(domainEvent.Id, ClusterOperation.Publish, () => publisher.PublishAsync(domainEvent), _options.ResponseTimeout, ct));
+            var write = new QueuedWrite(QueuedWriteKind.Publish, "e\0" + domainEvent.Id, key: null, ct => SendAsync(domainEvent.Id, ClusterOperation.Publish, () => client.GetGrain<IInvalidationPublisherGrain>(0).PublishAsync(domainEvent), _options.ResponseTimeout, ct));
             Enqueue(write, ex);
             throw Kept(ex, domainEvent.Id, ClusterOperation.Publish);
         }
@@ -35,13 +37,14 @@ internal sealed partial class ClusterCache
     private Task<long> InvalidateAsync(string target, ClusterOperation operation, string[] keys, string[] tags, string[] patterns, bool allowAll, CancellationToken cancellationToken)
     {
         // A removal over many entries may take longer than one key's call: it gets the response timeout on top.
-        var publisher = client.GetGrain<IInvalidationPublisherGrain>(0);
-        return SendAsync(target, operation, () => publisher.InvalidateAsync(keys, tags, patterns, allowAll), _options.ResponseTimeout, cancellationToken);
+        monitor?.ThrowIfNotConnected(target, operation);
+        return SendAsync(target, operation, () => client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync(keys, tags, patterns, allowAll), _options.ResponseTimeout, cancellationToken);
     }
 
     public async Task<IAsyncDisposable> SubscribeAsync(IInvalidationListener listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
+        monitor?.ThrowIfNotConnected(InvalidationStream, ClusterOperation.Subscribe);
         var subscription = new InvalidationSubscription(client, listener, _clock, _logger, monitor);
         try
         {
@@ -53,7 +56,7 @@ internal sealed partial class ClusterCache
             await subscription.DisposeAsync().ConfigureAwait(false);
             if (ClusterErrors.IsUnavailable(ex))
             {
-                throw ClusterErrors.Unavailable(ex, "invalidation-stream", ClusterOperation.Subscribe);
+                throw ClusterErrors.Unavailable(ex, InvalidationStream, ClusterOperation.Subscribe);
             }
 
             throw;

@@ -214,7 +214,7 @@ internal sealed partial class ClusterCache
             {
                 try
                 {
-                    await write.ApplyAsync(CancellationToken.None).ConfigureAwait(false);
+                    await write.ApplyOnceAsync().ConfigureAwait(false);
                     queue.Complete(write);
                     _metrics.QueuedWriteApplied();
                 }

@@ -17,6 +17,7 @@ internal sealed partial class ClusterCache
 
         var (partition, after) = ScanCursor.Parse(cursor);
         KeyScanPage page;
+        monitor?.ThrowIfNotConnected(pattern, ClusterOperation.Scan);
         try
         {
             page = await client.GetGrain<IKeyScanGrain>(partition).ScanAsync(pattern, after, count).WaitAsync(cancellationToken).ConfigureAwait(false);

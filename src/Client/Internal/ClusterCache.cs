@@ -156,7 +156,7 @@ internal sealed partial class ClusterCache(
         catch (CacheClusterUnavailableException ex) when (condition.Mode == CacheWriteMode.Always && _options.Resilience.SetFailureMode == CacheWriteFailureMode.Queue)
         {
             // Only an unconditional write can be applied later as it was meant; NX, XX and compare-and-set throw.
-            var write = new QueuedWrite(QueuedWriteKind.Set, WriteQueue.Target(key), key, ct => CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), ct));
+            var write = new QueuedWrite(QueuedWriteKind.Set, WriteQueue.Target(key), key, ct => CallAsync(key, ClusterOperation.Set, g => g.SetAsync(value, entryOptions, condition), ct, queued: true));
             if (!Enqueue(write, ex))
             {
                 throw;
@@ -182,7 +182,7 @@ internal sealed partial class ClusterCache(
         catch (Exception ex) when (IsCacheFailure(ex))
         {
             // Never lost: kept and applied when the cluster is back; until then this client serves no copy of the key.
-            var write = new QueuedWrite(QueuedWriteKind.Remove, WriteQueue.Target(key), key, ct => CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), ct));
+            var write = new QueuedWrite(QueuedWriteKind.Remove, WriteQueue.Target(key), key, ct => CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), ct, queued: true));
             if (Enqueue(write, ex) && _options.Resilience.RemoveFailureMode == CacheWriteFailureMode.Queue)
             {
                 return false;
@@ -318,10 +318,11 @@ internal sealed partial class ClusterCache(
         return result.Value;
     }
 
-    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken, TimeSpan extraWait = default, bool retry = false)
+    private async Task<T> CallAsync<T>(string key, ClusterOperation operation, Func<ICacheEntryGrain, Task<T>> call, CancellationToken cancellationToken, TimeSpan extraWait = default, bool retry = false, bool queued = false)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         cancellationToken.ThrowIfCancellationRequested();
+
         // Read-your-writes: this client's own change drops its near copy (and any read in flight) before and after,
         // whether or not the call goes out.
         var near = operation.ChangesValue ? _near : null;
@@ -332,6 +333,15 @@ internal sealed partial class ClusterCache(
             if (!retry && keys.IsOpen(key))
             {
                 throw Refused(key, operation, $"the key's last call timed out; it is not called again for {_options.Resilience.BreakerDuration.TotalSeconds:0.###} s");
+            }
+
+            // An Orleans client that has not connected yet cannot even make a grain reference.
+            monitor?.ThrowIfNotConnected(key, operation);
+            if (!queued && operation.IsWrite && HasPendingWrite(key, out var pending))
+            {
+                // A write of this client to the key still waits: it goes first, so that this one lands after it.
+                await pending!.ApplyOnceAsync().ConfigureAwait(false);
+                Resilience.Queue.Complete(pending);
             }
 
             var grain = client.GetGrain<ICacheEntryGrain>(key);

@@ -56,6 +56,9 @@ internal sealed class ClusterOperation
     /// <summary>A lookup that may take a lease (a change in the cluster) but leaves the value as it is.</summary>
     public static ClusterOperation GetOrSet { get; } = new(nameof(GetOrSet), isWrite: true, changesValue: false);
 
+    /// <summary>A rate-limit decision: counts permits.</summary>
+    public static ClusterOperation RateLimit { get; } = new("Acquire", isWrite: true, changesValue: false);
+
     public static ClusterOperation RemoveByTag { get; } = Write(nameof(RemoveByTag));
 
     public static ClusterOperation RemoveByPattern { get; } = Write(nameof(RemoveByPattern));

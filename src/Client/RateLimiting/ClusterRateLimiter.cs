@@ -13,7 +13,8 @@ internal sealed partial class ClusterRateLimiter(
     IClusterClient client,
     IOptions<CacheClusterClientOptions> options,
     ILogger<ClusterRateLimiter>? logger = null,
-    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null) : IClusterRateLimiter
+    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null,
+    ClusterConnectionMonitor? monitor = null) : IClusterRateLimiter
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -31,12 +32,14 @@ internal sealed partial class ClusterRateLimiter(
 
         try
         {
+            // Not connected: nothing is sent, and the policy's failure mode decides at once.
+            monitor?.ThrowIfNotConnected(key, ClusterOperation.RateLimit);
             var limiter = client.GetGrain<IRateLimiterGrain>(key);
             var decision = await RejectedCalls.RetryAsync(() => limiter.AcquireAsync(permits).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
             _failureModes[policy] = decision.FailureMode;
             return decision;
         }
-        catch (Exception ex) when (ClusterErrors.IsUnavailable(ex))
+        catch (Exception ex) when (ex is CacheClusterUnavailableException || ClusterErrors.IsUnavailable(ex))
         {
             var mode = _failureModes.TryGetValue(policy, out var known) ? known : options.Value.RateLimitFailureMode;
             LogWarningDegraded(ex, policy, mode);

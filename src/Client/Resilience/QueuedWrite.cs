@@ -27,6 +27,23 @@ internal sealed class QueuedWrite(QueuedWriteKind kind, string target, string? k
     /// <summary>Gets a value indicating whether the write removes or invalidates.</summary>
     public bool Removes => Kind != QueuedWriteKind.Set;
 
-    /// <summary>Sends the write to the cluster.</summary>
-    public Task ApplyAsync(CancellationToken cancellationToken) => apply(cancellationToken);
+    private readonly Lock _lock = new();
+    private Task? _applying;
+
+    /// <summary>
+    /// Sends the write to the cluster, once for every caller at a time (the drain, and a new write to the same key that
+    /// must come after it); after a failure the next caller sends it again.
+    /// </summary>
+    public Task ApplyOnceAsync()
+    {
+        lock (_lock)
+        {
+            if (_applying is null || _applying.IsFaulted || _applying.IsCanceled)
+            {
+                _applying = apply(CancellationToken.None);
+            }
+
+            return _applying;
+        }
+    }
 }

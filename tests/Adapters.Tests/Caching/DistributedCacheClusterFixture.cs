@@ -53,6 +53,7 @@ public sealed class DistributedCacheClusterFixture : IAsyncLifetime
         services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, Clock);
         services.AddCacheClusterDistributedCache(options =>
         {
+            options.WaitForCluster = true;
             foreach (var silo in Cluster.GetActiveSilos())
             {
                 options.Gateways.Add($"{silo.GatewayAddress.Endpoint.Address}:{silo.GatewayAddress.Endpoint.Port}");

@@ -86,6 +86,7 @@ internal static class RateLimitCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             foreach (var gateway in gateways)
             {
                 options.Gateways.Add(gateway);

@@ -17,6 +17,7 @@ internal static class ClusterClientHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             foreach (var gateway in gateways)
             {
                 options.Gateways.Add(gateway);

@@ -21,6 +21,7 @@ internal static class ClusterHybridCaches
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterHybridCache(options =>
         {
+            options.WaitForCluster = true;
             foreach (var gateway in gateways)
             {
                 options.Gateways.Add(gateway);

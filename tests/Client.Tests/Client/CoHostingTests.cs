@@ -69,6 +69,7 @@ public sealed class CoHostingTests(CoHostedSilo silo)
             o.Gateways.Clear();
             o.Gateways.Add($"127.0.0.1:{silo.GatewayPort}");
             o.ServiceId = silo.ServiceId;
+            o.WaitForCluster = true;
         });
         using var other = builder.Build();
         await other.StartAsync();

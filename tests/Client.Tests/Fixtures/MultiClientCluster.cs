@@ -55,6 +55,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             foreach (var silo in Cluster.GetActiveSilos())
             {
                 options.Gateways.Add($"{silo.GatewayAddress.Endpoint.Address}:{silo.GatewayAddress.Endpoint.Port}");

@@ -162,6 +162,7 @@ public sealed partial class BoundedMemoryTests(ITestOutputHelper output)
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             options.Gateways.Add(silo.Gateway);
             options.ClusterId = identity.ClusterId;
             options.ServiceId = identity.ServiceId;

@@ -97,6 +97,7 @@ public sealed class RedisSiloFixture : IAsyncLifetime
         builder.Services.AddMetrics();
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             options.Gateways.Add(Silo.Gateway);
             options.ClusterId = Identity.ClusterId;
             options.ServiceId = Identity.ServiceId;

@@ -60,6 +60,7 @@ public sealed class TlsClusterTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             options.Gateways.Add(gateway.Gateway);
             options.ClusterId = identity.ClusterId;
             options.ServiceId = identity.ServiceId;

@@ -118,6 +118,7 @@ internal sealed class FaultCluster : IAsyncDisposable
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Services.AddCacheClusterClient(options =>
             {
+                options.WaitForCluster = true;
                 foreach (var silo in silos)
                 {
                     options.Gateways.Add(silo.Gateway);

@@ -187,6 +187,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
         {
+            options.WaitForCluster = true;
             options.Gateways.Add(silo.Gateway);
             options.ClusterId = cluster.Identity.ClusterId;
             options.ServiceId = cluster.Identity.ServiceId;

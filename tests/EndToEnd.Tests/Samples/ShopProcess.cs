@@ -70,6 +70,7 @@ public sealed class ShopProcess : IAsyncDisposable
             BuiltPrograms.Shop,
             [
                 "--Shop:HostSilo=false",
+                "--CacheCluster:WaitForCluster=true",
                 $"--Shop:KeysDirectory={keysDirectory}",
                 $"--CacheCluster:Gateways:0={gateway}",
                 $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
