@@ -141,8 +141,12 @@ internal sealed class ConnectionOptions
         options.ServiceId = parse.GetRequiredValue(ServiceId);
         options.ConnectTimeout = GetConnectTimeout(parse);
 
-        // A command needs the cluster: wait for it (up to the connect timeout) rather than start unconnected.
+        // A command needs the cluster: wait for it (up to the connect timeout) rather than start unconnected. It is one
+        // call the user waits for: Orleans' response timeout applies, not an application's soft ClusterTimeout, and a
+        // read that cannot be made is an error (exit 3), not a miss.
         options.WaitForCluster = true;
+        options.ClusterTimeout = options.ResponseTimeout;
+        options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
         options.Tls.CertificatePath = parse.GetValue(TlsCertificate);
         options.Tls.KeyPath = parse.GetValue(TlsKey);
         options.Tls.CaCertificatePath = parse.GetValue(TlsCa);

@@ -6,11 +6,17 @@ namespace CacheCluster.Tests.Resilience;
 public sealed class KeyCircuitsTests
 {
     [Fact]
-    public void AKeyWhoseCallTimedOut_IsNotCalledForTheBreak_ThenOneCallGoesOut_TheOthersAreUntouched()
+    public void AKeyWhoseCallsTimedOutTwice_IsNotCalledForTheBreak_ThenOneCallGoesOut_TheOthersAreUntouched()
     {
         var clock = new FakeTimeProvider();
         var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), clock);
 
+        // One slow call (a cold start) is not enough; an answer in between starts over.
+        circuits.Open("frozen");
+        Assert.False(circuits.IsOpen("frozen"));
+        circuits.Close("frozen");
+        circuits.Open("frozen");
+        Assert.False(circuits.IsOpen("frozen"));
         circuits.Open("frozen");
 
         Assert.True(circuits.IsOpen("frozen"));
@@ -20,6 +26,7 @@ public sealed class KeyCircuitsTests
         Assert.Equal(0, circuits.Count);
 
         circuits.Open("frozen");
+        Assert.True(circuits.IsOpen("frozen"));
         circuits.Close("frozen");
         Assert.False(circuits.IsOpen("frozen"));
     }
@@ -28,9 +35,12 @@ public sealed class KeyCircuitsTests
     public void Bounded_PastItsCapacityItStartsOver()
     {
         var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), new FakeTimeProvider(), capacity: 2);
-        circuits.Open("a");
-        circuits.Open("b");
+        foreach (var key in new[] { "a", "a", "b", "b" })
+        {
+            circuits.Open(key);
+        }
 
+        circuits.Open("c");
         circuits.Open("c");
 
         Assert.Equal(1, circuits.Count);
