@@ -11,13 +11,17 @@ public sealed class KeyCircuitsTests
         var clock = new FakeTimeProvider();
         var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), clock);
 
-        // One slow call (a cold start) is not enough; an answer in between starts over.
-        circuits.Open("frozen");
+        // One slow call (a cold start) is not enough; an answer in between starts over; calls in flight together
+        // (sent before the first timed out) count once.
+        var sent = clock.GetTimestamp();
+        circuits.Open("frozen", sent);
         Assert.False(circuits.IsOpen("frozen"));
         circuits.Close("frozen");
-        circuits.Open("frozen");
+        circuits.Open("frozen", clock.GetTimestamp());
+        circuits.Open("frozen", sent);
         Assert.False(circuits.IsOpen("frozen"));
-        circuits.Open("frozen");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        circuits.Open("frozen", clock.GetTimestamp());
 
         Assert.True(circuits.IsOpen("frozen"));
         Assert.False(circuits.IsOpen("healthy"));
@@ -25,7 +29,7 @@ public sealed class KeyCircuitsTests
         Assert.False(circuits.IsOpen("frozen"));
         Assert.Equal(0, circuits.Count);
 
-        circuits.Open("frozen");
+        circuits.Open("frozen", clock.GetTimestamp());
         Assert.True(circuits.IsOpen("frozen"));
         circuits.Close("frozen");
         Assert.False(circuits.IsOpen("frozen"));
@@ -34,14 +38,14 @@ public sealed class KeyCircuitsTests
     [Fact]
     public void Bounded_PastItsCapacityItStartsOver()
     {
-        var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), new FakeTimeProvider(), capacity: 2);
-        foreach (var key in new[] { "a", "a", "b", "b" })
+        var clock = new FakeTimeProvider();
+        var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), clock, capacity: 2);
+        foreach (var key in new[] { "a", "a", "b", "b", "c", "c" })
         {
-            circuits.Open(key);
+            circuits.Open(key, clock.GetTimestamp());
+            clock.Advance(TimeSpan.FromMilliseconds(1));
         }
 
-        circuits.Open("c");
-        circuits.Open("c");
 
         Assert.Equal(1, circuits.Count);
         Assert.True(circuits.IsOpen("c"));
