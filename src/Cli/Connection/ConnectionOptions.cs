@@ -148,6 +148,13 @@ internal sealed class ConnectionOptions
     /// </summary>
     public Uri? GetUrl(ParseResult parse) => GetUrlText(parse) is { } text && TryParseUrl(text, out var url) ? url : null;
 
+    /// <summary>What the interactive prompt names: the HTTP API's HOST:PORT, else the gateway, else Redis membership.</summary>
+    public string DescribeTarget(ParseResult parse) =>
+        GetUrl(parse) is { } url ? url.Authority
+            : GetGateways(parse) is [var first, ..] ? first
+            : GetRedis(parse) is not null ? $"redis:{parse.GetValue(ClusterId)}"
+            : DefaultGateway;
+
     /// <summary>The API key: --api-key if given, else $CACHECLUSTER_API_KEY.</summary>
     public string? GetApiKey(ParseResult parse) =>
         parse.GetValue(ApiKey) is { Length: > 0 } key ? key : ConnectionEnvironment.Read(ConnectionEnvironment.ApiKey);
