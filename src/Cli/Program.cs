@@ -41,7 +41,7 @@ var root = new RootCommand(
 connectionOptions.AddTo(root);
 foreach (var command in root.Subcommands.Where(command => !HttpCommands.Serves(command.Name)))
 {
-    command.Description += " [over the Orleans gateway, also when --url is given]";
+    command.Description += " [always over the Orleans gateway]";
 }
 
 var interactive = new Option<bool>("--interactive", "-i") { Description = "Start an interactive session (the default with no command when stdin is a terminal)" };
