@@ -161,7 +161,9 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
 
         // A configured timeout is respected: 1 s instead of the default 5 s.
         await using var cluster = await CacheTestCluster.StartAsync(1, redis.ConnectionString + ",asyncTimeout=1000,syncTimeout=1000");
-        var cache = cluster.Cache;
+
+        // The silo's own answer is measured: the client waits Orleans' response timeout, not its soft ClusterTimeout.
+        var cache = CacheTestCluster.NewCache(cluster.Client, o => o.ClusterTimeout = o.ResponseTimeout);
         var key = CacheTestCluster.NewKey("hung");
         var before = await cache.SetAsync(key, "before");
 
