@@ -69,14 +69,20 @@ internal static class KeyPrefixRules
             return $"The API key '{identity.Name}' is limited to key prefixes; it may not invalidate tags, which can sit on any entry.";
         }
 
-        if (keys.FirstOrDefault(key => !identity.Owns(key ?? string.Empty)) is { } key)
+        foreach (var key in keys)
         {
-            return $"The API key '{identity.Name}' is limited to key prefixes; it does not own the key {CacheKey.Describe(key)}.";
+            if (key is null || !identity.Owns(key))
+            {
+                return $"The API key '{identity.Name}' is limited to key prefixes; it does not own the key {CacheKey.Describe(key)}.";
+            }
         }
 
-        if (patterns.FirstOrDefault(pattern => !identity.Owns(LiteralPrefix(pattern ?? string.Empty))) is { } pattern)
+        foreach (var pattern in patterns)
         {
-            return $"The API key '{identity.Name}' is limited to key prefixes; the pattern {CacheKey.Describe(pattern)} could match keys it does not own (its literal prefix must start with one of the key's prefixes).";
+            if (pattern is null || !identity.Owns(LiteralPrefix(pattern)))
+            {
+                return $"The API key '{identity.Name}' is limited to key prefixes; the pattern {CacheKey.Describe(pattern)} could match keys it does not own (its literal prefix must start with one of the key's prefixes).";
+            }
         }
 
         return null;
