@@ -36,6 +36,16 @@ public sealed class CacheClusterTlsOptions
     public bool RequireClientCertificate { get; set; } = true;
 
     /// <summary>
+    /// Gets the client certificates a gateway accepts, from <c>CacheCluster:Tls:AllowedClientCertificates</c> (a list):
+    /// each a SHA-1 or SHA-256 thumbprint in hex (colons and spaces ignored), a whole subject (<c>CN=ops, O=Example</c>)
+    /// or a subject's common name (<c>ops</c>), compared without regard to case. A client certificate is the same as the
+    /// HTTP API's admin scope, so list the few that need it. Silos only, with <see cref="RequireClientCertificate"/>.
+    /// </summary>
+    /// <value>Default: empty: every client certificate that is accepted (see the remarks) and allows client
+    /// authentication (its extended key usage lists 1.3.6.1.5.5.7.3.2) may connect.</value>
+    public List<string> AllowedClientCertificates { get; } = [];
+
+    /// <summary>
     /// Gets a value indicating whether TLS is on: <see cref="CertificatePath"/> or <see cref="CaCertificatePath"/> is set.
     /// </summary>
     public bool Enabled => CertificatePath is not null || CaCertificatePath is not null;

@@ -40,6 +40,14 @@ public sealed class CacheClusterOptions
     /// <value>Default: <see langword="null"/>, meaning 127.0.0.1.</value>
     public string? AdvertisedIP { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a silo in Redis mode may listen on a non-loopback
+    /// <see cref="AdvertisedIP"/> without mutual TLS (<c>CacheCluster:Tls</c>). Its gateway then accepts any Orleans
+    /// client, which may do everything (the HTTP API's admin scope); the silo logs a warning at every start.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>: such a silo refuses to start (exit code 2).</value>
+    public bool AllowInsecureTransport { get; set; }
+
     /// <summary>Gets or sets the longest key, in UTF-8 bytes.</summary>
     /// <value>Default: 1024.</value>
     public int MaxKeyBytes { get; set; } = CacheKey.DefaultMaxKeyBytes;

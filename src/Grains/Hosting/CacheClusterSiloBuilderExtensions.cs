@@ -41,6 +41,11 @@ public static class CacheClusterSiloBuilderExtensions
         ValidatedOptions.Collect(failures, () => builder.AddCacheClusterEviction(configuration));
         ValidatedOptions.Collect(failures, () => builder.AddCacheClusterInvalidation(configuration));
         ValidatedOptions.Collect(failures, () => builder.AddCacheClusterRateLimiting(configuration));
+        if (options is not null && failures.Count == 0)
+        {
+            InsecureTransportWarning.Check(builder.Services, options, failures);
+        }
+
         if (options is null || failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(CacheClusterOptions), failures);

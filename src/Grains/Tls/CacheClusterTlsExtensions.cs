@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using CacheCluster.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -52,16 +53,20 @@ public static class CacheClusterTlsExtensions
         var failures = new List<string>();
         var credentials = TlsCredentials.Load(tls, CacheClusterTlsOptionsValidator.Prefix, requireCertificate: true, failures)
             ?? throw new OptionsValidationException(Options.DefaultName, typeof(CacheClusterTlsOptions), failures);
-        TlsOptions Configure(RemoteCertificateMode remoteMode) => new()
+        TlsOptions Configure(RemoteCertificateMode remoteMode, Func<X509Certificate2, bool> accepts) => new()
         {
             LocalCertificate = credentials.Certificate,
             RemoteCertificateMode = remoteMode,
             ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
-            RemoteCertificateValidation = (certificate, _, _) => credentials.Accepts(certificate),
+            RemoteCertificateValidation = (certificate, _, _) => accepts(certificate),
         };
 
-        var silos = Configure(RemoteCertificateMode.RequireCertificate);
-        var gateway = Configure(tls.RequireClientCertificate ? RemoteCertificateMode.RequireCertificate : RemoteCertificateMode.NoCertificate);
+        // Gateway clients also need the client-authentication usage and, when listed, a place on the allow-list.
+        var clients = new GatewayClientCertificates(tls.AllowedClientCertificates);
+        var silos = Configure(RemoteCertificateMode.RequireCertificate, credentials.Accepts);
+        var gateway = Configure(
+            tls.RequireClientCertificate ? RemoteCertificateMode.RequireCertificate : RemoteCertificateMode.NoCertificate,
+            certificate => clients.Accepts(credentials, certificate));
         connections.ConfigureSiloInboundConnection(connection => connection.UseServerTls(silos));
         connections.ConfigureSiloOutboundConnection(connection => connection.UseClientTls(silos));
         connections.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(gateway));

@@ -19,10 +19,13 @@ internal sealed class CacheClusterTlsOptionsValidator : IValidateOptions<CacheCl
         ArgumentNullException.ThrowIfNull(options);
         if (!options.Enabled)
         {
-            return ValidateOptionsResult.Success;
+            return options.AllowedClientCertificates.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"{Prefix}{nameof(options.AllowedClientCertificates)} is set but TLS is off: set {Prefix}{nameof(options.CertificatePath)} too.");
         }
 
         var failures = new List<string>();
+        GatewayClientCertificates.Validate(options, Prefix, failures);
         TlsCredentials.Load(options, Prefix, requireCertificate: true, failures)?.Certificate?.Dispose();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

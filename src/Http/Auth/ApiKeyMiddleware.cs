@@ -7,9 +7,11 @@ namespace CacheCluster.Http.Auth;
 /// <summary>
 /// Requires <c>Authorization: Bearer KEY</c> with the endpoint's <see cref="RequiredScope"/> (admin when it names
 /// none, unless it is a <see cref="PublicEndpoint"/>) when API keys are configured: 401 without a valid key, 403
-/// without the scope, both problem+json. Keys are never logged.
+/// without the scope, both problem+json. Keys are never logged. An address that sent too many wrong keys gets 429
+/// with <c>Retry-After</c> before its key is looked at (<see cref="ApiKeyFailureThrottle"/>); a key limited to key
+/// prefixes gets 403 for another key, and for an endpoint that names no key (<see cref="KeyPrefixRules"/>).
 /// </summary>
-internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, ILogger<ApiKeyMiddleware> logger)
+internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, ApiKeyFailureThrottle throttle, ILogger<ApiKeyMiddleware> logger)
 {
     private const string Scheme = "Bearer ";
 
@@ -31,9 +33,17 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
             return HttpProblems.Result(ProblemKind.Unauthorized, "This endpoint needs an API key: send Authorization: Bearer KEY.").ExecuteAsync(context);
         }
 
+        var address = context.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(address) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return HttpProblems.Result(ProblemKind.RateLimited, "Too many requests from this address had a wrong API key; try again after Retry-After seconds.").ExecuteAsync(context);
+        }
+
         var identity = authenticator.Authenticate(header[Scheme.Length..].Trim());
         if (identity is null)
         {
+            throttle.RecordFailure(address);
             LogInformationRejectedKey(context.Request.Method);
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"cachecluster\", error=\"invalid_token\"";
             return HttpProblems.Result(ProblemKind.Unauthorized, "The API key is not valid.").ExecuteAsync(context);
@@ -45,8 +55,36 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
             return HttpProblems.Result(ProblemKind.Forbidden, $"The API key '{identity.Name}' lacks the '{required.Scope}' scope.").ExecuteAsync(context);
         }
 
+        if (identity.KeyPrefixes.Count > 0 && PrefixRefusal(context, endpoint, identity) is { } refusal)
+        {
+            LogInformationOutsidePrefixes(identity.Name);
+            return HttpProblems.Result(ProblemKind.Forbidden, refusal).ExecuteAsync(context);
+        }
+
         ApiKeyIdentity.Set(context, identity);
         return next(context);
+    }
+
+    /// <summary>
+    /// Why a prefix-limited key may not call this endpoint: an entry's key or a rate-limit identifier (as the endpoint
+    /// reads it, from the raw path) it does not own, or an endpoint that names no key. The invalidate endpoint checks
+    /// its body itself (<see cref="KeyPrefixRules.Refusal"/>).
+    /// </summary>
+    private static string? PrefixRefusal(HttpContext context, Endpoint endpoint, ApiKeyIdentity identity)
+    {
+        var template = (endpoint as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? string.Empty;
+        var segment = template.StartsWith(CacheCluster.Http.Entries.CacheRoute.Prefix, StringComparison.Ordinal) ? 2
+            : template.StartsWith("/v1/ratelimit/", StringComparison.Ordinal) ? 3
+            : -1;
+        if (segment < 0)
+        {
+            return endpoint.Metadata.GetMetadata<KeyPrefixesCheckedByEndpoint>() is not null
+                ? null
+                : $"The API key '{identity.Name}' is limited to key prefixes; this endpoint is not about one key.";
+        }
+
+        var key = CacheCluster.Http.Entries.RequestPath.Segment(context, segment);
+        return identity.Owns(key) ? null : $"The API key '{identity.Name}' is limited to key prefixes; it does not own {CacheKey.Describe(key)}.";
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "A {Method} request was refused: its bearer token matches no API key.")]
@@ -54,4 +92,7 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "API key '{Name}' was refused: it lacks the '{Scope}' scope.")]
     private partial void LogInformationMissingScope(string name, string scope);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "API key '{Name}' was refused: the request is outside its key prefixes.")]
+    private partial void LogInformationOutsidePrefixes(string name);
 }

@@ -4,6 +4,7 @@ using CacheCluster.Http.Invalidation;
 using CacheCluster.Http.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -26,6 +27,10 @@ public static class CacheClusterHttpApplicationExtensions
         // Before the key check: a preflight carries no key, and a 401 must carry the CORS headers for the page to read it.
         CacheCluster.Http.Hosting.HttpCors.Use(app);
         app.UseMiddleware<ApiKeyMiddleware>();
+
+        // Hash the API keys now, and keep only the hashes: the secrets leave the options and the configuration.
+        _ = app.Services.GetRequiredService<ApiKeyAuthenticator>();
+        ApiKeyAuthenticator.ForgetSecrets(app.Configuration);
         app.UseMiddleware<CacheCluster.Http.Hosting.QueryParameterMiddleware>();
 
         CacheEndpoints.Map(app);

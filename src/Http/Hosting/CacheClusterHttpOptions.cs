@@ -39,6 +39,18 @@ public sealed class CacheClusterHttpOptions
     /// <value>Default: 1 second; 0 to 3600.</value>
     public int NotFoundMaxAge { get; set; } = DefaultNotFoundMaxAge;
 
+    /// <summary>
+    /// Gets or sets how many requests with a wrong API key one client address (an IPv6 client's /64) may send within
+    /// <see cref="FailedKeyWindow"/>; past it, every request of that address that needs a key gets 429 with
+    /// <c>Retry-After</c> until the window ends.
+    /// </summary>
+    /// <value>Default: 10; 1 to 10000.</value>
+    public int FailedKeyAttempts { get; set; } = 10;
+
+    /// <summary>Gets or sets the window <see cref="FailedKeyAttempts"/> counts in, from an address's first wrong key.</summary>
+    /// <value>Default: 1 minute; at most 1 hour.</value>
+    public TimeSpan FailedKeyWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets the cross-origin (CORS) settings, from <c>CacheCluster:Http:Cors</c>.</summary>
     public HttpCorsOptions Cors { get; } = new();
 }
@@ -46,9 +58,22 @@ public sealed class CacheClusterHttpOptions
 /// <summary>One API key: the secret and what it may do.</summary>
 public sealed class ApiKeyOptions
 {
-    /// <summary>Gets or sets the secret sent as <c>Authorization: Bearer KEY</c>.</summary>
+    /// <summary>The shortest key accepted at start.</summary>
+    public const int MinimumKeyLength = 16;
+
+    /// <summary>
+    /// Gets or sets the secret sent as <c>Authorization: Bearer KEY</c>: at least <see cref="MinimumKeyLength"/>
+    /// characters. Cleared once the API has hashed it.
+    /// </summary>
     public string? Key { get; set; }
 
     /// <summary>Gets the scopes: <c>read</c>, <c>write</c>, <c>invalidate</c>, <c>ratelimit</c>, <c>admin</c> (admin allows everything).</summary>
     public List<string> Scopes { get; } = [];
+
+    /// <summary>
+    /// Gets the key prefixes this key is limited to, from <c>:KeyPrefixes</c> (a list), as Redis ACL key patterns: every
+    /// scope then applies only to entries (and rate-limit identifiers) starting with one of them; anything else is 403.
+    /// Empty: every key.
+    /// </summary>
+    public List<string> KeyPrefixes { get; } = [];
 }

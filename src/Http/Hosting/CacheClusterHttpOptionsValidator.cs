@@ -20,6 +20,10 @@ internal sealed class CacheClusterHttpOptionsValidator : IValidateOptions<CacheC
             {
                 failures.Add($"{path}:{nameof(key.Key)} must not be empty.");
             }
+            else if (key.Key.Length < ApiKeyOptions.MinimumKeyLength)
+            {
+                failures.Add($"{path}:{nameof(key.Key)} is {key.Key.Length} characters; an API key needs at least {ApiKeyOptions.MinimumKeyLength} (a random one, such as the output of 'openssl rand -hex 32').");
+            }
             else if (seen.TryGetValue(key.Key, out var other))
             {
                 failures.Add($"{path}:{nameof(key.Key)} is the same key as {Prefix}{nameof(options.ApiKeys)}:{other}:{nameof(key.Key)}; give each name its own key.");
@@ -34,6 +38,7 @@ internal sealed class CacheClusterHttpOptionsValidator : IValidateOptions<CacheC
                 failures.Add($"{path}:{nameof(key.Scopes)} must name at least one scope ({string.Join(", ", ApiScopes.All)}).");
             }
 
+            KeyPrefixRules.Validate(key, path, failures);
             foreach (var scope in key.Scopes)
             {
                 if (!ApiScopes.All.Contains(scope, StringComparer.Ordinal))
@@ -56,6 +61,16 @@ internal sealed class CacheClusterHttpOptionsValidator : IValidateOptions<CacheC
         if (options.NotFoundMaxAge < 0 || options.NotFoundMaxAge > CacheClusterHttpOptions.MaxNotFoundMaxAge)
         {
             failures.Add($"{Prefix}{nameof(options.NotFoundMaxAge)} must be whole seconds from 0 (no-store) to {CacheClusterHttpOptions.MaxNotFoundMaxAge} (was {options.NotFoundMaxAge}).");
+        }
+
+        if (options.FailedKeyAttempts is < 1 or > 10_000)
+        {
+            failures.Add($"{Prefix}{nameof(options.FailedKeyAttempts)} must be between 1 and 10000 (was {options.FailedKeyAttempts}).");
+        }
+
+        if (options.FailedKeyWindow <= TimeSpan.Zero || options.FailedKeyWindow > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{Prefix}{nameof(options.FailedKeyWindow)} must be greater than zero and at most 1 hour (was {options.FailedKeyWindow}).");
         }
 
         ValidateOrigins(options, failures);

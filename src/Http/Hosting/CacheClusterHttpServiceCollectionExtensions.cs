@@ -46,6 +46,7 @@ public static class CacheClusterHttpServiceCollectionExtensions
 
         services.TryAddKeyedSingleton(CacheClusterClock.ServiceKey, TimeProvider.System);
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.TryAddSingleton<ApiKeyFailureThrottle>();
         services.TryAddSingleton<CacheHttpApi>();
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
@@ -131,12 +132,26 @@ public static class CacheClusterHttpServiceCollectionExtensions
                 : throw new FormatException($"{CacheClusterHttpOptions.SectionName}:{nameof(options.NotFoundMaxAge)} must be whole seconds, such as 1 (was '{notFoundMaxAge}').");
         }
 
+        if (section[nameof(options.FailedKeyAttempts)] is { } attempts)
+        {
+            options.FailedKeyAttempts = int.TryParse(attempts, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var count)
+                ? count
+                : throw new FormatException($"{CacheClusterHttpOptions.SectionName}:{nameof(options.FailedKeyAttempts)} must be a whole number, such as 10 (was '{attempts}').");
+        }
+
+        if (section[nameof(options.FailedKeyWindow)] is { } failedKeyWindow)
+        {
+            options.FailedKeyWindow = ParseDuration(failedKeyWindow, nameof(options.FailedKeyWindow));
+        }
+
         options.Cors.Origins.AddRange(ListOrCommaSeparated(section.GetSection($"{nameof(options.Cors)}:{nameof(options.Cors.Origins)}")));
 
         foreach (var entry in section.GetSection(nameof(options.ApiKeys)).GetChildren())
         {
             var key = new ApiKeyOptions { Key = entry[nameof(ApiKeyOptions.Key)] };
             key.Scopes.AddRange(ListOrCommaSeparated(entry.GetSection(nameof(ApiKeyOptions.Scopes))));
+            var prefixes = entry.GetSection(nameof(ApiKeyOptions.KeyPrefixes));
+            key.KeyPrefixes.AddRange(prefixes.GetChildren().Any() ? prefixes.GetChildren().Select(child => child.Value ?? string.Empty) : prefixes.Value is { } one ? [one] : []);
             options.ApiKeys[entry.Key] = key;
         }
     }

@@ -17,7 +17,7 @@ internal static class InvalidateEndpoint
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/v1/invalidate", InvalidateAsync).WithMetadata(new RequiredScope(ApiScopes.Invalidate), CacheCluster.Http.Hosting.QueryParameters.None);
+        endpoints.MapPost("/v1/invalidate", InvalidateAsync).WithMetadata(new RequiredScope(ApiScopes.Invalidate), KeyPrefixesCheckedByEndpoint.Instance, CacheCluster.Http.Hosting.QueryParameters.None);
 
     private static async Task<IResult> InvalidateAsync(HttpContext context, CacheHttpApi api)
     {
@@ -28,6 +28,11 @@ internal static class InvalidateEndpoint
 
         var request = await JsonSerializer.DeserializeAsync<InvalidateRequest>(context.Request.Body, Json, context.RequestAborted).ConfigureAwait(false)
             ?? throw new InvalidCacheRequestException("The body must be a JSON object {\"keys\":[],\"tags\":[],\"patterns\":[]}.");
+
+        if (KeyPrefixRules.Refusal(context, request.Keys ?? [], request.Tags ?? [], request.Patterns ?? []) is { } refusal)
+        {
+            return CacheCluster.Http.Problems.HttpProblems.Result(CacheCluster.Http.Problems.ProblemKind.Forbidden, refusal);
+        }
 
         // Checked (limits, keys, tags, patterns), removed and announced by the silo, as for the client's RemoveBy*.
         var invalidated = await api.Grains.GetGrain<IInvalidationPublisherGrain>(0)

@@ -16,7 +16,8 @@ internal sealed partial class CacheClusterExceptionHandler(ILogger<CacheClusterE
         }
         else if (kind.Status >= StatusCodes.Status500InternalServerError)
         {
-            LogWarningUnavailable(exception.GetType().Name, httpContext.Request.Method);
+            // The cause goes to the log only (Redis' messages are redacted where they are made); the caller's body is generic.
+            LogWarningUnavailable(exception.GetType().Name, httpContext.Request.Method, ClusterFailure.FirstLine(exception.Message));
         }
 
         await HttpProblems.For(httpContext, exception).ExecuteAsync(httpContext).ConfigureAwait(false);
@@ -26,6 +27,6 @@ internal sealed partial class CacheClusterExceptionHandler(ILogger<CacheClusterE
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "A {Method} request failed unexpectedly.")]
     private partial void LogErrorUnexpected(Exception exception, string method);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "A {Method} request failed: {Error}.")]
-    private partial void LogWarningUnavailable(string error, string method);
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "A {Method} request failed: {Error}: {Cause}")]
+    private partial void LogWarningUnavailable(string error, string method, string cause);
 }

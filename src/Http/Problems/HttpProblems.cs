@@ -40,7 +40,13 @@ internal static class HttpProblems
         _ => ProblemKind.Internal,
     };
 
-    /// <summary>Creates the problem result for an exception; unexpected exceptions say nothing about themselves.</summary>
+    /// <summary>
+    /// The detail of every storage failure: Redis' own text (addresses, server errors, configuration) stays in the
+    /// silo's log and never reaches the caller.
+    /// </summary>
+    public const string StorageUnavailableDetail = "The cache's store did not complete the request; a write may or may not have been applied. The silo's log has the cause.";
+
+    /// <summary>Creates the problem result for an exception; unexpected exceptions and storage failures say nothing about themselves.</summary>
     public static IResult For(HttpContext context, Exception exception)
     {
         var kind = KindOf(exception);
@@ -51,6 +57,7 @@ internal static class HttpProblems
 
         var detail = kind == ProblemKind.Internal ? "The request failed; the silo's log has the details."
             : exception is System.Text.Json.JsonException ? "The request body is not valid JSON of the expected shape."
+            : kind == ProblemKind.StorageUnavailable ? StorageUnavailableDetail
             : kind == ProblemKind.ClusterUnavailable && exception is not CacheClusterException ? $"The cluster did not complete the request: {exception.GetType().Name}."
             : ClusterFailure.FirstLine(exception.Message);
         return Result(kind, detail);

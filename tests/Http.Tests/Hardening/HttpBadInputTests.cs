@@ -15,7 +15,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
 {
     private static readonly Dictionary<string, string?> Keys = new()
     {
-        ["CacheCluster:Http:ApiKeys:reader:Key"] = "reader-secret",
+        ["CacheCluster:Http:ApiKeys:reader:Key"] = "reader-secret-0123456789",
         ["CacheCluster:Http:ApiKeys:reader:Scopes"] = "read",
     };
 
@@ -118,7 +118,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             "expire ttl negative" => client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, path + "/expire?ttl=-1")),
             "expire ttl over ten years" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, path + "/expire?ttl=315360001")),
             "expire without ttl" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, path + "/expire")),
-            "expire without the write scope" => _guarded.Client.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Post, path + "/expire?ttl=1"), "reader-secret")),
+            "expire without the write scope" => _guarded.Client.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Post, path + "/expire?ttl=1"), "reader-secret-0123456789")),
             "invalid UTF-8 key" => client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/v1/cache/%FF%FE") { Content = new StringContent("x") }),
             "space as the key" => client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/v1/cache/%20") { Content = new StringContent("x") }),
             "em space as the key" => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/cache/%E2%80%83")),
@@ -133,7 +133,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             "permits negative" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/v1/ratelimit/{TestPolicies.Fixed}/{Uri.EscapeDataString(key)}?permits=-1")),
             "no API key" => _guarded.Client.SendAsync(Put()),
             "wrong API key" => _guarded.Client.SendAsync(WithKey(Put(), "reader-secreT")),
-            "key without the write scope" => _guarded.Client.SendAsync(WithKey(Put(), "reader-secret")),
+            "key without the write scope" => _guarded.Client.SendAsync(WithKey(Put(), "reader-secret-0123456789")),
             _ => throw new InvalidOperationException($"No case '{name}'."),
         };
     }

@@ -15,16 +15,16 @@ public sealed class AuthTests(HttpClusterFixture fixture) : IAsyncLifetime
 {
     private static readonly Dictionary<string, string?> Keys = new()
     {
-        ["CacheCluster:Http:ApiKeys:reader:Key"] = "reader-secret",
+        ["CacheCluster:Http:ApiKeys:reader:Key"] = "reader-secret-0123456789",
         ["CacheCluster:Http:ApiKeys:reader:Scopes"] = "read",
-        ["CacheCluster:Http:ApiKeys:writer:Key"] = "writer-secret",
+        ["CacheCluster:Http:ApiKeys:writer:Key"] = "writer-secret-0123456789",
         ["CacheCluster:Http:ApiKeys:writer:Scopes:0"] = "read",
         ["CacheCluster:Http:ApiKeys:writer:Scopes:1"] = "write",
-        ["CacheCluster:Http:ApiKeys:purger:Key"] = "purger-secret",
+        ["CacheCluster:Http:ApiKeys:purger:Key"] = "purger-secret-0123456789",
         ["CacheCluster:Http:ApiKeys:purger:Scopes"] = "invalidate",
-        ["CacheCluster:Http:ApiKeys:limiter:Key"] = "limiter-secret",
+        ["CacheCluster:Http:ApiKeys:limiter:Key"] = "limiter-secret-0123456789",
         ["CacheCluster:Http:ApiKeys:limiter:Scopes"] = "ratelimit",
-        ["CacheCluster:Http:ApiKeys:ops:Key"] = "ops-secret",
+        ["CacheCluster:Http:ApiKeys:ops:Key"] = "ops-secret-0123456789",
         ["CacheCluster:Http:ApiKeys:ops:Scopes"] = "admin",
     };
 
@@ -64,23 +64,23 @@ public sealed class AuthTests(HttpClusterFixture fixture) : IAsyncLifetime
     public static TheoryData<string, string, string, int> Matrix => new()
     {
         // endpoint, method, key, the status: 403 when refused; when let through, what the call gets on a fresh key
-        { "cache", "GET", "reader-secret", 404 },
-        { "cache", "PUT", "reader-secret", 403 },
-        { "cache", "PUT", "writer-secret", 201 },
-        { "cache", "DELETE", "reader-secret", 403 },
-        { "cache", "DELETE", "writer-secret", 404 },
-        { "increment", "POST", "reader-secret", 403 },
-        { "increment", "POST", "writer-secret", 200 },
-        { "fill", "GET", "reader-secret", 403 },
-        { "fill", "GET", "writer-secret", 404 },
-        { "invalidate", "POST", "writer-secret", 403 },
-        { "invalidate", "POST", "purger-secret", 200 },
-        { "ratelimit", "POST", "purger-secret", 403 },
-        { "ratelimit", "POST", "limiter-secret", 200 },
-        { "metrics", "GET", "writer-secret", 403 },
-        { "metrics", "GET", "ops-secret", 200 },
-        { "cache", "PUT", "ops-secret", 201 },
-        { "invalidate", "POST", "ops-secret", 200 },
+        { "cache", "GET", "reader-secret-0123456789", 404 },
+        { "cache", "PUT", "reader-secret-0123456789", 403 },
+        { "cache", "PUT", "writer-secret-0123456789", 201 },
+        { "cache", "DELETE", "reader-secret-0123456789", 403 },
+        { "cache", "DELETE", "writer-secret-0123456789", 404 },
+        { "increment", "POST", "reader-secret-0123456789", 403 },
+        { "increment", "POST", "writer-secret-0123456789", 200 },
+        { "fill", "GET", "reader-secret-0123456789", 403 },
+        { "fill", "GET", "writer-secret-0123456789", 404 },
+        { "invalidate", "POST", "writer-secret-0123456789", 403 },
+        { "invalidate", "POST", "purger-secret-0123456789", 200 },
+        { "ratelimit", "POST", "purger-secret-0123456789", 403 },
+        { "ratelimit", "POST", "limiter-secret-0123456789", 200 },
+        { "metrics", "GET", "writer-secret-0123456789", 403 },
+        { "metrics", "GET", "ops-secret-0123456789", 200 },
+        { "cache", "PUT", "ops-secret-0123456789", 201 },
+        { "invalidate", "POST", "ops-secret-0123456789", 200 },
     };
 
     [Theory]
@@ -133,11 +133,11 @@ public sealed class AuthTests(HttpClusterFixture fixture) : IAsyncLifetime
         {
             ["CacheCluster:Http:ApiKeys:empty:Key"] = " ",
             ["CacheCluster:Http:ApiKeys:empty:Scopes"] = "read",
-            ["CacheCluster:Http:ApiKeys:odd:Key"] = "odd-secret",
+            ["CacheCluster:Http:ApiKeys:odd:Key"] = "odd-secret-0123456789",
             ["CacheCluster:Http:ApiKeys:odd:Scopes"] = "read,delete",
-            ["CacheCluster:Http:ApiKeys:twin:Key"] = "odd-secret",
+            ["CacheCluster:Http:ApiKeys:twin:Key"] = "odd-secret-0123456789",
             ["CacheCluster:Http:ApiKeys:twin:Scopes"] = "read",
-            ["CacheCluster:Http:ApiKeys:none:Key"] = "none-secret",
+            ["CacheCluster:Http:ApiKeys:none:Key"] = "none-secret-0123456789",
         }).Build();
 
         var error = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddCacheClusterHttp(configuration));

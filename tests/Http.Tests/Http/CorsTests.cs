@@ -45,7 +45,7 @@ public sealed class CorsTests(HttpClusterFixture fixture)
         await using var server = await HttpTestServer.StartAsync(fixture.Cluster, new Dictionary<string, string?>
         {
             ["CacheCluster:Http:Cors:Origins"] = $"{Page}, http://localhost:3000",
-            ["CacheCluster:Http:ApiKeys:page:Key"] = "page-key",
+            ["CacheCluster:Http:ApiKeys:page:Key"] = "page-key-0123456789",
             ["CacheCluster:Http:ApiKeys:page:Scopes"] = "read,write",
         });
         var key = CacheTestCluster.NewKey("cors");
@@ -54,11 +54,11 @@ public sealed class CorsTests(HttpClusterFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
         Assert.Equal("http://localhost:3000", HttpAssert.Header(preflight, "Access-Control-Allow-Origin"));
 
-        var put = await server.Client.PutKeyAsync(key, "v", ("Origin", Page), ("Authorization", "Bearer page-key"));
+        var put = await server.Client.PutKeyAsync(key, "v", ("Origin", Page), ("Authorization", "Bearer page-key-0123456789"));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal(Page, HttpAssert.Header(put, "Access-Control-Allow-Origin"));
 
-        var get = await server.Client.GetKeyAsync(key, ("Origin", Page), ("Authorization", "Bearer page-key"));
+        var get = await server.Client.GetKeyAsync(key, ("Origin", Page), ("Authorization", "Bearer page-key-0123456789"));
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(
             "ETag,Age,Date,Location,Retry-After,WWW-Authenticate,Cache-Lease,Cache-Status,Cache-Tag,RateLimit,RateLimit-Policy",
@@ -102,7 +102,7 @@ public sealed class CorsTests(HttpClusterFixture fixture)
         await using var server = await HttpTestServer.StartAsync(fixture.Cluster, new Dictionary<string, string?>
         {
             ["CacheCluster:Http:Cors:Origins:0"] = "*",
-            ["CacheCluster:Http:ApiKeys:page:Key"] = "page-key",
+            ["CacheCluster:Http:ApiKeys:page:Key"] = "page-key-0123456789",
             ["CacheCluster:Http:ApiKeys:page:Scopes"] = "read",
         });
 

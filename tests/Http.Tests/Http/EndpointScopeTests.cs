@@ -45,10 +45,10 @@ public sealed class EndpointScopeTests(HttpClusterFixture fixture) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        // One key per scope, named after it, whose secret is "{scope}-secret".
+        // One key per scope, named after it, whose secret is "{scope}-secret-0123456789".
         var settings = ApiScopes.All.SelectMany(scope => new[]
         {
-            KeyValuePair.Create<string, string?>($"CacheCluster:Http:ApiKeys:{scope}:Key", $"{scope}-secret"),
+            KeyValuePair.Create<string, string?>($"CacheCluster:Http:ApiKeys:{scope}:Key", $"{scope}-secret-0123456789"),
             KeyValuePair.Create<string, string?>($"CacheCluster:Http:ApiKeys:{scope}:Scopes", scope),
         }).ToDictionary();
         _server = await HttpTestServer.StartAsync(fixture.Cluster, settings);
@@ -86,11 +86,11 @@ public sealed class EndpointScopeTests(HttpClusterFixture fixture) : IAsyncLifet
             Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(method, path, key: null)).StatusCode);
             foreach (var other in ApiScopes.All.Where(s => s != expected && s != ApiScopes.Admin))
             {
-                var refused = await SendAsync(method, path, $"{other}-secret");
+                var refused = await SendAsync(method, path, $"{other}-secret-0123456789");
                 Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {route} with only '{other}': {(int)refused.StatusCode}.");
             }
 
-            var allowed = await SendAsync(method, path, $"{expected}-secret");
+            var allowed = await SendAsync(method, path, $"{expected}-secret-0123456789");
             Assert.True(allowed.StatusCode == allowedStatus, $"{method} {route} with '{expected}': {(int)allowed.StatusCode}, expected {(int)allowedStatus}: {await allowed.Content.ReadAsStringAsync()}");
         }
     }
