@@ -33,7 +33,7 @@ public static class CacheClusterCdnExtensions
             services.TryAddSingleton<CdnMetrics>();
             services.TryAddSingleton<CdnPurgeTargets>();
             services.TryAddSingleton(sp => new CdnPurgeSender(
-                new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(15) },
+                CdnHttpClient.Create(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<IOptions<CdnOptions>>(),
                 sp.GetRequiredService<CdnMetrics>(),

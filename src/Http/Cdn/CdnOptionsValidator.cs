@@ -38,9 +38,9 @@ internal sealed class CdnOptionsValidator : IValidateOptions<CdnOptions>
                 failures.Add($"{CloudflarePrefix}{nameof(cloudflare.ApiToken)} is required when {nameof(options.Cloudflare)}:{nameof(cloudflare.ZoneId)} is set.");
             }
 
-            if (!IsHttpUrl(cloudflare.ApiUrl))
+            if (!IsTokenUrl(cloudflare.ApiUrl))
             {
-                failures.Add($"{CloudflarePrefix}{nameof(cloudflare.ApiUrl)} must be an absolute http(s) URL.");
+                failures.Add($"{CloudflarePrefix}{nameof(cloudflare.ApiUrl)} must be an absolute https:// URL (plain http only to a loopback address): the API token travels with every purge.");
             }
 
             if (!(cloudflare.RequestsPerSecond > 0 && cloudflare.RequestsPerSecond <= 1000))
@@ -56,9 +56,9 @@ internal sealed class CdnOptionsValidator : IValidateOptions<CdnOptions>
                 failures.Add($"{FastlyPrefix}{nameof(fastly.ApiToken)} is required when {nameof(options.Fastly)}:{nameof(fastly.ServiceId)} is set.");
             }
 
-            if (!IsHttpUrl(fastly.ApiUrl))
+            if (!IsTokenUrl(fastly.ApiUrl))
             {
-                failures.Add($"{FastlyPrefix}{nameof(fastly.ApiUrl)} must be an absolute http(s) URL.");
+                failures.Add($"{FastlyPrefix}{nameof(fastly.ApiUrl)} must be an absolute https:// URL (plain http only to a loopback address): the API token travels with every purge.");
             }
         }
 
@@ -69,6 +69,11 @@ internal sealed class CdnOptionsValidator : IValidateOptions<CdnOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>An https URL, or an http URL to this machine (a local proxy or test double): never a token in clear text over a network.</summary>
+    private static bool IsTokenUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
     private static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

@@ -28,6 +28,11 @@ internal static class CacheEndpoints
     {
         var key = RequestPath.Segment(context, KeySegment);
         var grain = api.Entry(key);
+        if (!RequestPath.IsCanonical(context, KeySegment))
+        {
+            NotCanonical(context, key);
+        }
+
         var preconditions = Preconditions.Parse(context.Request);
         var fill = context.Request.Query["fill"] is { Count: 1 } fillValue && fillValue[0] is "1" or "true";
 
@@ -41,7 +46,27 @@ internal static class CacheEndpoints
                 return HttpProblems.Result(ProblemKind.Forbidden, "GET ?fill=1 can hand out a lease to write the key: it needs the 'write' scope.");
             }
 
-            var lookup = await grain.GetOrLeaseAsync(new CacheLeaseRequest { Wait = api.Http.LeaseWait, LeaseTimeout = api.Http.LeaseTimeout }).ConfigureAwait(false);
+            var waiters = context.RequestServices.GetRequiredService<LeaseWaiters>();
+            var client = context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
+            if (waiters.TryEnter(key, client) is { } limit)
+            {
+                EntryHeaders.SetNotStorable(context.Response);
+                context.Response.Headers.RetryAfter = "1";
+                return HttpProblems.Result(ProblemKind.TooManyWaiters, limit == "key"
+                    ? $"Too many callers are waiting for this key's fill (at most {api.Http.MaxLeaseWaitersPerKey}); ask again, or GET without ?fill=1."
+                    : $"This client has too many GET ?fill=1 calls waiting (at most {api.Http.MaxLeaseWaitersPerClient}); ask again.");
+            }
+
+            CacheLookup lookup;
+            try
+            {
+                lookup = await grain.GetOrLeaseAsync(new CacheLeaseRequest { Wait = api.Http.LeaseWait, LeaseTimeout = api.Http.LeaseTimeout }).ConfigureAwait(false);
+            }
+            finally
+            {
+                waiters.Leave(key, client);
+            }
+
             switch (lookup.Outcome)
             {
                 case CacheLookupOutcome.Hit when lookup.Entry is { Found: true } hit:
@@ -197,6 +222,20 @@ internal static class CacheEndpoints
         EntryHeaders.SetETag(context.Response, result.Version);
         return TypedResults.Ok(new IncrementResponse(result.Value));
     }
+
+    /// <summary>
+    /// A read of a key through another spelling of its URL (<c>user:1</c> for <c>user%3A1</c>, <c>%7e</c> for
+    /// <c>~</c>) is answered but marked <c>no-store</c>, with <c>Link: rel="canonical"</c>: a CDN then stores each entry
+    /// only under <see cref="CacheRoute.PathOf"/>, the URL a purge names.
+    /// </summary>
+    private static void NotCanonical(HttpContext context, string key) => context.Response.OnStarting(() =>
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.Expires);
+        headers.Link = $"<{CacheRoute.PathOf(key)}>; rel=\"canonical\"";
+        return Task.CompletedTask;
+    });
 
     internal static IResult NotFound(HttpContext context)
     {

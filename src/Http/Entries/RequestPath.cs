@@ -11,7 +11,20 @@ namespace CacheCluster.Http.Entries;
 internal static class RequestPath
 {
     /// <summary>Returns segment <paramref name="index"/> (0 = the first after the leading slash), percent-decoded.</summary>
-    public static string Segment(HttpContext context, int index)
+    public static string Segment(HttpContext context, int index) => Decode(RawSegment(context, index));
+
+    /// <summary>
+    /// Tells whether segment <paramref name="index"/> is spelt as <see cref="Uri.EscapeDataString(string)"/> spells its
+    /// decoded text (RFC 3986 normal form: unreserved characters bare, everything else escaped in upper case), the one
+    /// URL of a key (<see cref="CacheRoute.PathOf"/>).
+    /// </summary>
+    public static bool IsCanonical(HttpContext context, int index)
+    {
+        var raw = RawSegment(context, index);
+        return string.Equals(raw, Uri.EscapeDataString(Decode(raw)), StringComparison.Ordinal);
+    }
+
+    private static string RawSegment(HttpContext context, int index)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw) || raw[0] != '/')
@@ -28,7 +41,7 @@ internal static class RequestPath
             throw new HttpRequestHeaderException("The request path is missing a segment.");
         }
 
-        return Decode(segments[index + 1]);
+        return segments[index + 1];
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

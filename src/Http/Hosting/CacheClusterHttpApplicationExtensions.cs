@@ -1,4 +1,5 @@
 using CacheCluster.Http.Auth;
+using CacheCluster.Http.Edges;
 using CacheCluster.Http.Entries;
 using CacheCluster.Http.Invalidation;
 using CacheCluster.Http.RateLimiting;
@@ -24,6 +25,10 @@ public static class CacheClusterHttpApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+        // The request's edges first: a Host this API does not answer, a dot segment in the raw target.
+        app.UseMiddleware<HostCheckMiddleware>();
+        app.UseMiddleware<DotSegmentMiddleware>();
+
         // Before the key check: a preflight carries no key, and a 401 must carry the CORS headers for the page to read it.
         CacheCluster.Http.Hosting.HttpCors.Use(app);
         app.UseMiddleware<ApiKeyMiddleware>();
@@ -32,10 +37,14 @@ public static class CacheClusterHttpApplicationExtensions
         _ = app.Services.GetRequiredService<ApiKeyAuthenticator>();
         ApiKeyAuthenticator.ForgetSecrets(app.Configuration);
         app.UseMiddleware<CacheCluster.Http.Hosting.QueryParameterMiddleware>();
+        app.UseMiddleware<JsonContentTypeMiddleware>();
 
         CacheEndpoints.Map(app);
-        InvalidateEndpoint.Map(app);
-        CacheCluster.Http.Events.EventsEndpoint.Map(app);
+
+        // The endpoints that read JSON bodies: Content-Type: application/json or 415.
+        var json = app.MapGroup(string.Empty).WithMetadata(JsonBody.Instance);
+        InvalidateEndpoint.Map(json);
+        CacheCluster.Http.Events.EventsEndpoint.Map(json);
         RateLimitEndpoint.Map(app);
 
         // Health needs no key: orchestrators probe it. Metrics need admin when keys are configured.

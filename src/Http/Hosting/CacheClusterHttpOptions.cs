@@ -32,6 +32,20 @@ public sealed class CacheClusterHttpOptions
     public TimeSpan LeaseTimeout { get; set; } = CacheLeaseRequest.DefaultLeaseTimeout;
 
     /// <summary>
+    /// Gets or sets how many <c>GET ?fill=1</c> calls of one key may be in flight on a silo's HTTP API at once; one more
+    /// gets 503 <c>too-many-waiters</c> with <c>Retry-After</c>.
+    /// </summary>
+    /// <value>Default: 32; 1 to 10000.</value>
+    public int MaxLeaseWaitersPerKey { get; set; } = 32;
+
+    /// <summary>
+    /// Gets or sets how many <c>GET ?fill=1</c> calls from one client address may be in flight on a silo's HTTP API at
+    /// once, over all keys; one more gets 503 <c>too-many-waiters</c> with <c>Retry-After</c>.
+    /// </summary>
+    /// <value>Default: 64; 1 to 10000.</value>
+    public int MaxLeaseWaitersPerClient { get; set; } = 64;
+
+    /// <summary>
     /// Gets or sets how many seconds a shared cache (nginx, Squid, a CDN) or a browser may reuse a 404 for a missing or
     /// expired key: <c>Cache-Control: max-age=N</c>, or <c>no-store</c> when 0. Short, so a deleted key stops being
     /// served soon; explicit, so a cache that serves stale content while it revalidates stores the 404 and stops.

@@ -73,6 +73,14 @@ internal sealed class CacheClusterHttpOptionsValidator : IValidateOptions<CacheC
             failures.Add($"{Prefix}{nameof(options.FailedKeyWindow)} must be greater than zero and at most 1 hour (was {options.FailedKeyWindow}).");
         }
 
+        foreach (var (setting, value) in new[] { (nameof(options.MaxLeaseWaitersPerKey), options.MaxLeaseWaitersPerKey), (nameof(options.MaxLeaseWaitersPerClient), options.MaxLeaseWaitersPerClient) })
+        {
+            if (value is < 1 or > 10_000)
+            {
+                failures.Add($"{Prefix}{setting} must be from 1 to 10000 (was {value}).");
+            }
+        }
+
         ValidateOrigins(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -1,10 +1,14 @@
 using CacheCluster;
 using CacheCluster.Hosting;
 using CacheCluster.Http.Auth;
+using CacheCluster.Http.Edges;
+using CacheCluster.Http.Entries;
 using CacheCluster.Http.Health;
 using CacheCluster.Http.Hosting;
 using CacheCluster.Http.Problems;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -48,6 +52,14 @@ public static class CacheClusterHttpServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<ApiKeyFailureThrottle>();
         services.TryAddSingleton<CacheHttpApi>();
+        services.AddMetrics();
+        services.TryAddSingleton<LeaseWaiters>();
+        services.TryAddSingleton(HostAllowList.Create(configuration, options.ApiKeys.Count > 0));
+        services.Configure<KestrelServerOptions>(kestrel => KestrelLimits.Apply(kestrel.Limits, configuration));
+
+        // The API checks hosts itself (HostCheckMiddleware, problem+json, loopback by default when keyless); ASP.NET
+        // Core's own host filter, which reads the same AllowedHosts, is left open so that it does not answer first.
+        services.PostConfigure<HostFilteringOptions>(filtering => filtering.AllowedHosts = ["*"]);
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -144,6 +156,8 @@ public static class CacheClusterHttpServiceCollectionExtensions
             options.FailedKeyWindow = ParseDuration(failedKeyWindow, nameof(options.FailedKeyWindow));
         }
 
+        options.MaxLeaseWaitersPerKey = ParseCount(section, nameof(options.MaxLeaseWaitersPerKey), options.MaxLeaseWaitersPerKey);
+        options.MaxLeaseWaitersPerClient = ParseCount(section, nameof(options.MaxLeaseWaitersPerClient), options.MaxLeaseWaitersPerClient);
         options.Cors.Origins.AddRange(ListOrCommaSeparated(section.GetSection($"{nameof(options.Cors)}:{nameof(options.Cors.Origins)}")));
 
         foreach (var entry in section.GetSection(nameof(options.ApiKeys)).GetChildren())
@@ -163,6 +177,12 @@ public static class CacheClusterHttpServiceCollectionExtensions
         IEnumerable<string?> values = listed.Count > 0 ? listed : [section.Value];
         return values.SelectMany(value => (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
+
+    private static int ParseCount(IConfigurationSection section, string name, int fallback) => section[name] is not { } text
+        ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new FormatException($"{CacheClusterHttpOptions.SectionName}:{name} must be a whole number (was '{text}').");
 
     private static TimeSpan ParseDuration(string text, string name) =>
         TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value)

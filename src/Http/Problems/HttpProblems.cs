@@ -70,6 +70,7 @@ internal static class HttpProblems
         StatusCodes.Status405MethodNotAllowed => ProblemKind.MethodNotAllowed,
         StatusCodes.Status400BadRequest => ProblemKind.InvalidRequest,
         StatusCodes.Status413PayloadTooLarge => ProblemKind.ValueTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ProblemKind.UnsupportedMediaType,
         StatusCodes.Status500InternalServerError => ProblemKind.Internal,
         _ => null,
     };

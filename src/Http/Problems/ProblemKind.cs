@@ -17,6 +17,7 @@ internal sealed record ProblemKind(int Status, string Slug, string Title)
     public static readonly ProblemKind InvalidHeader = new(StatusCodes.Status400BadRequest, "invalid-header", "Invalid request header");
     public static readonly ProblemKind InvalidRateLimitRequest = new(StatusCodes.Status400BadRequest, "invalid-ratelimit-request", "Invalid rate-limit request");
     public static readonly ProblemKind InvalidEvent = new(StatusCodes.Status400BadRequest, "invalid-event", "Invalid domain event");
+    public static readonly ProblemKind InvalidHost = new(StatusCodes.Status400BadRequest, "invalid-host", "Host not accepted");
     public static readonly ProblemKind Unauthorized = new(StatusCodes.Status401Unauthorized, "unauthorized", "API key required");
     public static readonly ProblemKind Forbidden = new(StatusCodes.Status403Forbidden, "forbidden", "Scope missing");
     public static readonly ProblemKind KeyNotFound = new(StatusCodes.Status404NotFound, "key-not-found", "Key not found");
@@ -29,11 +30,13 @@ internal sealed record ProblemKind(int Status, string Slug, string Title)
     public static readonly ProblemKind NotInteger = new(StatusCodes.Status409Conflict, "not-integer", "Value is not an integer");
     public static readonly ProblemKind IntegerOverflow = new(StatusCodes.Status409Conflict, "integer-overflow", "Integer overflow");
     public static readonly ProblemKind PreconditionFailed = new(StatusCodes.Status412PreconditionFailed, "precondition-failed", "Precondition failed");
+    public static readonly ProblemKind UnsupportedMediaType = new(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type");
     public static readonly ProblemKind ValueTooLarge = new(StatusCodes.Status413PayloadTooLarge, "value-too-large", "Value too large");
     public static readonly ProblemKind RateLimited = new(StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limited");
     public static readonly ProblemKind Internal = new(StatusCodes.Status500InternalServerError, "internal", "Internal error");
     public static readonly ProblemKind StorageUnavailable = new(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage unavailable");
     public static readonly ProblemKind ClusterUnavailable = new(StatusCodes.Status503ServiceUnavailable, "cluster-unavailable", "Cluster unavailable");
+    public static readonly ProblemKind TooManyWaiters = new(StatusCodes.Status503ServiceUnavailable, "too-many-waiters", "Too many lease waiters");
 
     /// <summary>Gets the problem type URI.</summary>
     public string Type => TypePrefix + Slug;

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using CacheCluster.Http.Entries;
+using CacheCluster.Http.Hosting;
 using CacheCluster.Tests.Fixtures;
 using CacheCluster.Tests.Http;
 
@@ -62,6 +66,17 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
         { "unknown policy", 404, "unknown-policy" },
         { "permits overflowing", 400, "invalid-ratelimit-request" },
         { "permits negative", 400, "invalid-ratelimit-request" },
+        { "text/plain invalidate body", 415, "unsupported-media-type" },
+        { "invalidate without Content-Type", 415, "unsupported-media-type" },
+        { "form-encoded event", 415, "unsupported-media-type" },
+        { "foreign Host on a read", 400, "invalid-host" },
+        { "foreign Host on a write", 400, "invalid-host" },
+        { "loopback-looking foreign Host", 400, "invalid-host" },
+        { "dot segment before the key", 400, "invalid-request" },
+        { "dot-dot segment before the key", 400, "invalid-request" },
+        { "encoded dot-dot segment", 400, "invalid-request" },
+        { "fill past the per-key waiter cap", 503, "too-many-waiters" },
+        { "fill past the per-client waiter cap", 503, "too-many-waiters" },
         { "no API key", 401, "unauthorized" },
         { "wrong API key", 401, "unauthorized" },
         { "key without the write scope", 403, "forbidden" },
@@ -131,11 +146,56 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             "unknown policy" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/ratelimit/no-such-policy/" + Uri.EscapeDataString(key))),
             "permits overflowing" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/v1/ratelimit/{TestPolicies.Fixed}/{Uri.EscapeDataString(key)}?permits=99999999999")),
             "permits negative" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/v1/ratelimit/{TestPolicies.Fixed}/{Uri.EscapeDataString(key)}?permits=-1")),
+            "text/plain invalidate body" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/invalidate") { Content = new StringContent("{\"patterns\":[\"?*\"],\"keys\":[\"" + key + "\"]}", Encoding.UTF8, "text/plain") }),
+            "invalidate without Content-Type" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/invalidate") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"keys\":[\"" + key + "\"]}")) }),
+            "form-encoded event" => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = new FormUrlEncodedContent([new("type", "user.updated")]) }),
+            "foreign Host on a read" => client.SendAsync(WithHost(new HttpRequestMessage(HttpMethod.Get, path), "attacker.example")),
+            "foreign Host on a write" => client.SendAsync(WithHost(Put(), "attacker.example:" + fixture.Server.Address.Port)),
+            "loopback-looking foreign Host" => client.SendAsync(WithHost(Put(), "localhost.attacker.example")),
+            "dot segment before the key" => RawHttp.SendAsync(fixture.Server.Address, "PUT", "/v1/./cache/" + Uri.EscapeDataString(key), "new value"),
+            "dot-dot segment before the key" => RawHttp.SendAsync(fixture.Server.Address, "PUT", "/v1/cache/x/../" + Uri.EscapeDataString(key), "new value"),
+            "encoded dot-dot segment" => RawHttp.SendAsync(fixture.Server.Address, "PUT", "/v1/cache/%2E%2e/cache/" + Uri.EscapeDataString(key), "new value"),
+            "fill past the per-key waiter cap" => WithWaiters(key, "192.0.2.1", fixture.Server.Services.GetRequiredService<IOptions<CacheClusterHttpOptions>>().Value.MaxLeaseWaitersPerKey, sameKey: true, () => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path + "?fill=1"))),
+            "fill past the per-client waiter cap" => WithWaiters(key, "127.0.0.1", fixture.Server.Services.GetRequiredService<IOptions<CacheClusterHttpOptions>>().Value.MaxLeaseWaitersPerClient, sameKey: false, () => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path + "?fill=1"))),
             "no API key" => _guarded.Client.SendAsync(Put()),
             "wrong API key" => _guarded.Client.SendAsync(WithKey(Put(), "reader-secreT")),
             "key without the write scope" => _guarded.Client.SendAsync(WithKey(Put(), "reader-secret-0123456789")),
             _ => throw new InvalidOperationException($"No case '{name}'."),
         };
+    }
+
+    private static HttpRequestMessage WithHost(HttpRequestMessage request, string host)
+    {
+        request.Headers.Host = host;
+        return request;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="count"/> waiter places (on the key itself from another address, or on other keys from
+    /// this client's address) as in-flight fills would, sends the request, and gives the places back.
+    /// </summary>
+    private async Task<HttpResponseMessage> WithWaiters(string key, string client, int count, bool sameKey, Func<Task<HttpResponseMessage>> send)
+    {
+        var waiters = fixture.Server.Services.GetRequiredService<LeaseWaiters>();
+        var held = Enumerable.Range(0, count).Select(i => sameKey ? key : $"{key}:held:{i}").ToList();
+        foreach (var name in held)
+        {
+            Assert.Null(waiters.TryEnter(name, client));
+        }
+
+        try
+        {
+            var response = await send();
+            Assert.Equal("1", HttpAssert.Header(response, "Retry-After"));
+            return response;
+        }
+        finally
+        {
+            foreach (var name in held)
+            {
+                waiters.Leave(name, client);
+            }
+        }
     }
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)
