@@ -48,9 +48,9 @@ internal static class InvalidateCommand
 
                 foreach (var pattern in patternList)
                 {
-                    if (CacheKeyPattern.Parse(pattern).MatchesEverything && !parse.GetValue(allowAll))
+                    if (CacheKeyPattern.Parse(pattern).IsUnanchored && !parse.GetValue(allowAll))
                     {
-                        throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; add --allow-all to do that.");
+                        throw new InvalidCacheOptionsException($"The pattern '{pattern}' has no literal prefix, so it may clear every key; add --allow-all to do that.");
                     }
                 }
             }

@@ -138,9 +138,9 @@ internal sealed class NamedClusterCache : IClusterCache
     /// <exception cref="InvalidCacheOptionsException">The pattern is invalid, or matches every key of this cache without <paramref name="allowAll"/>.</exception>
     internal string Pattern(string pattern, bool allowAll)
     {
-        if (CacheKeyPattern.Parse(pattern).MatchesEverything && !allowAll)
+        if (CacheKeyPattern.Parse(pattern).IsUnanchored && !allowAll)
         {
-            throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key of the named cache '{Name}'; pass allowAll: true to do that.");
+            throw new InvalidCacheOptionsException($"The pattern '{pattern}' has no literal prefix, so it may clear every key of the named cache '{Name}'; pass allowAll: true to do that.");
         }
 
         return _patternPrefix + pattern;
