@@ -52,7 +52,10 @@ internal sealed partial class InvalidationPublisherGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns);
+                // Announced once each: a request naming one key a thousand times is one purge at each CDN.
+                string[] distinctKeys = [.. keys.Distinct(StringComparer.Ordinal)], distinctTags = [.. tags.Distinct(StringComparer.Ordinal)], distinctPatterns = [.. patterns.Distinct(StringComparer.Ordinal)];
+                await GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(distinctKeys, distinctTags, distinctPatterns))
+                    .AnnounceAsync(distinctKeys, distinctTags, distinctPatterns);
             }
             catch (Exception ex) when (ex is CacheClusterException || ClusterFailure.IsTransport(ex))
             {
