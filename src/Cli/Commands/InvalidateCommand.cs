@@ -13,7 +13,7 @@ internal static class InvalidateCommand
         var keys = new Option<string[]>("--key") { Description = "A key to remove (repeatable)", HelpName = "K", AllowMultipleArgumentsPerToken = false };
         var tags = new Option<string[]>("--tag") { Description = "Remove every entry carrying this tag (repeatable)", HelpName = "T" };
         var patterns = new Option<string[]>("--pattern") { Description = "Remove every key matching this glob (repeatable)", HelpName = "P" };
-        var allowAll = new Option<bool>("--allow-all") { Description = "Required for a pattern that matches every key, such as '*'" };
+        var allowAll = new Option<bool>("--allow-all") { Description = "Required for a pattern with no literal prefix, such as '*' or '?*'" };
         var command = new Command("invalidate", "Remove entries by key, tag and glob pattern; print how many were invalidated")
         {
             keys, tags, patterns, allowAll,

@@ -14,7 +14,7 @@ internal static class InvalidationRemoval
 
     /// <summary>Checks a direct invalidation as a whole, so that nothing is removed when any part of it is wrong.</summary>
     /// <exception cref="InvalidCacheKeyException">A key is invalid.</exception>
-    /// <exception cref="InvalidCacheOptionsException">A tag or pattern is invalid, or a pattern matches every key without <paramref name="allowAll"/>.</exception>
+    /// <exception cref="InvalidCacheOptionsException">A tag or pattern is invalid, or a pattern has no literal prefix without <paramref name="allowAll"/>.</exception>
     /// <exception cref="InvalidCacheRequestException">Too many keys, tags or patterns, or more distinct patterns than <paramref name="maxPatterns"/>.</exception>
     public static void Validate(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll, int maxKeyBytes, int maxPatterns = int.MaxValue)
     {

@@ -118,7 +118,7 @@ public sealed class ClientBadInputTests(MemoryClusterFixture fixture)
             case "lone star glob": await cache.RemoveByPatternAsync("*"); break;
             case "glob too long": await cache.RemoveByPatternAsync(new string('a', 300) + "*"); break;
             case "pathological glob":
-                Assert.Equal(0, await cache.RemoveByPatternAsync(string.Concat(Enumerable.Repeat("*a", 120)) + "*b"));
+                Assert.Equal(0, await cache.RemoveByPatternAsync("matrix:" + string.Concat(Enumerable.Repeat("*a", 120)) + "*b"));
                 break;
             case "tag with a control character": await cache.RemoveByTagAsync("matrix\u0007"); break;
             case "event with broken JSON": await cache.PublishAsync(new DomainEvent("e1", "user.updated", Then, "{\"user_id\": ")); break;

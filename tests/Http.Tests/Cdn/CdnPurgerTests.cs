@@ -61,8 +61,8 @@ public sealed class CdnPurgerTests : IAsyncLifetime
             ["""{"surrogate_keys":["entity:9"]}""", """{"surrogate_keys":["product:7","products"]}"""],
             fastly.Where(r => r.Path == "/fastly/service/svc1/purge").Select(r => r.Body).Order(StringComparer.Ordinal));
 
-        // A thousand copies of one key are one purge at each CDN (Fastly's purge_all for patterns is opt-in: none was sent).
-        await _cluster.Client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync([.. Enumerable.Repeat("dup:1", 1000), "dup:2"], [], [], allowAll: false);
+        // 999 copies of one key are one purge at each CDN (Fastly's purge_all for patterns is opt-in: none was sent).
+        await _cluster.Client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync([.. Enumerable.Repeat("dup:1", 999), "dup:2"], [], [], allowAll: false);
         await _cdn.WaitForCount(11);
         var duplicates = _cdn.Requests.Skip(8).ToArray();
         Assert.Equal(
