@@ -30,13 +30,19 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
+        # std.ban() reports a ban expression Varnish refused (a space in a tag, say): answer 400, so the purger
+        # counts it as failed instead of purged.
         if (req.http.X-Ban-Tag) {
-            ban("obj.http.X-Cache-Tags ~ (^|,)" + req.http.X-Ban-Tag + "(,|$)");
-            return (synth(200, "Banned tag"));
+            if (std.ban("obj.http.X-Cache-Tags ~ (^|,)" + req.http.X-Ban-Tag + "(,|$)")) {
+                return (synth(200, "Banned tag"));
+            }
+            return (synth(400, "Ban failed: " + std.ban_error()));
         }
         if (req.http.X-Ban-Url) {
-            ban("obj.http.X-Url ~ " + req.http.X-Ban-Url);
-            return (synth(200, "Banned URL"));
+            if (std.ban("obj.http.X-Url ~ " + req.http.X-Ban-Url)) {
+                return (synth(200, "Banned URL"));
+            }
+            return (synth(400, "Ban failed: " + std.ban_error()));
         }
         return (synth(400, "BAN needs X-Ban-Tag or X-Ban-Url"));
     }

@@ -99,7 +99,7 @@ public interface IClusterCache
     /// the key index's partitions, without scanning the store's keyspace.
     /// </summary>
     /// <param name="pattern">The glob, such as <c>user:42*</c>; at most 256 characters.</param>
-    /// <param name="allowAll">Must be true for a pattern that matches every key (such as <c>*</c>).</param>
+    /// <param name="allowAll">Must be true for a pattern with no literal prefix, which may match every key (such as <c>*</c> or <c>?*</c>).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>How many entries were removed.</returns>
     Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default);

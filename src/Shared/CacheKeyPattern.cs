@@ -29,8 +29,34 @@ internal sealed class CacheKeyPattern
     /// <summary>Gets the pattern as given.</summary>
     public string Text { get; }
 
-    /// <summary>Gets a value indicating whether the pattern matches every key (it is only stars).</summary>
-    public bool MatchesEverything => _tokens.All(static t => t.Kind == TokenKind.Star);
+    /// <summary>
+    /// Gets the literal text every match starts with: the pattern up to its first <c>*</c>, <c>?</c> or <c>[</c>, with
+    /// escapes resolved. Empty for <c>*</c>, <c>?*</c> or <c>[a-z]*</c>, which reach into every part of the key space.
+    /// </summary>
+    public string LiteralPrefix
+    {
+        get
+        {
+            var prefix = new System.Text.StringBuilder();
+            foreach (var token in _tokens)
+            {
+                if (token.Kind != TokenKind.Literal)
+                {
+                    break;
+                }
+
+                prefix.Append(token.Literal);
+            }
+
+            return prefix.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether the pattern has no literal prefix, so that it may match any key (such as <c>*</c>
+    /// or <c>?*</c>): removing by it needs the explicit allow-all flag.
+    /// </summary>
+    public bool IsUnanchored => _tokens.Length == 0 || _tokens[0].Kind != TokenKind.Literal;
 
     /// <summary>Parses a pattern.</summary>
     /// <param name="pattern">The glob.</param>

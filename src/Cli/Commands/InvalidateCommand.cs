@@ -13,7 +13,7 @@ internal static class InvalidateCommand
         var keys = new Option<string[]>("--key") { Description = "A key to remove (repeatable)", HelpName = "K", AllowMultipleArgumentsPerToken = false };
         var tags = new Option<string[]>("--tag") { Description = "Remove every entry carrying this tag (repeatable)", HelpName = "T" };
         var patterns = new Option<string[]>("--pattern") { Description = "Remove every key matching this glob (repeatable)", HelpName = "P" };
-        var allowAll = new Option<bool>("--allow-all") { Description = "Required for a pattern that matches every key, such as '*'" };
+        var allowAll = new Option<bool>("--allow-all") { Description = "Required for a pattern with no literal prefix, such as '*' or '?*'" };
         var command = new Command("invalidate", "Remove entries by key, tag and glob pattern; print how many were invalidated")
         {
             keys, tags, patterns, allowAll,
@@ -48,9 +48,9 @@ internal static class InvalidateCommand
 
                 foreach (var pattern in patternList)
                 {
-                    if (CacheKeyPattern.Parse(pattern).MatchesEverything && !parse.GetValue(allowAll))
+                    if (CacheKeyPattern.Parse(pattern).IsUnanchored && !parse.GetValue(allowAll))
                     {
-                        throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; add --allow-all to do that.");
+                        throw new InvalidCacheOptionsException($"The pattern '{pattern}' has no literal prefix, so it may clear every key; add --allow-all to do that.");
                     }
                 }
             }

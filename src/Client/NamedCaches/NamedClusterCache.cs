@@ -73,7 +73,7 @@ internal sealed class NamedClusterCache : IClusterCache
 
     /// <summary>
     /// Removes this cache's keys matching <paramref name="pattern"/>: the pattern is matched after the prefix.
-    /// <paramref name="allowAll"/> must be true for a pattern matching every key of this cache (such as <c>*</c>).
+    /// <paramref name="allowAll"/> must be true for a pattern with no literal prefix, which may match every key of this cache (such as <c>*</c> or <c>?*</c>).
     /// </summary>
     public Task<long> RemoveByPatternAsync(string pattern, bool allowAll = false, CancellationToken cancellationToken = default) =>
         _inner.RemoveByPatternAsync(Pattern(pattern, allowAll), allowAll, cancellationToken);
@@ -135,12 +135,12 @@ internal sealed class NamedClusterCache : IClusterCache
     }
 
     /// <summary>Prefixes a pattern (the prefix's own glob characters escaped), refusing this cache's "every key" without allowAll.</summary>
-    /// <exception cref="InvalidCacheOptionsException">The pattern is invalid, or matches every key of this cache without <paramref name="allowAll"/>.</exception>
+    /// <exception cref="InvalidCacheOptionsException">The pattern is invalid, or has no literal prefix without <paramref name="allowAll"/>.</exception>
     internal string Pattern(string pattern, bool allowAll)
     {
-        if (CacheKeyPattern.Parse(pattern).MatchesEverything && !allowAll)
+        if (CacheKeyPattern.Parse(pattern).IsUnanchored && !allowAll)
         {
-            throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key of the named cache '{Name}'; pass allowAll: true to do that.");
+            throw new InvalidCacheOptionsException($"The pattern '{pattern}' has no literal prefix, so it may clear every key of the named cache '{Name}'; pass allowAll: true to do that.");
         }
 
         return _patternPrefix + pattern;

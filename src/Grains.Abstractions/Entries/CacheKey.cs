@@ -22,9 +22,17 @@ public static class CacheKey
         }
     }
 
-    /// <summary>Throws <see cref="InvalidCacheOptionsException"/> unless <paramref name="tag"/> is usable as a tag.</summary>
+    /// <summary>The longest content type accepted, in characters.</summary>
+    public const int MaxContentTypeLength = 256;
+
+    /// <summary>
+    /// Throws <see cref="InvalidCacheOptionsException"/> unless <paramref name="tag"/> is usable as a tag: 1 to
+    /// <see cref="CacheEntryOptions.MaxTagBytes"/> characters, each an RFC 9110 token character (letters, digits and
+    /// <c>!#$%&amp;'*+-.^_`|~</c>) or <c>:</c> or <c>/</c>. No spaces, commas, quotes or non-ASCII characters: CDNs split
+    /// tag headers on them, and an entry's tags go out in its <c>Cache-Tag</c> header.
+    /// </summary>
     /// <param name="tag">The tag.</param>
-    /// <exception cref="InvalidCacheOptionsException">The tag is null, empty, too long, or holds a control character or a comma.</exception>
+    /// <exception cref="InvalidCacheOptionsException">The tag is null, empty, too long, or holds a character outside the set.</exception>
     public static void ValidateTag(string? tag)
     {
         if (BoundedText.Check(tag, CacheEntryOptions.MaxTagBytes, "tag") is { } problem)
@@ -32,9 +40,34 @@ public static class CacheKey
             throw new InvalidCacheOptionsException(problem);
         }
 
-        if (tag!.Contains(',', StringComparison.Ordinal))
+        foreach (var c in tag!)
         {
-            throw new InvalidCacheOptionsException($"A tag must not contain a comma (tag {Describe(tag)}).");
+            if (!HeaderGrammar.IsTagChar(c))
+            {
+                throw new InvalidCacheOptionsException(
+                    $"A tag holds only letters, digits and !#$%&'*+-.^_`|~:/ (tag {Describe(tag)} holds {DescribeChar(c)}).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidCacheRequestException"/> unless <paramref name="contentType"/> is an RFC 9110 media type
+    /// in ASCII (<c>type/subtype</c>, then <c>; name=value</c> parameters with token or quoted-string values), at most
+    /// <see cref="MaxContentTypeLength"/> characters. <see langword="null"/> (no content type) is valid.
+    /// </summary>
+    /// <param name="contentType">The content type, or <see langword="null"/>.</param>
+    /// <exception cref="InvalidCacheRequestException">The content type is empty, too long, or not a media type.</exception>
+    public static void ValidateContentType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return;
+        }
+
+        if (contentType.Length is 0 or > MaxContentTypeLength || !HeaderGrammar.IsMediaType(contentType))
+        {
+            throw new InvalidCacheRequestException(
+                $"The content type must be an ASCII media type such as 'text/plain; charset=utf-8', 1 to {MaxContentTypeLength} characters (was {Describe(contentType)}).");
         }
     }
 
@@ -46,6 +79,9 @@ public static class CacheKey
         ArgumentNullException.ThrowIfNull(key);
         return XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
     }
+
+    private static string DescribeChar(char c) =>
+        c is >= '!' and <= '~' ? $"'{c}'" : $"U+{(int)c:X4}";
 
     /// <summary>Returns a short, log-safe rendering of a possibly huge or hostile key.</summary>
     /// <param name="key">The key.</param>

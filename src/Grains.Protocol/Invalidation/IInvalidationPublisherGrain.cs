@@ -25,10 +25,10 @@ public interface IInvalidationPublisherGrain : IGrainWithIntegerKey
     /// <param name="keys">The keys to remove.</param>
     /// <param name="tags">The tags whose entries to remove.</param>
     /// <param name="patterns">The globs whose matching keys to remove.</param>
-    /// <param name="allowAll">Must be true for a pattern that matches every key.</param>
+    /// <param name="allowAll">Must be true for a pattern with no literal prefix (such as <c>*</c> or <c>?*</c>).</param>
     /// <returns>How many entries were removed in all.</returns>
     /// <exception cref="InvalidCacheKeyException">A key or tag is invalid; nothing was removed.</exception>
-    /// <exception cref="InvalidCacheOptionsException">A pattern is malformed, or matches every key without <paramref name="allowAll"/>; nothing was removed.</exception>
-    /// <exception cref="InvalidCacheRequestException">More than 1000 keys, tags or patterns; nothing was removed.</exception>
+    /// <exception cref="InvalidCacheOptionsException">A pattern is malformed, or has no literal prefix without <paramref name="allowAll"/>; nothing was removed.</exception>
+    /// <exception cref="InvalidCacheRequestException">More than 1000 keys, tags or patterns, or more distinct patterns than CacheCluster:Invalidation:MaxPatternsPerRequest; nothing was removed.</exception>
     Task<long> InvalidateAsync(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll);
 }

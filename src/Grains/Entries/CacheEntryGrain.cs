@@ -29,7 +29,6 @@ internal sealed partial class CacheEntryGrain(
     IOptions<CacheClusterOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {
-    private const int MaxContentTypeLength = 256;
 
     private readonly CacheClusterOptions _options = options.Value;
 
@@ -137,13 +136,13 @@ internal sealed partial class CacheEntryGrain(
             throw new CacheValueTooLargeException(size, _options.MaxValueBytes) { Key = CacheKey.Describe(_key), Operation = "Set" };
         }
 
-        if (contentType is not null && (contentType.Length is 0 or > MaxContentTypeLength || contentType.Any(char.IsControl)))
+        try
         {
-            throw new InvalidCacheRequestException($"The content type must be 1 to {MaxContentTypeLength} characters without control characters.")
-            {
-                Key = CacheKey.Describe(_key),
-                Operation = "Set",
-            };
+            CacheKey.ValidateContentType(contentType);
+        }
+        catch (InvalidCacheRequestException ex)
+        {
+            throw new InvalidCacheRequestException(ex.Message) { Key = CacheKey.Describe(_key), Operation = "Set" };
         }
     }
 

@@ -1,3 +1,4 @@
+using CacheCluster.Invalidation;
 using CacheCluster.Invalidation.Rules;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,11 @@ internal sealed class InvalidationOptionsValidator : IValidateOptions<Invalidati
         if (options.ResumeInterval < TimeSpan.FromMilliseconds(100) || options.ResumeInterval > TimeSpan.FromMinutes(10))
         {
             failures.Add($"{Prefix}{nameof(options.ResumeInterval)} must be between 100 ms and 10 minutes (was {options.ResumeInterval}).");
+        }
+
+        if (options.MaxPatternsPerRequest is < 1 or > InvalidationRemoval.MaxItems)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxPatternsPerRequest)} must be between 1 and {InvalidationRemoval.MaxItems} (was {options.MaxPatternsPerRequest}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

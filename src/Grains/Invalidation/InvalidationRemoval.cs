@@ -1,3 +1,5 @@
+using CacheCluster.Hosting;
+
 namespace CacheCluster.Invalidation;
 
 /// <summary>
@@ -12,9 +14,9 @@ internal static class InvalidationRemoval
 
     /// <summary>Checks a direct invalidation as a whole, so that nothing is removed when any part of it is wrong.</summary>
     /// <exception cref="InvalidCacheKeyException">A key is invalid.</exception>
-    /// <exception cref="InvalidCacheOptionsException">A tag or pattern is invalid, or a pattern matches every key without <paramref name="allowAll"/>.</exception>
-    /// <exception cref="InvalidCacheRequestException">Too many keys, tags or patterns.</exception>
-    public static void Validate(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll, int maxKeyBytes)
+    /// <exception cref="InvalidCacheOptionsException">A tag or pattern is invalid, or a pattern has no literal prefix without <paramref name="allowAll"/>.</exception>
+    /// <exception cref="InvalidCacheRequestException">Too many keys, tags or patterns, or more distinct patterns than <paramref name="maxPatterns"/>.</exception>
+    public static void Validate(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll, int maxKeyBytes, int maxPatterns = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(tags);
@@ -22,6 +24,14 @@ internal static class InvalidationRemoval
         if (keys.Count > MaxItems || tags.Count > MaxItems || patterns.Count > MaxItems)
         {
             throw new InvalidCacheRequestException($"One request names at most {MaxItems} keys, {MaxItems} tags and {MaxItems} patterns.");
+        }
+
+        // The work budget: each pattern is matched against every live key of all the partitions.
+        var distinctPatterns = patterns.Distinct(StringComparer.Ordinal).Count();
+        if (distinctPatterns > maxPatterns)
+        {
+            throw new InvalidCacheRequestException(
+                $"One request names at most {maxPatterns} distinct patterns (was {distinctPatterns}); the limit is {CacheClusterOptions.SectionName}:Invalidation:{nameof(InvalidationOptions.MaxPatternsPerRequest)}.");
         }
 
         foreach (var key in keys)
@@ -36,16 +46,22 @@ internal static class InvalidationRemoval
 
         foreach (var pattern in patterns)
         {
-            if (CacheKeyPattern.Parse(pattern).MatchesEverything && !allowAll)
+            if (CacheKeyPattern.Parse(pattern).IsUnanchored && !allowAll)
             {
-                throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass allowAll: true to do that.");
+                throw new InvalidCacheOptionsException($"The pattern '{pattern}' has no literal prefix, so it may clear every key; pass allowAll: true to do that.");
             }
         }
     }
 
     /// <summary>Removes the targets, all at once; idempotent, so an interrupted removal can simply run again.</summary>
+    /// <param name="grains">The grain factory.</param>
+    /// <param name="keys">The keys.</param>
+    /// <param name="tags">The tags.</param>
+    /// <param name="patterns">The globs, matched in one read of each key index partition.</param>
+    /// <param name="allowAll">Whether a pattern without literal prefix is allowed.</param>
+    /// <param name="ruleDriven">True for an event's targets: its patterns do not wait behind an operator's request.</param>
     /// <returns>How many entries were removed in all.</returns>
-    public static async Task<long> RemoveAsync(IGrainFactory grains, IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll)
+    public static async Task<long> RemoveAsync(IGrainFactory grains, IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll, bool ruleDriven = false)
     {
         var work = new List<Task<long>>(keys.Count + tags.Count + patterns.Count);
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
@@ -58,9 +74,9 @@ internal static class InvalidationRemoval
             work.Add(grains.GetGrain<ITagGrain>(tag).InvalidateAsync());
         }
 
-        foreach (var pattern in patterns.Distinct(StringComparer.Ordinal))
+        if (patterns.Count > 0)
         {
-            work.Add(grains.InvalidatePatternAsync(pattern, allowAll));
+            work.Add(grains.InvalidatePatternsAsync([.. patterns.Distinct(StringComparer.Ordinal)], allowAll, ruleDriven));
         }
 
         return (await Task.WhenAll(work)).Sum();

@@ -10,16 +10,22 @@ internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.Service
 {
     private const int FanOut = 4096;
 
-    public async Task<long> InvalidateAsync(string pattern, bool allowAll)
+    public Task<long> InvalidateAsync(IReadOnlyList<string> patterns, bool allowAll) => RemoveMatchesAsync(patterns, allowAll);
+
+    public Task<long> InvalidateForRuleAsync(IReadOnlyList<string> patterns) => RemoveMatchesAsync(patterns, allowAll: false);
+
+    private async Task<long> RemoveMatchesAsync(IReadOnlyList<string> patterns, bool allowAll)
     {
-        var glob = CacheKeyPattern.Parse(pattern);
-        if (glob.MatchesEverything && !allowAll)
+        ArgumentNullException.ThrowIfNull(patterns);
+        var globs = patterns.Select(CacheKeyPattern.Parse).ToArray();
+        if (!allowAll && globs.FirstOrDefault(static g => g.IsUnanchored) is { } unanchored)
         {
-            throw new InvalidCacheOptionsException($"The pattern '{pattern}' clears every key; pass the explicit allow-all flag to do that.");
+            throw new InvalidCacheOptionsException($"The pattern '{unanchored.Text}' has no literal prefix, so it may clear every key; pass the explicit allow-all flag to do that.");
         }
 
+        // One read of the partition, whatever the number of patterns.
         var members = await MembersAsync();
-        var matches = members.Where(glob.IsMatch).ToList();
+        var matches = members.Where(key => Array.Exists(globs, g => g.IsMatch(key))).ToList();
         long removed = 0;
         for (var start = 0; start < matches.Count; start += FanOut)
         {

@@ -20,6 +20,21 @@ public sealed class CdnOptions
     /// <value>6 (backoff 1, 2, 4, 8, 16 s, or the CDN's <c>Retry-After</c>).</value>
     public int MaxAttempts { get; set; } = 6;
 
+    /// <summary>
+    /// Gets or sets how many purge requests may wait per CDN. A CDN that falls this far behind (Cloudflare is paced)
+    /// overflows: see <see cref="PurgeAllOnOverflow"/>. The <c>cachecluster.cdn.backlog</c> gauge shows the length.
+    /// </summary>
+    /// <value>10,000.</value>
+    public int MaxQueueLength { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether an overflowing queue becomes one purge-everything. When
+    /// <see langword="false"/>, requests past <see cref="MaxQueueLength"/> are dropped, logged and counted
+    /// (<c>cachecluster.cdn.purges</c> with <c>outcome=dropped</c>): the CDN may serve invalidated content until it expires.
+    /// </summary>
+    /// <value><see langword="false"/>: emptying a whole CDN is the operator's choice.</value>
+    public bool PurgeAllOnOverflow { get; set; }
+
     /// <summary>Gets the Varnish settings.</summary>
     public VarnishPurgeOptions Varnish { get; } = new();
 

@@ -67,6 +67,11 @@ internal sealed class CdnOptionsValidator : IValidateOptions<CdnOptions>
             failures.Add($"{Prefix}{nameof(options.MaxAttempts)} must be between 1 and 20 (was {options.MaxAttempts}).");
         }
 
+        if (options.MaxQueueLength is < 1 or > 1_000_000)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxQueueLength)} must be between 1 and 1000000 (was {options.MaxQueueLength}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

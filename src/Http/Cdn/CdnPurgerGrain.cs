@@ -8,22 +8,30 @@ namespace CacheCluster.Http.Cdn;
 /// Subscribes to every stream partition, and turns each notice into purge requests for every configured CDN. Each CDN
 /// has its own queue, so a slow or rate-limited one never delays another, and a notice is taken at once, so the stream
 /// never waits on a CDN. A gap in a partition's sequence, or a renewal that finds the subscription lost, purges
-/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>). It subscribes when it activates and renews with a grain timer,
+/// everything (<see cref="CdnOptions.PurgeAllOnGap"/>). Each queue is bounded (<see cref="CdnOptions.MaxQueueLength"/>; see
+/// <see cref="CdnPurgeQueue"/>) and its length is the <c>cachecluster.cdn.backlog</c> gauge. It subscribes when it activates and renews with a grain timer,
 /// as a client subscriber does; <see cref="CdnPurgerKeeper"/> activates it, and brings it back after its silo is lost.
 /// </summary>
 internal sealed partial class CdnPurgerGrain(
     CdnPurgeTargets targets,
     CdnPurgeSender sender,
     IOptions<CdnOptions> options,
+    CdnMetrics metrics,
     ILogger<CdnPurgerGrain> logger) : Grain, ICdnPurgerGrain
 {
     private readonly InvalidationSequence _sequence = new();
-    private readonly List<Lane> _lanes = [.. targets.All.Select(t => new Lane(t))];
+    private readonly List<Lane> _lanes = [.. targets.All.Select(t => new Lane(t, new CdnPurgeQueue(options.Value.MaxQueueLength, options.Value.PurgeAllOnOverflow, t.PlanPurgeAll)))];
     private IInvalidationObserver? _self;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _self = this.AsReference<IInvalidationObserver>();
+        foreach (var lane in _lanes)
+        {
+            var queue = lane.Queue;
+            metrics.TrackBacklog(lane.Target.Name, () => queue.Count);
+        }
+
         if (_lanes.Count == 0)
         {
             return;
@@ -51,9 +59,13 @@ internal sealed partial class CdnPurgerGrain(
             PurgeAll("a gap in the invalidation sequence");
         }
 
+        // A request may name a key a thousand times; the CDN hears of it once.
+        var keys = Distinct(notice.Keys);
+        var tags = Distinct(notice.Tags);
+        var patterns = Distinct(notice.Patterns);
         foreach (var lane in _lanes)
         {
-            foreach (var request in lane.Target.Plan(notice.Keys, notice.Tags, notice.Patterns))
+            foreach (var request in lane.Target.Plan(keys, tags, patterns))
             {
                 Enqueue(lane, request);
             }
@@ -102,10 +114,35 @@ internal sealed partial class CdnPurgerGrain(
         }
     }
 
+    private static string[] Distinct(IReadOnlyList<string> items) => [.. items.Distinct(StringComparer.Ordinal)];
+
     private void Enqueue(Lane lane, PurgeRequest request)
     {
-        lane.Queue.Enqueue(request);
-        if (!lane.Sending)
+        var result = lane.Queue.Enqueue(request);
+        foreach (var superseded in result.Superseded)
+        {
+            metrics.Purged(superseded.Provider, superseded.Kind, "superseded", superseded.Count);
+        }
+
+        switch (result.Outcome)
+        {
+            case CdnEnqueueOutcome.Covered:
+                metrics.Purged(request.Provider, request.Kind, "superseded", request.Count);
+                break;
+            case CdnEnqueueOutcome.Overflowed:
+                LogWarningOverflowPurgeAll(lane.Target.Name, lane.Queue.Capacity);
+                break;
+            case CdnEnqueueOutcome.Dropped:
+                metrics.Purged(request.Provider, request.Kind, "dropped", request.Count);
+                if (lane.Queue.DroppedSinceEmpty == 1)
+                {
+                    LogErrorOverflowDropping(lane.Target.Name, lane.Queue.Capacity);
+                }
+
+                break;
+        }
+
+        if (!lane.Sending && lane.Queue.Count > 0)
         {
             _ = DrainAsync(lane);
         }
@@ -119,6 +156,11 @@ internal sealed partial class CdnPurgerGrain(
             while (lane.Queue.TryDequeue(out var request))
             {
                 await sender.SendAsync(lane.Target, request, CancellationToken.None);
+            }
+
+            if (lane.Queue.TakeDroppedCount() is > 0 and var dropped)
+            {
+                LogWarningCaughtUp(lane.Target.Name, dropped);
             }
         }
         finally
@@ -136,11 +178,20 @@ internal sealed partial class CdnPurgerGrain(
     [LoggerMessage(1513, LogLevel.Warning, "The CDN purger may have missed notices ({Reason}) and PurgeAllOnGap is off: the CDN may serve invalidated content until it expires")]
     private partial void LogWarningMissedNotices(string reason);
 
-    private sealed class Lane(ICdnPurgeTarget target)
+    [LoggerMessage(1514, LogLevel.Warning, "The {Provider} purge queue is full ({Capacity} requests): everything pending becomes one purge-all (PurgeAllOnOverflow)")]
+    private partial void LogWarningOverflowPurgeAll(string provider, int capacity);
+
+    [LoggerMessage(1515, LogLevel.Error, "The {Provider} purge queue is full ({Capacity} requests): purges are DROPPED until it drains (counted as cachecluster.cdn.purges outcome=dropped); the CDN may serve invalidated content until it expires")]
+    private partial void LogErrorOverflowDropping(string provider, int capacity);
+
+    [LoggerMessage(1516, LogLevel.Warning, "The {Provider} purge queue has drained after dropping {Dropped} purge requests")]
+    private partial void LogWarningCaughtUp(string provider, int dropped);
+
+    private sealed class Lane(ICdnPurgeTarget target, CdnPurgeQueue queue)
     {
         public ICdnPurgeTarget Target { get; } = target;
 
-        public Queue<PurgeRequest> Queue { get; } = new();
+        public CdnPurgeQueue Queue { get; } = queue;
 
         public bool Sending { get; set; }
     }

@@ -2,7 +2,7 @@ namespace CacheCluster.Hosting;
 
 /// <summary>
 /// Fastly (<c>CacheCluster:Cdn:Fastly</c>): URL purges for keys, surrogate-key purges for tags (at most 256 per
-/// request), and — Fastly having no prefix purge — <c>purge_all</c> for patterns unless disabled.
+/// request). Fastly has no prefix purge: a pattern is counted as unsupported unless <see cref="PurgeAllForPatterns"/>.
 /// </summary>
 public sealed class FastlyPurgeOptions
 {
@@ -20,9 +20,10 @@ public sealed class FastlyPurgeOptions
     public bool SoftPurge { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether a pattern purges the whole service. When <see langword="false"/>,
-    /// patterns are not purged from Fastly, and each is logged and counted as unsupported.
+    /// Gets or sets a value indicating whether a pattern purges the whole service (<c>purge_all</c>). When
+    /// <see langword="false"/>, patterns are not purged from Fastly, and each is logged and counted as unsupported:
+    /// tag the entries a pattern would cover and purge by surrogate key instead.
     /// </summary>
-    /// <value><see langword="true"/>.</value>
-    public bool PurgeAllForPatterns { get; set; } = true;
+    /// <value><see langword="false"/>: otherwise every event with a pattern empties the whole service.</value>
+    public bool PurgeAllForPatterns { get; set; }
 }

@@ -5,8 +5,8 @@ namespace CacheCluster.Http.Cdn;
 
 /// <summary>
 /// Fastly: <c>POST {ApiUrl}/purge/{host}{path}</c> per key; <c>POST /service/{id}/purge</c> with
-/// <c>{"surrogate_keys":[…]}</c> (at most 256) for tags; <c>POST /service/{id}/purge_all</c> for patterns (Fastly has no
-/// prefix purge) unless disabled, and for purge-all. <c>Fastly-Soft-Purge: 1</c> when soft (never on purge_all).
+/// <c>{"surrogate_keys":[…]}</c> (at most 256) for tags; <c>POST /service/{id}/purge_all</c> for purge-all, and for
+/// patterns only when opted in (Fastly has no prefix purge; otherwise a pattern is counted as unsupported). <c>Fastly-Soft-Purge: 1</c> when soft (never on purge_all).
 /// </summary>
 internal sealed class FastlyPurgeTarget(FastlyPurgeOptions options, Uri publicBaseUrl) : ICdnPurgeTarget
 {

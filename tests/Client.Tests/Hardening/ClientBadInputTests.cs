@@ -47,6 +47,16 @@ public sealed class ClientBadInputTests(MemoryClusterFixture fixture)
         { "key over 1024 bytes", typeof(InvalidCacheKeyException) },
         { "key with an unpaired surrogate", typeof(InvalidCacheKeyException) },
         { "content type with a newline", typeof(InvalidCacheRequestException) },
+        { "unanchored glob", typeof(InvalidCacheOptionsException) },
+        { "glob starting with a class", typeof(InvalidCacheOptionsException) },
+        { "33 distinct patterns", typeof(InvalidCacheRequestException) },
+        { "event with an empty rule field", typeof(InvalidDomainEventException) },
+        { "tag with a space", typeof(InvalidCacheOptionsException) },
+        { "tag with a non-ASCII letter", typeof(InvalidCacheOptionsException) },
+        { "tag with a quote", typeof(InvalidCacheOptionsException) },
+        { "remove by a tag with a space", typeof(InvalidCacheOptionsException) },
+        { "content type with a non-ASCII letter", typeof(InvalidCacheRequestException) },
+        { "content type that is not a media type", typeof(InvalidCacheRequestException) },
     };
 
     [Theory]
@@ -108,7 +118,7 @@ public sealed class ClientBadInputTests(MemoryClusterFixture fixture)
             case "lone star glob": await cache.RemoveByPatternAsync("*"); break;
             case "glob too long": await cache.RemoveByPatternAsync(new string('a', 300) + "*"); break;
             case "pathological glob":
-                Assert.Equal(0, await cache.RemoveByPatternAsync(string.Concat(Enumerable.Repeat("*a", 120)) + "*b"));
+                Assert.Equal(0, await cache.RemoveByPatternAsync("matrix:" + string.Concat(Enumerable.Repeat("*a", 120)) + "*b"));
                 break;
             case "tag with a control character": await cache.RemoveByTagAsync("matrix\u0007"); break;
             case "event with broken JSON": await cache.PublishAsync(new DomainEvent("e1", "user.updated", Then, "{\"user_id\": ")); break;
@@ -128,6 +138,18 @@ public sealed class ClientBadInputTests(MemoryClusterFixture fixture)
             case "key over 1024 bytes": await cache.SetAsync(key + new string('k', 1100), "x"); break;
             case "key with an unpaired surrogate": await cache.SetAsync(key + "\ud800", "x"); break;
             case "content type with a newline": await cache.SetBytesAsync(key, new CacheValue("x"u8.ToArray(), "text/plain\r\nX-Injected: 1")); break;
+            case "unanchored glob": await cache.RemoveByPatternAsync("?*"); break;
+            case "glob starting with a class": await cache.RemoveByPatternAsync("[m]atrix:*"); break;
+            case "33 distinct patterns":
+                await fixture.Cluster.Client.GetGrain<IInvalidationPublisherGrain>(0).InvalidateAsync([], [], [.. Enumerable.Range(0, 33).Select(i => $"{key}{i}*")], allowAll: false);
+                break;
+            case "event with an empty rule field": await cache.PublishAsync(DomainEvent.Create("user.updated", new { user_id = string.Empty })); break;
+            case "tag with a space": await cache.SetAsync(key, "x", new CacheEntryOptions { Tags = ["team a"] }); break;
+            case "tag with a non-ASCII letter": await cache.SetAsync(key, "x", new CacheEntryOptions { Tags = ["équipe"] }); break;
+            case "tag with a quote": await cache.SetAsync(key, "x", new CacheEntryOptions { Tags = ["a\"b"] }); break;
+            case "remove by a tag with a space": await cache.RemoveByTagAsync("matrix a"); break;
+            case "content type with a non-ASCII letter": await cache.SetBytesAsync(key, new CacheValue("x"u8.ToArray(), "text/plain; charset=é")); break;
+            case "content type that is not a media type": await cache.SetBytesAsync(key, new CacheValue("x"u8.ToArray(), "plain text")); break;
             default: throw new InvalidOperationException($"No case '{name}'.");
         }
     }

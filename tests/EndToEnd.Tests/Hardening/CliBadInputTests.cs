@@ -33,6 +33,10 @@ public sealed class CliBadInputTests(EmbeddedSiloFixture fixture) : IClassFixtur
         new[] { "publish", "user.updated", "{\"id\": 1}" },
         new[] { "invalidate", "--pattern", "[a" },
         new[] { "invalidate", "--pattern", "*" },
+        new[] { "invalidate", "--pattern", "?*" },
+        new[] { "invalidate", "--tag", "team a" },
+        new[] { "publish", "user.updated", "{\"user_id\": \"\"}" },
+        new[] { "set", "{key}", "x", "--tags", "team a" },
         new[] { "ratelimit", "no-such-policy", "{key}" },
         new[] { "ratelimit", "no-such-policy", "{key}", "--permits", "99999999999" },
     };

@@ -56,11 +56,22 @@ public sealed class CacheKeyPatternTests
         Assert.True(pattern.IsMatch(new string('a', 1000) + "b"));
     }
 
-    [Fact]
-    public void StarAlone_MatchesEverything()
+    [Theory]
+    [InlineData("*", "")]
+    [InlineData("**", "")]
+    [InlineData("?*", "")]
+    [InlineData("[a-z]*", "")]
+    [InlineData("*a", "")]
+    [InlineData("a*", "a")]
+    [InlineData("user:42:*", "user:42:")]
+    [InlineData(@"a\*b*", "a*b")]
+    [InlineData("user:4?", "user:4")]
+    [InlineData("exact", "exact")]
+    public void LiteralPrefix_IsTheTextBeforeTheFirstWildcard_AndEmptyMeansUnanchored(string pattern, string prefix)
     {
-        Assert.True(CacheKeyPattern.Parse("*").MatchesEverything);
-        Assert.True(CacheKeyPattern.Parse("**").MatchesEverything);
-        Assert.False(CacheKeyPattern.Parse("*a").MatchesEverything);
+        var parsed = CacheKeyPattern.Parse(pattern);
+
+        Assert.Equal(prefix, parsed.LiteralPrefix);
+        Assert.Equal(prefix.Length == 0, parsed.IsUnanchored);
     }
 }

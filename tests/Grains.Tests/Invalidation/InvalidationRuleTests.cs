@@ -116,4 +116,55 @@ public sealed class InvalidationRuleTests
 
         Assert.Contains(new InvalidationOptionsValidator().Validate(null, options).Failures!, f => f.Contains("names no Keys, Patterns or Tags", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("user.updated", """{"user_id": ""}""")]
+    [InlineData("product.updated", """{"product_id": ""}""")]
+    [InlineData("order.completed", """{"order_id": 9, "user_id": ""}""")]
+    public void EmptyFieldValue_RejectsTheEvent_InsteadOfWideningTheRule(string eventType, string data)
+    {
+        var error = Assert.Throws<InvalidDomainEventException>(() => SeedRules().Resolve(eventType, Data(data), out _));
+
+        Assert.Contains("non-empty value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlaceholderFirstPattern_KeepsAtLeastTheRulesLiteralPrefix()
+    {
+        var options = new InvalidationOptions();
+        options.Rules["tenant.reset"] = new InvalidationRuleOptions();
+        options.Rules["tenant.reset"].Patterns.Add("{tenant}:*");
+        var rules = new InvalidationRuleSet(Options.Create(options));
+
+        var targets = rules.Resolve("tenant.reset", Data("""{"tenant": "?"}"""), out _);
+
+        Assert.Equal(@"\?:*", targets.Patterns[0]);
+        Assert.Equal("?:", CacheKeyPattern.Parse(targets.Patterns[0]).LiteralPrefix);
+        Assert.Throws<InvalidDomainEventException>(() => rules.Resolve("tenant.reset", Data("""{"tenant": ""}"""), out _));
+    }
+
+    [Theory]
+    [InlineData("*:{id}")]
+    [InlineData("?*")]
+    [InlineData("[u]ser:{id}:*")]
+    public void RulePatternStartingWithAWildcard_StopsTheSilo_NamingTheKey(string template)
+    {
+        var options = new InvalidationOptions();
+        options.Rules["user.updated"] = new InvalidationRuleOptions();
+        options.Rules["user.updated"].Patterns.Add(template);
+
+        var result = new InvalidationOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("CacheCluster:Invalidation:Rules:user.updated:Patterns:0", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public void MaxPatternsPerRequest_OutOfRange_IsAConfigurationError(int value)
+    {
+        var options = new InvalidationOptions { MaxPatternsPerRequest = value };
+
+        Assert.Contains(new InvalidationOptionsValidator().Validate(null, options).Failures!, f => f.StartsWith("CacheCluster:Invalidation:MaxPatternsPerRequest", StringComparison.Ordinal));
+    }
 }

@@ -39,7 +39,7 @@ public sealed class PatternInvalidationTests(MemoryClusterFixture fixture)
     public async Task StarAlone_NeedsTheExplicitFlag_AndBadPatternsAreErrors()
     {
         await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => Cache.RemoveByPatternAsync("*"));
-        await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => _cluster.Client.GetGrain<IKeyIndexGrain>(0).InvalidateAsync("**", allowAll: false));
+        await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => _cluster.Client.GetGrain<IKeyIndexGrain>(0).InvalidateAsync(["**"], allowAll: false));
         await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => Cache.RemoveByPatternAsync("[unclosed"));
         await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => Cache.RemoveByPatternAsync(new string('a', 300)));
     }

@@ -60,6 +60,14 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
         { "em space as the key", 400, "invalid-key" },
         { "malformed glob", 400, "invalid-options" },
         { "lone star glob", 400, "invalid-options" },
+        { "unanchored glob", 400, "invalid-options" },
+        { "33 distinct patterns", 400, "invalid-request" },
+        { "event with an empty rule field", 400, "invalid-event" },
+        { "tag with a space", 400, "invalid-options" },
+        { "tag with a quote", 400, "invalid-options" },
+        { "invalidate a tag with a space", 400, "invalid-options" },
+        { "content type that is not a media type", 400, "invalid-request" },
+        { "content type with a bad parameter", 400, "invalid-request" },
         { "broken invalidate body", 400, "invalid-request" },
         { "broken event JSON", 400, "invalid-event" },
         { "event nested 100 deep", 400, "invalid-event" },
@@ -107,6 +115,14 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             return request;
         }
 
+        HttpRequestMessage PutTyped(string contentType)
+        {
+            var request = HttpCalls.Request(HttpMethod.Put, path);
+            request.Content = new ByteArrayContent("new value"u8.ToArray());
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            return request;
+        }
+
         HttpRequestMessage Post(string target, string json) =>
             new(HttpMethod.Post, target) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
@@ -140,6 +156,14 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
             "CRLF in the key" => client.SendAsync(new HttpRequestMessage(HttpMethod.Put, path + "%0D%0AX-Injected:%201") { Content = new StringContent("x") }),
             "malformed glob" => client.SendAsync(Post("/v1/invalidate", "{\"patterns\":[\"matrix:[abc\"]}")),
             "lone star glob" => client.SendAsync(Post("/v1/invalidate", "{\"patterns\":[\"*\"]}")),
+            "unanchored glob" => client.SendAsync(Post("/v1/invalidate", "{\"patterns\":[\"?*\"]}")),
+            "33 distinct patterns" => client.SendAsync(Post("/v1/invalidate", "{\"patterns\":[" + string.Join(',', Enumerable.Range(0, 33).Select(i => $"\"{key}{i}*\"")) + "]}")),
+            "event with an empty rule field" => client.SendAsync(Post("/v1/events", "{\"type\":\"user.updated\",\"data\":{\"user_id\":\"\"}}")),
+            "tag with a space" => client.SendAsync(Put(string.Empty, ("Cache-Tag", "matrix, team a"))),
+            "tag with a quote" => client.SendAsync(Put(string.Empty, ("Cache-Tag", "a\"b"))),
+            "invalidate a tag with a space" => client.SendAsync(Post("/v1/invalidate", "{\"tags\":[\"matrix a\"]}")),
+            "content type that is not a media type" => client.SendAsync(PutTyped("plain text")),
+            "content type with a bad parameter" => client.SendAsync(PutTyped("text/plain; charset")),
             "broken invalidate body" => client.SendAsync(Post("/v1/invalidate", "{\"keys\":[")),
             "broken event JSON" => client.SendAsync(Post("/v1/events", "{\"type\":\"user.updated\",\"data\":{")),
             "event nested 100 deep" => client.SendAsync(Post("/v1/events", "{\"type\":\"user.updated\",\"data\":" + string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 101))),

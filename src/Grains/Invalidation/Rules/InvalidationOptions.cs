@@ -24,4 +24,12 @@ public sealed class InvalidationOptions
     /// </summary>
     /// <value>Five seconds.</value>
     public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets the work budget of one direct invalidation: the most distinct patterns it may name. Each pattern is
+    /// matched against every live key of the key index, so a request over it is refused (400) before anything is
+    /// removed. Event rules are not counted: their patterns come from configuration.
+    /// </summary>
+    /// <value>32.</value>
+    public int MaxPatternsPerRequest { get; set; } = 32;
 }

@@ -41,7 +41,17 @@ internal sealed class InvalidationRule
         }
 
         var entity = options.Entity is null ? null : Template.Parse(options.Entity, $"{prefix}Entity", failures);
-        return new InvalidationRule(eventType, Parse(options.Keys, "Keys"), Parse(options.Patterns, "Patterns"), Parse(options.Tags, "Tags"), entity);
+        var patterns = Parse(options.Patterns, "Patterns");
+        for (var i = 0; i < patterns.Length; i++)
+        {
+            // A rule may never reach into every part of the key space: it is applied without allowAll.
+            if (patterns[i].IsWellFormed && patterns[i].MinimumLiteralPrefix == 0)
+            {
+                failures.Add($"{prefix}Patterns:{i} ('{options.Patterns[i]}') must start with literal text or a placeholder, not a wildcard.");
+            }
+        }
+
+        return new InvalidationRule(eventType, Parse(options.Keys, "Keys"), patterns, Parse(options.Tags, "Tags"), entity);
     }
 
     /// <summary>Fills the placeholders from <paramref name="data"/> and checks every result.</summary>
@@ -59,11 +69,15 @@ internal sealed class InvalidationRule
                 CacheKey.Validate(key);
             }
 
-            foreach (var pattern in patterns)
+            for (var i = 0; i < patterns.Length; i++)
             {
-                if (CacheKeyPattern.Parse(pattern).MatchesEverything)
+                // Values are escaped and never empty, so this holds by construction; it is checked all the same,
+                // because a rule that came out wider than written must never be applied.
+                var parsed = CacheKeyPattern.Parse(patterns[i]);
+                if (parsed.IsUnanchored || parsed.LiteralPrefix.Length < _patterns[i].MinimumLiteralPrefix)
                 {
-                    throw new InvalidDomainEventException($"The rule for '{EventType}' would invalidate every key ('{pattern}').");
+                    throw new InvalidDomainEventException(
+                        $"The rule for '{EventType}' would invalidate more than it names: the pattern '{patterns[i]}' has a shorter literal prefix than the rule's own.");
                 }
             }
 
@@ -82,6 +96,34 @@ internal sealed class InvalidationRule
 
     private sealed class Template(string text, (string Literal, string? Field)[] parts)
     {
+        /// <summary>Gets a value indicating whether the template parsed (a malformed one is reported once, by Parse).</summary>
+        public bool IsWellFormed => parts.Length > 0;
+
+        /// <summary>
+        /// Gets the shortest literal prefix the template yields as a pattern: every value is escaped and at least one
+        /// character long, so each placeholder adds at least one literal character.
+        /// </summary>
+        public int MinimumLiteralPrefix
+        {
+            get
+            {
+                var sample = new StringBuilder(text.Length);
+                foreach (var (literal, placeholder) in parts)
+                {
+                    sample.Append(placeholder is null ? literal : "x");
+                }
+
+                try
+                {
+                    return CacheKeyPattern.Parse(sample.ToString()).LiteralPrefix.Length;
+                }
+                catch (InvalidCacheOptionsException)
+                {
+                    return 0;
+                }
+            }
+        }
+
         public static Template Parse(string text, string configurationKey, List<string> failures)
         {
             var parts = new List<(string, string?)>();
@@ -137,6 +179,12 @@ internal sealed class InvalidationRule
 
                 var value = Lookup(data, field) ?? throw new InvalidDomainEventException(
                     $"The rule for '{eventType}' needs the field '{field}', which the event's data lacks or holds as an object, array or null.");
+                if (value.Length == 0)
+                {
+                    // An empty value would widen the rule: user:{user_id}:* would become user::*, a key of another shape.
+                    throw new InvalidDomainEventException($"The rule for '{eventType}' needs a non-empty value for the field '{field}'.");
+                }
+
                 result.Append(escapeGlob ? EscapeGlob(value) : value);
             }
 

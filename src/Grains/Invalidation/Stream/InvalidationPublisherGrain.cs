@@ -44,7 +44,7 @@ internal sealed partial class InvalidationPublisherGrain(
 
     public async Task<long> InvalidateAsync(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll)
     {
-        InvalidationRemoval.Validate(keys, tags, patterns, allowAll, host.Value.MaxKeyBytes);
+        InvalidationRemoval.Validate(keys, tags, patterns, allowAll, host.Value.MaxKeyBytes, options.Value.MaxPatternsPerRequest);
         var removed = await InvalidationRemoval.RemoveAsync(GrainFactory, keys, tags, patterns, allowAll);
 
         // Subscribers (near caches, the CDN purger) hear about it through the stream; the removal itself is done.
@@ -52,7 +52,10 @@ internal sealed partial class InvalidationPublisherGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(keys, tags, patterns)).AnnounceAsync(keys, tags, patterns);
+                // Announced once each: a request naming one key a thousand times is one purge at each CDN.
+                string[] distinctKeys = [.. keys.Distinct(StringComparer.Ordinal)], distinctTags = [.. tags.Distinct(StringComparer.Ordinal)], distinctPatterns = [.. patterns.Distinct(StringComparer.Ordinal)];
+                await GrainFactory.GetGrain<IInvalidationStreamGrain>(InvalidationPartitions.Of(distinctKeys, distinctTags, distinctPatterns))
+                    .AnnounceAsync(distinctKeys, distinctTags, distinctPatterns);
             }
             catch (Exception ex) when (ex is CacheClusterException || ClusterFailure.IsTransport(ex))
             {
