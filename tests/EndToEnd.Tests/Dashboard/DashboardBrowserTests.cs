@@ -1,8 +1,9 @@
 using System.Net;
-using Xunit.Abstractions;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CacheCluster.Tests.EndToEnd;
 using CacheCluster.Tests.Http;
+using Xunit.Abstractions;
 
 namespace CacheCluster.Tests.Dashboard;
 
@@ -13,7 +14,7 @@ namespace CacheCluster.Tests.Dashboard;
 [Collection(EndToEndCollection.Name)]
 public sealed class DashboardBrowserTests(EmbeddedSiloFixture fixture, ITestOutputHelper output) : IClassFixture<EmbeddedSiloFixture>
 {
-    private static readonly TimeSpan CounterDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DashboardCounterDeadline = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Dashboard_InHeadlessChromium_ShowsTheSiloAndTheCacheGrainTypes()
@@ -22,13 +23,13 @@ public sealed class DashboardBrowserTests(EmbeddedSiloFixture fixture, ITestOutp
         Assert.Equal(HttpStatusCode.Created, (await http.PutKeyAsync($"dashboard-{Guid.NewGuid():N}", "v")).StatusCode);
 
         // The dashboard samples each silo's grains every second: wait until it has seen the entry grain (real time, bounded).
-        var silo = await WaitForGrainTypeAsync(http, "CacheCluster.Entries.CacheEntryGrain");
+        var silo = await WaitForDashboardGrainTypeAsync(http, "CacheCluster.Entries.CacheEntryGrain");
 
         var screenshot = Path.Combine(HeadlessChromium.ArtifactDirectory, "dashboard-silo.png");
         var dom = await HeadlessChromium.RenderAsync(new Uri(fixture.Silo.HttpAddress, $"dashboard/#/host/{silo}"), screenshot);
         output.WriteLine($"Dashboard screenshot: {screenshot}");
 
-        var text = System.Text.RegularExpressions.Regex.Replace(dom, "<[^>]+>", " ");
+        var text = Regex.Replace(Regex.Replace(dom, "<[^>]+>", " "), @"\s+", " ");
         Assert.Contains("Orleans Dashboard", text, StringComparison.Ordinal);
         Assert.Contains($"Silo {silo}", text, StringComparison.Ordinal);
         Assert.Contains($"Proxy port {fixture.Silo.GatewayPort}", text, StringComparison.Ordinal);
@@ -36,11 +37,11 @@ public sealed class DashboardBrowserTests(EmbeddedSiloFixture fixture, ITestOutp
         Assert.Contains("CacheEntryGrain", text, StringComparison.Ordinal);
         var png = await File.ReadAllBytesAsync(screenshot);
         Assert.True(png.Length > 10_000, $"The screenshot is {png.Length} bytes.");
-        Assert.Equal("\x89PNG"u8.ToArray(), png[..4]);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
     }
 
     /// <summary>Polls the dashboard's own counters until a silo reports <paramref name="grainType"/>; returns that silo's address.</summary>
-    private static async Task<string> WaitForGrainTypeAsync(HttpClient http, string grainType)
+    private static async Task<string> WaitForDashboardGrainTypeAsync(HttpClient http, string grainType)
     {
         var started = TimeProvider.System.GetTimestamp();
         while (true)
@@ -55,8 +56,8 @@ public sealed class DashboardBrowserTests(EmbeddedSiloFixture fixture, ITestOutp
             }
 
             Assert.True(
-                TimeProvider.System.GetElapsedTime(started) < CounterDeadline,
-                $"The dashboard did not report {grainType} within {CounterDeadline.TotalSeconds} s.");
+                TimeProvider.System.GetElapsedTime(started) < DashboardCounterDeadline,
+                $"The dashboard did not report {grainType} within {DashboardCounterDeadline.TotalSeconds} s.");
             await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
         }
     }

@@ -39,7 +39,7 @@ internal static class HeadlessChromium
             };
             foreach (var argument in (string[])[
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-                $"--user-data-dir={profile}", "--window-size=1280,1600", "--virtual-time-budget=3000",
+                $"--user-data-dir={profile}", "--window-size=1280,2000", "--virtual-time-budget=3000",
                 "--dump-dom", $"--screenshot={screenshot}", url.AbsoluteUri])
             {
                 start.ArgumentList.Add(argument);
