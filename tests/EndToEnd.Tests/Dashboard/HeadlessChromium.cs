@@ -12,12 +12,12 @@ internal static class HeadlessChromium
 {
     public const string Executable = "/usr/bin/chromium";
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Where the screenshots go: the test output directory, never the source tree.</summary>
     public static string ArtifactDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts");
 
-    /// <summary>Loads <paramref name="url"/>, saves a 1280-pixel-wide screenshot to <paramref name="screenshot"/> and returns the DOM.</summary>
+    /// <summary>Loads <paramref name="url"/>, saves a 1280×2400 screenshot (a silo's page down to its activations by type) to <paramref name="screenshot"/> and returns the DOM.</summary>
     public static async Task<string> RenderAsync(Uri url, string screenshot)
     {
         if (!File.Exists(Executable))
@@ -39,7 +39,7 @@ internal static class HeadlessChromium
             };
             foreach (var argument in (string[])[
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-                $"--user-data-dir={profile}", "--window-size=1280,2000", "--virtual-time-budget=3000",
+                $"--user-data-dir={profile}", "--window-size=1280,2400", "--virtual-time-budget=3000",
                 "--dump-dom", $"--screenshot={screenshot}", url.AbsoluteUri])
             {
                 start.ArgumentList.Add(argument);
@@ -58,12 +58,12 @@ internal static class HeadlessChromium
                 catch (OperationCanceledException)
                 {
                     await TestProcesses.KillAsync(process);
-                    throw new TimeoutException($"Chromium did not finish rendering {url} within {Timeout.TotalSeconds} s.");
+                    throw new TimeoutException($"Chromium did not finish rendering {url} within {Timeout.TotalSeconds} s: {Tail(await errors)}");
                 }
 
                 if (process.ExitCode != 0)
                 {
-                    throw new InvalidOperationException($"Chromium exited with {process.ExitCode} rendering {url}: {await errors}");
+                    throw new InvalidOperationException($"Chromium exited with {process.ExitCode} rendering {url}: {Tail(await errors)}");
                 }
 
                 return await dom;
@@ -78,4 +78,6 @@ internal static class HeadlessChromium
             TestProcesses.DeleteDirectory(profile);
         }
     }
+
+    private static string Tail(string text) => text.Length > 2000 ? "…" + text[^2000..] : text;
 }
