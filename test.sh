@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of CacheCluster.
 #
-# Installs what the tests need when it is missing (redis-server, varnish and nginx, through apt-get), builds the solution once
+# Installs what the tests need when it is missing (redis-server, varnish, nginx and chromium, through apt-get), builds the solution once
 # and runs the test projects one after the other, never two at once (they share the machine's cores and some tests are
 # timing-sensitive), the end-to-end and fault tests last. Arguments go to each `dotnet test` (a --filter, say). The
 # Redis-, Varnish- and nginx-backed tests start their own redis-server, varnishd and nginx on free loopback ports and
-# stop them themselves; they are never skipped. A Redis, Varnish or nginx that cannot be installed or started fails the run.
+# stop them themselves; they are never skipped. A Redis, Varnish, nginx or Chromium that cannot be installed or started fails the run.
+# The dashboard's browser tests run headless Chromium (as root here, so with --no-sandbox) and keep their screenshots in
+# tests/EndToEnd.Tests/bin/Debug/net10.0/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,6 +23,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/varnishd ] || missing+=(varnish)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}" || true
 fi
@@ -30,6 +33,10 @@ if [ ! -x /usr/sbin/varnishd ]; then
 fi
 if [ ! -x /usr/sbin/nginx ]; then
   echo "test.sh: nginx is not installed and could not be installed; the nginx tests cannot run." >&2
+  exit 1
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: chromium is not installed and could not be installed; the dashboard's browser tests cannot run." >&2
   exit 1
 fi
 

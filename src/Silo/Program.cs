@@ -32,7 +32,8 @@ try
     // The silo's composition: the cache and its core features, then each optional feature in one line.
     builder.UseOrleans(silo => silo
         .AddCacheCluster(builder.Configuration)
-        .AddCacheClusterCdn(builder.Configuration));
+        .AddCacheClusterCdn(builder.Configuration)
+        .AddCacheClusterDashboard(builder.Configuration));
     builder.Services.AddCacheClusterHttp(builder.Configuration);
 }
 catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)

@@ -1,5 +1,7 @@
+using CacheCluster.Http.Dashboard;
 using CacheCluster.Http.Problems;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CacheCluster.Http.Auth;
@@ -9,7 +11,8 @@ namespace CacheCluster.Http.Auth;
 /// none, unless it is a <see cref="PublicEndpoint"/>) when API keys are configured: 401 without a valid key, 403
 /// without the scope, both problem+json. Keys are never logged. An address that sent too many wrong keys gets 429
 /// with <c>Retry-After</c> before its key is looked at (<see cref="ApiKeyFailureThrottle"/>); a key limited to key
-/// prefixes gets 403 for another key, and for an endpoint that names no key (<see cref="KeyPrefixRules"/>).
+/// prefixes gets 403 for another key, and for an endpoint that names no key (<see cref="KeyPrefixRules"/>). Endpoints
+/// marked <see cref="DashboardSessionCookie"/> also accept the dashboard's session cookie in place of the header.
 /// </summary>
 internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, ApiKeyFailureThrottle throttle, ILogger<ApiKeyMiddleware> logger)
 {
@@ -27,26 +30,38 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
         var required = endpoint.Metadata.GetMetadata<RequiredScope>() ?? new RequiredScope(ApiScopes.Admin);
 
         string? header = context.Request.Headers.Authorization;
-        if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)
+        var cookie = endpoint.Metadata.GetMetadata<DashboardSessionCookie>() is not null;
+        ApiKeyIdentity? identity;
+        if (header is null && cookie && context.RequestServices.GetService<DashboardSessions>()?.Authenticate(context) is { } session)
+        {
+            identity = session;
+        }
+        else if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"cachecluster\"";
-            return HttpProblems.Result(ProblemKind.Unauthorized, "This endpoint needs an API key: send Authorization: Bearer KEY.").ExecuteAsync(context);
+            return HttpProblems.Result(
+                ProblemKind.Unauthorized,
+                cookie
+                    ? $"The dashboard needs an admin API key: sign in at {CacheClusterDashboardOptions.Path}/login, or send Authorization: Bearer KEY."
+                    : "This endpoint needs an API key: send Authorization: Bearer KEY.").ExecuteAsync(context);
         }
-
-        var address = context.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(address) is { } wait)
+        else
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return HttpProblems.Result(ProblemKind.RateLimited, "Too many requests from this address had a wrong API key; try again after Retry-After seconds.").ExecuteAsync(context);
-        }
+            var address = context.Connection.RemoteIpAddress;
+            if (throttle.RetryAfter(address) is { } wait)
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return HttpProblems.Result(ProblemKind.RateLimited, "Too many requests from this address had a wrong API key; try again after Retry-After seconds.").ExecuteAsync(context);
+            }
 
-        var identity = authenticator.Authenticate(header[Scheme.Length..].Trim());
-        if (identity is null)
-        {
-            throttle.RecordFailure(address);
-            LogInformationRejectedKey(context.Request.Method);
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"cachecluster\", error=\"invalid_token\"";
-            return HttpProblems.Result(ProblemKind.Unauthorized, "The API key is not valid.").ExecuteAsync(context);
+            identity = authenticator.Authenticate(header[Scheme.Length..].Trim());
+            if (identity is null)
+            {
+                throttle.RecordFailure(address);
+                LogInformationRejectedKey(context.Request.Method);
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"cachecluster\", error=\"invalid_token\"";
+                return HttpProblems.Result(ProblemKind.Unauthorized, "The API key is not valid.").ExecuteAsync(context);
+            }
         }
 
         if (!identity.Allows(required.Scope))

@@ -15,7 +15,8 @@ public static class CacheClusterHttpApplicationExtensions
     /// <summary>
     /// Adds the API's middleware (problem+json for every error, CORS when origins are configured, API-key checks) and maps its endpoints:
     /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/events</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/health/live</c>,
-    /// <c>/health/ready</c> and <c>/metrics</c>. Needs <c>AddCacheClusterHttp</c>.
+    /// <c>/health/ready</c>, <c>/metrics</c> and, when <c>AddCacheClusterDashboard</c> enabled it, <c>/dashboard</c>.
+    /// Needs <c>AddCacheClusterHttp</c>.
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
@@ -46,6 +47,7 @@ public static class CacheClusterHttpApplicationExtensions
         InvalidateEndpoint.Map(json);
         CacheCluster.Http.Events.EventsEndpoint.Map(json);
         RateLimitEndpoint.Map(app);
+        CacheCluster.Http.Dashboard.DashboardEndpoints.Map(app);
 
         // Health needs no key: orchestrators probe it. Metrics need admin when keys are configured.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(PublicEndpoint.Instance);
