@@ -30,6 +30,7 @@ internal static class TelemetryTracing
         builder.WithTracing(tracing => tracing
             .ConfigureResource(resource => resource.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? ServiceName))
             .AddSource(CacheClusterDiagnostics.ActivitySourceName, ActivitySources.ApplicationGrainActivitySourceName)
+            .AddProcessor(new GrainIdRedaction())
             .AddOtlpExporter(otlp =>
             {
                 otlp.Protocol = OtlpExportProtocol.HttpProtobuf;
