@@ -82,7 +82,7 @@ public sealed class TracingTests(MemoryClusterFixture fixture)
 
         // The key itself is nowhere: not in a CacheCluster attribute, not in Orleans' grain ids.
         Assert.All(trace, s => Assert.DoesNotContain(s.TagObjects, tag => tag.Value?.ToString()?.Contains(key, StringComparison.Ordinal) == true));
-        Assert.Contains(trace, s => s.GetTagItem("rpc.orleans.target_id") is string id && id.EndsWith("#" + CacheKey.Hash(key), StringComparison.Ordinal));
+        Assert.Contains(trace, s => s.GetTagItem("orleans.rpc.target_id") is string id && id.EndsWith("#" + CacheKey.Hash(key), StringComparison.Ordinal));
     }
 
     [Fact]
