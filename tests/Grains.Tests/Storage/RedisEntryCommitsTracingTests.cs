@@ -15,7 +15,8 @@ namespace CacheCluster.Tests.Storage;
 /// </summary>
 public sealed class RedisEntryCommitsTracingTests
 {
-    private static readonly ActivitySource Writers = new("CacheCluster.Tests.StorageTracing");
+    private const string WritersName = "CacheCluster.Tests.StorageTracing";
+    private static readonly ActivitySource Writers = new(WritersName);
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -29,9 +30,9 @@ public sealed class RedisEntryCommitsTracingTests
         using var listener = new ActivityListener
         {
             // Only this test's traces: other tests start CacheCluster spans in the same process.
-            ShouldListenTo = source => source.Name is CacheClusterDiagnostics.ActivitySourceName || source == Writers,
+            ShouldListenTo = source => source.Name is CacheClusterDiagnostics.ActivitySourceName or WritersName,
             Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
-                options.Source == Writers || traces.ContainsKey(options.Parent.TraceId) ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+                options.Source.Name == WritersName || traces.ContainsKey(options.Parent.TraceId) ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
             ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
