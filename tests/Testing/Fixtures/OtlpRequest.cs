@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CacheCluster.Tests.Tracing;
+namespace CacheCluster.Tests.Fixtures;
 
 /// <summary>One request the stand-in collector received.</summary>
 public sealed record OtlpRequest(string Method, string Path, string? ContentType, byte[] Body)

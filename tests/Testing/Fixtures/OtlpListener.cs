@@ -1,7 +1,6 @@
 using System.Net;
-using CacheCluster.Tests.Fixtures;
 
-namespace CacheCluster.Tests.Tracing;
+namespace CacheCluster.Tests.Fixtures;
 
 /// <summary>
 /// A stand-in OpenTelemetry collector: an <see cref="HttpListener"/> on a loopback port that answers every request 200
