@@ -94,6 +94,14 @@ public sealed class CacheClusterClientOptions
     /// </summary>
     public CacheClusterTlsOptions Tls { get; } = new();
 
+    /// <summary>
+    /// Gets the trace export (<c>CacheCluster:Telemetry</c>): when <see cref="CacheClusterTelemetryOptions.OtlpEndpoint"/>
+    /// is set, the client's spans (<see cref="CacheClusterDiagnostics.ActivitySourceName"/>) and its grain calls' go to
+    /// that collector over OTLP/HTTP, in the application's own OpenTelemetry tracer provider. Co-hosted with a silo, the
+    /// silo's setting of the same key applies instead.
+    /// </summary>
+    public CacheClusterTelemetryOptions Telemetry { get; } = new();
+
     /// <summary>Gets or sets the options used when a write passes none.</summary>
     /// <value>Default: <see langword="null"/> (no expiry, no tags).</value>
     public CacheEntryOptions? DefaultEntryOptions { get; set; }

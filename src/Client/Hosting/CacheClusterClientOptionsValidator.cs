@@ -88,6 +88,7 @@ internal sealed class CacheClusterClientOptionsValidator : IValidateOptions<Cach
             failures.Add($"{Prefix}{nameof(options.DefaultEntryOptions)}: {ex.Message}");
         }
 
+        OtlpEndpoint.Validate(options.Telemetry, failures);
         if (new NearCacheOptionsValidator().Validate(name, options.NearCache) is { Failed: true } nearCache)
         {
             failures.AddRange(nearCache.Failures);

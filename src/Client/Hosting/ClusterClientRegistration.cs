@@ -32,6 +32,7 @@ internal sealed class ClusterClientRegistration
 
     private string? _clustering;
     private TlsCredentials? _tls;
+    private bool _otlp;
     private IServiceCollection? _services;
     private ServiceDescriptor? _client;
 
@@ -85,6 +86,9 @@ internal sealed class ClusterClientRegistration
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetService<ILogger<ConnectRetryFilter>>()));
             client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
+
+            // The trace context of the application's span goes with each grain call (a silo takes it up likewise).
+            client.AddActivityPropagation();
         });
         registration._services = services;
         registration._client = services.Last(d => d.ServiceType == typeof(IClusterClient) && !d.IsKeyedService);
@@ -151,6 +155,12 @@ internal sealed class ClusterClientRegistration
         }
 
         ThrowIfAny(failures);
+        if (options.Telemetry.OtlpEndpoint is not null && !_otlp)
+        {
+            ClientTracing.AddOtlp(services, options);
+            _otlp = true;
+        }
+
         var clustering = options.Redis is { } redis ? "redis:" + redis : "gateways:" + string.Join(',', options.Gateways);
         var firstTls = tls is not null && _tls is null;
         _tls = tls;

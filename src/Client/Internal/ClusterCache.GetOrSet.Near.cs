@@ -58,6 +58,7 @@ internal sealed partial class ClusterCache
                 : await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false);
             if (read.Value is not null && (read.State == CacheEntryState.Fresh || (read.State == CacheEntryState.Stale && options.AllowStale)) && !RemovedHere(key, read))
             {
+                GetOrSetOutcome(OutcomeHit);
                 return Read<T>(read, options);
             }
         }
@@ -67,6 +68,7 @@ internal sealed partial class ClusterCache
             return default;
         }
 
+        GetOrSetOutcome(OutcomeMiss);
         var value = await RunFactoryAloneAsync(key, factory, options, cancellationToken).ConfigureAwait(false);
         if (value is null && !options.CacheNegativeResults)
         {

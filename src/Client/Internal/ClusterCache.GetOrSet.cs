@@ -22,6 +22,7 @@ internal sealed partial class ClusterCache
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         ArgumentNullException.ThrowIfNull(factory);
+        using var activity = CacheClusterTracing.Start(GetOrSetSpan, key);
         options ??= GetOrSetOptions.Default;
         options.Validate();
         if (options.Entry is null && _options.DefaultEntryOptions is { } defaults)
@@ -32,6 +33,7 @@ internal sealed partial class ClusterCache
         if ((options.NearCacheRead ?? _options.NearCache.Enabled) && Near.TryGetCompleted(key, out var near))
         {
             _metrics.NearHit();
+            activity?.Tag(CacheClusterTracing.Outcome, OutcomeHit);
             return Read<T>(near.Result, options);
         }
 
@@ -39,6 +41,7 @@ internal sealed partial class ClusterCache
         if (HasPendingWrite(key, out _))
         {
             // This client's write of the key has not reached the cluster: its answer cannot be trusted yet.
+            activity?.Tag(CacheClusterTracing.Outcome, OutcomeFallback);
             return await FallbackAsync(key, factory, options, nearWrite, Refused(key, ClusterOperation.GetOrSet, "a write of this client to the key waits"), cancellationToken).ConfigureAwait(false);
         }
 
@@ -49,6 +52,7 @@ internal sealed partial class ClusterCache
         catch (Exception ex) when (IsCacheFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
             // The cache failed, not the factory: the application goes on, only slower.
+            activity?.Tag(CacheClusterTracing.Outcome, OutcomeFallback);
             return await FallbackAsync(key, factory, options, nearWrite, ex, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -66,6 +70,7 @@ internal sealed partial class ClusterCache
             var read = await ReadTrackedAsync(key, options.NearCacheExpiration, cancellationToken).ConfigureAwait(false);
             if (read.State == CacheEntryState.Fresh && read.Value is not null && !RemovedHere(key, read))
             {
+                GetOrSetOutcome(OutcomeHit);
                 return Read<T>(read, options);
             }
         }
@@ -117,6 +122,7 @@ internal sealed partial class ClusterCache
                     throw Refused(key, ClusterOperation.GetOrSet, "a removal of this client that covers the entry waits");
 
                 case CacheLookupOutcome.Hit:
+                    GetOrSetOutcome(lookup.Waited ? OutcomeWait : lookup.Lease is null ? OutcomeHit : OutcomeLease);
                     if (lookup.Lease is { } refresh)
                     {
                         // Stale-while-revalidate: this caller alone refreshes, in the background; everyone gets the value now.
@@ -126,12 +132,15 @@ internal sealed partial class ClusterCache
                     return Read<T>(lookup.Entry!, options);
 
                 case CacheLookupOutcome.LeaseGranted:
+                    GetOrSetOutcome(OutcomeMiss);
                     return await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false);
 
                 case CacheLookupOutcome.NoValue:
+                    GetOrSetOutcome(OutcomeWait);
                     return default;
 
                 case CacheLookupOutcome.FillFailed:
+                    GetOrSetOutcome(OutcomeWait);
                     throw new CacheFactoryException($"The value source failed for the caller holding the key's lease: {lookup.Error}")
                     {
                         Key = CacheKey.Describe(key),
@@ -139,6 +148,7 @@ internal sealed partial class ClusterCache
                     };
 
                 case CacheLookupOutcome.WaitTimedOut when left <= TimeSpan.Zero:
+                    GetOrSetOutcome(OutcomeWait);
                     if (options.FailSafe && lookup.Entry is { } stale)
                     {
                         _metrics.AnsweredStale();

@@ -62,6 +62,9 @@ internal sealed partial class ClusterCache(
         if (near.TryGetCompleted(key, out var hit))
         {
             _metrics.NearHit();
+            using var activity = CacheClusterTracing.Start(GetSpan, key);
+            activity?.Tag(CacheClusterTracing.Outcome, OutcomeHit);
+            activity?.Tag("cachecluster.near", true);
             return hit;
         }
 
@@ -74,6 +77,7 @@ internal sealed partial class ClusterCache(
     /// </summary>
     private async Task<CacheReadResult> ReadAsync(string key, NearCache.NearCache? near, CancellationToken cancellationToken)
     {
+        using var activity = CacheClusterTracing.Start(GetSpan, key);
         try
         {
             if (HasPendingWrite(key, out var pending))
@@ -89,10 +93,13 @@ internal sealed partial class ClusterCache(
             var read = near is null
                 ? await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false)
                 : await ReadTrackedAsync(key, bound: null, cancellationToken).ConfigureAwait(false);
-            return RemovedHere(key, read) ? CacheReadResult.Missing : read;
+            read = RemovedHere(key, read) ? CacheReadResult.Missing : read;
+            ReadOutcome(activity, read);
+            return read;
         }
         catch (Exception ex) when (IsCacheFailure(ex) && _options.Resilience.ReadFailureMode == CacheReadFailureMode.Miss && !cancellationToken.IsCancellationRequested)
         {
+            activity?.Tag(CacheClusterTracing.Outcome, OutcomeFallback);
             _metrics.Fallback("miss");
             LogDebugFallback(ex, CacheKey.Hash(key), "miss");
             return CacheReadResult.Missing;
@@ -148,6 +155,7 @@ internal sealed partial class ClusterCache(
         ArgumentNullException.ThrowIfNull(value);
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
+        using var activity = CacheClusterTracing.Start(SetSpan, key);
         CacheWriteResult result;
         try
         {
@@ -162,9 +170,11 @@ internal sealed partial class ClusterCache(
                 throw;
             }
 
+            activity?.Tag(CacheClusterTracing.Outcome, "queued");
             return new CacheWriteResult(CacheWriteOutcome.Queued, 0);
         }
 
+        activity?.Tag(CacheClusterTracing.Outcome, result.Outcome.ToString());
         if (condition.Mode == CacheWriteMode.IfVersion && !result.Written)
         {
             throw new CacheVersionConflictException(condition.ExpectedVersion, result.Version) { Key = CacheKey.Describe(key), Operation = "Set" };
@@ -175,6 +185,7 @@ internal sealed partial class ClusterCache(
 
     public async Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default)
     {
+        using var activity = CacheClusterTracing.Start(RemoveSpan, key);
         try
         {
             return await CallAsync(key, ClusterOperation.Delete, static g => g.DeleteAsync(), cancellationToken).ConfigureAwait(false);
@@ -271,6 +282,7 @@ internal sealed partial class ClusterCache(
     {
         var entryOptions = options ?? _options.DefaultEntryOptions;
         entryOptions?.Validate();
+        using var activity = CacheClusterTracing.Start(IncrementSpan, key);
         var result = await CallAsync(key, ClusterOperation.Increment, g => g.IncrementAsync(by, entryOptions), cancellationToken).ConfigureAwait(false);
         return result.Value;
     }

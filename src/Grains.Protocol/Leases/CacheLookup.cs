@@ -31,4 +31,11 @@ public sealed record CacheLookup
     /// </summary>
     [Id(4)]
     public bool HandedOff { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether this call waited in the grain for another caller's fill before its answer (for
+    /// tracing: the caller's GetOrSet span says "wait").
+    /// </summary>
+    [Id(5)]
+    public bool Waited { get; init; }
 }

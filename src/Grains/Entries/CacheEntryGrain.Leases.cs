@@ -29,7 +29,10 @@ internal sealed partial class CacheEntryGrain
     private CacheReadResult? _handOff;
     private long _handOffs;
 
-    public async Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request)
+    public Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request) =>
+        CacheClusterTracing.Source.HasListeners() ? TracedGetOrLeaseAsync(request) : LookUpAsync(request);
+
+    private async Task<CacheLookup> LookUpAsync(CacheLeaseRequest request)
     {
         ThrowIfKeyInvalid("GetOrLease");
         ArgumentNullException.ThrowIfNull(request);
@@ -58,7 +61,7 @@ internal sealed partial class CacheEntryGrain
                         ? Grant(CacheLeaseKind.Refresh, request, now)
                         : (CacheLease?)null;
                     metrics.Hit(state);
-                    return new CacheLookup { Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, state), Lease = refresh };
+                    return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, state), Lease = refresh };
                 }
 
                 stale = ReadResult(record, state);
@@ -67,17 +70,17 @@ internal sealed partial class CacheEntryGrain
             // This caller waited on a fill that computed a value the store refused: the value, flagged as not stored.
             if (waited && _handOffs != handOffs && _handOff is { } handedOff)
             {
-                return new CacheLookup { Outcome = CacheLookupOutcome.Hit, Entry = handedOff, HandedOff = true };
+                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.Hit, Entry = handedOff, HandedOff = true };
             }
 
             if (waited && request.FillFailureMode == CacheFillFailureMode.WaitersFail && _failures != failures)
             {
-                return new CacheLookup { Outcome = CacheLookupOutcome.FillFailed, Error = _lastFailure };
+                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.FillFailed, Error = _lastFailure };
             }
 
             if (waited && _noValues != noValues)
             {
-                return new CacheLookup { Outcome = CacheLookupOutcome.NoValue };
+                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.NoValue };
             }
 
             if (_lease is null)
@@ -88,12 +91,12 @@ internal sealed partial class CacheEntryGrain
                 }
 
                 var kind = record is null ? CacheLeaseKind.Fill : CacheLeaseKind.Refresh;
-                return new CacheLookup { Outcome = CacheLookupOutcome.LeaseGranted, Lease = Grant(kind, request, now), Entry = stale };
+                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.LeaseGranted, Lease = Grant(kind, request, now), Entry = stale };
             }
 
             if (now >= deadline)
             {
-                return new CacheLookup { Outcome = CacheLookupOutcome.WaitTimedOut, Entry = stale };
+                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.WaitTimedOut, Entry = stale };
             }
 
             if (!waited)

@@ -10,17 +10,20 @@ internal sealed partial class CacheEntryGrain
     public Task<CacheReadResult> GetAsync()
     {
         ThrowIfKeyInvalid("Get");
+        using var activity = CacheClusterTracing.Start(GetSpan, _key);
         var now = clock.GetUtcNow();
         var record = Live(now);
         if (record is null)
         {
             metrics.Miss();
+            activity?.Tag(CacheClusterTracing.Outcome, "miss");
             return Task.FromResult(CacheReadResult.Missing);
         }
 
         RequireKind(record, CacheEntryKind.Value, "Get");
         var state = record.StateAt(now);
         metrics.Hit(state);
+        activity?.Tag(CacheClusterTracing.Outcome, "hit");
         return Task.FromResult(ReadResult(record, state));
     }
 

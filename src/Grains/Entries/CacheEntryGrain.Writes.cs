@@ -110,6 +110,7 @@ internal sealed partial class CacheEntryGrain
     private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide, long fillToken = 0)
     {
         ThrowIfKeyInvalid(operation);
+        using var activity = StartWriteSpan(operation);
 
         // Any write, stored or not, voids a fill's hand-off: its value may predate the change.
         _handOff = null;
@@ -121,6 +122,7 @@ internal sealed partial class CacheEntryGrain
             var (next, result) = decide(current, now);
             if (ReferenceEquals(next, current))
             {
+                activity?.Tag(CacheClusterTracing.Outcome, "unchanged");
                 return result;
             }
 
@@ -139,6 +141,7 @@ internal sealed partial class CacheEntryGrain
             }
             catch (CacheStorageException ex)
             {
+                activity?.Fail(ex);
                 next?.Release();
                 LogWarningWriteFailed(ex, operation, KeyHash);
                 throw new CacheStorageException(ex.Message) { Key = CacheKey.Describe(_key), Operation = operation };
@@ -149,6 +152,7 @@ internal sealed partial class CacheEntryGrain
                 SetRecord(next, held: true);
                 metrics.Write(operation);
                 OnEntryWritten(fillToken);
+                activity?.Tag(CacheClusterTracing.Outcome, next is null ? "removed" : "written");
                 return result;
             }
 

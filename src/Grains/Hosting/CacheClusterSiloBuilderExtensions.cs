@@ -78,6 +78,14 @@ public static class CacheClusterSiloBuilderExtensions
         builder.Services.TryAddSingleton<CacheClusterMetrics>();
         builder.Services.AddCacheClusterStores(redis);
 
+        // Orleans carries the caller's trace context with each grain call (its spans: Microsoft.Orleans.Application),
+        // so one trace runs from the application through the gateway to the storage write. Without a listener a call
+        // pays one check; an application's own AddActivityPropagation (or a second AddCacheCluster) is not doubled.
+        if (!builder.Services.Any(d => d.ServiceType == typeof(System.Diagnostics.DistributedContextPropagator)))
+        {
+            builder.AddActivityPropagation();
+        }
+
         // A lone embedded silo finds every grain in its own directory, so it needs no directory cache (a bounded silo
         // with others keeps the cache within its bounds: see AddCacheClusterEviction).
         if (options.Clustering == ClusteringMode.Auto && redis is null)

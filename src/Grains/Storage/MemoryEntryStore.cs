@@ -48,6 +48,7 @@ internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex k
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(record);
+        using var activity = StorageTracing.StartCommit(batchSize: 1);
         int added;
         lock (LockOf(key))
         {
@@ -90,6 +91,7 @@ internal sealed class MemoryEntryStore(MemoryTagIndex tagIndex, MemoryKeyIndex k
     public Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using var activity = StorageTracing.StartCommit(batchSize: 1);
         lock (LockOf(key))
         {
             if (!_records.TryGetValue(key, out var current) || current.Version != expectedVersion)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 
 namespace CacheCluster.Storage;
@@ -65,6 +66,7 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
     /// <exception cref="CacheStorageException">Redis is unreachable or refused the command.</exception>
     public Task<bool> RunAsync(EntryCommand command)
     {
+        command.Activity = StorageTracing.StartWrite(command.Operation);
         bool send;
         lock (_lock)
         {
@@ -84,6 +86,8 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
     /// <summary>Sends what is waiting, call after call, until nothing is; never throws (each command gets its answer).</summary>
     private async Task SendAllAsync()
     {
+        // The sender serves every writer after the first: its spans name their parents, never the first's by inheritance.
+        Activity.Current = null;
         while (true)
         {
             List<EntryCommand> batch;
@@ -134,6 +138,7 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
             arguments.AddRange(command.Arguments);
         }
 
+        using var activity = StorageTracing.StartCommit(batch);
         RedisResult[] answers;
         try
         {
@@ -142,6 +147,7 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
         }
         catch (CacheStorageException ex)
         {
+            activity?.Fail(ex);
             foreach (var command in batch)
             {
                 command.Fail(new CacheStorageException(ex.Message));
@@ -195,6 +201,9 @@ internal sealed class EntryCommand
 
     public Task<bool> Result => _result.Task;
 
+    /// <summary>Gets or sets the command's storage span, from its queueing to its answer, or <see langword="null"/>.</summary>
+    public Activity? Activity { get; set; }
+
     /// <summary>A write: the record with its TTL (milliseconds, or empty for none), joining <paramref name="joins"/> sets scored <paramref name="score"/>.</summary>
     public static EntryCommand Write(RedisKey[] keys, RedisValue fence, byte[] record, RedisValue ttl, string member, RedisValue score, long nowMilliseconds, int joins) =>
         new("W", "write the entry", keys, [fence, record, ttl, member, score, nowMilliseconds, joins], record.Length);
@@ -203,7 +212,15 @@ internal sealed class EntryCommand
     public static EntryCommand Delete(RedisKey[] keys, RedisValue fence, string member) =>
         new("D", "delete the entry", keys, [fence, member], 0);
 
-    public void Complete(bool applied) => _result.TrySetResult(applied);
+    public void Complete(bool applied)
+    {
+        StorageTracing.End(Activity, applied ? "applied" : "fenced", exception: null);
+        _result.TrySetResult(applied);
+    }
 
-    public void Fail(Exception exception) => _result.TrySetException(exception);
+    public void Fail(Exception exception)
+    {
+        StorageTracing.End(Activity, "failed", exception);
+        _result.TrySetException(exception);
+    }
 }

@@ -25,8 +25,10 @@ internal sealed partial class CdnPurgeSender(
     /// <returns>Whether the CDN confirmed the purge.</returns>
     public async Task<bool> SendAsync(ICdnPurgeTarget target, PurgeRequest purge, CancellationToken cancellationToken)
     {
+        using var activity = CdnTracing.StartPurge(purge);
         if (purge.Create is null)
         {
+            activity?.Tag(CacheClusterTracing.Outcome, "unsupported");
             metrics.Purged(purge.Provider, purge.Kind, "unsupported", purge.Count);
             LogWarningUnsupported(purge.Provider, purge.Kind, purge.Count);
             return false;
@@ -44,6 +46,7 @@ internal sealed partial class CdnPurgeSender(
                 using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
+                    CdnTracing.End(activity, "purged", attempt);
                     metrics.Purged(purge.Provider, purge.Kind, "purged", purge.Count);
                     return true;
                 }
@@ -69,6 +72,7 @@ internal sealed partial class CdnPurgeSender(
 
             if (attempt >= attempts)
             {
+                CdnTracing.End(activity, "failed", attempt);
                 metrics.Purged(purge.Provider, purge.Kind, "failed", purge.Count);
                 LogErrorPurgeFailed(purge.Provider, purge.Kind, purge.Count, attempt, failure);
                 return false;

@@ -38,6 +38,9 @@ public static class CacheClusterHttpServiceCollectionExtensions
         ValidatedOptions.Collect(failures, () => ValidatedOptions.Add(
             services, null, options => Bind(configuration.GetSection(CacheClusterHttpOptions.SectionName), options), new CacheClusterHttpOptionsValidator(), out _));
         var options = ValidatedOptions.Find<CacheClusterHttpOptions>(services)!;
+        ValidatedOptions.Collect(failures, () => ValidatedOptions.Add(
+            services, configuration.GetSection(TelemetryTracing.SectionName), null, new TelemetryOptionsValidator(), out _));
+        var telemetry = ValidatedOptions.Find<CacheClusterTelemetryOptions>(services);
         if (options.ApiKeys.Count == 0 && NonLoopbackUrls(configuration).FirstOrDefault() is { } exposed)
         {
             failures.Add($"The HTTP API would listen on '{exposed}', which is not loopback, with no API keys: configure {CacheClusterHttpOptions.SectionName}:ApiKeys:{{name}}:Key and :Scopes, or listen on 127.0.0.1.");
@@ -82,11 +85,12 @@ public static class CacheClusterHttpServiceCollectionExtensions
 
         // Orleans records every message's size in two histograms with two or three tags each, on the hot path of every
         // grain call; they are left off (the gateway counters still count messages).
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        var openTelemetry = services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CacheClusterDiagnostics.MeterName, "Microsoft.Orleans")
             .AddView("orleans-messaging-sent-messages-size", MetricStreamConfiguration.Drop)
             .AddView("orleans-messaging-received-messages-size", MetricStreamConfiguration.Drop)
             .AddPrometheusExporter());
+        TelemetryTracing.AddOtlp(openTelemetry, telemetry);
         return services;
     }
 

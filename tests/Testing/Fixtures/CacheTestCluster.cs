@@ -80,6 +80,8 @@ public sealed class CacheTestCluster : IAsyncDisposable
             configure?.Invoke(silo);
         });
 
+        // As CacheCluster's client does: the trace context goes with each grain call (the silos take it up).
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new CacheTestCluster(cluster, clock, memoryStore, serviceId);

@@ -183,7 +183,7 @@ internal sealed partial class InvalidationStreamGrain(
                     }
 
                     var next = _pending.First().Value;
-                    var invalidated = next.Announcement ? 0 : await fanOut.ApplyAsync(next);
+                    var invalidated = next.Announcement ? 0 : await FanOutAsync(next);
                     await log.CompleteAsync(_partition, next.Sequence);
                     _pending.Remove(next.Sequence);
                     _applied = next.Sequence;
