@@ -41,6 +41,16 @@ public sealed class ReadmeBlockRunTests
         }
 
         AssertRan(blocks, result);
+
+        // The responses README shows as comments ('# HTTP/1.1 201 Created') are the ones the commands got.
+        var shown = blocks.SelectMany(b => b.Text.Split('\n'))
+            .Where(l => l.StartsWith("# HTTP/1.1 ", StringComparison.Ordinal))
+            .Select(l => l[2..])
+            .ToList();
+        Assert.NotEmpty(shown);
+        var got = result.Stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToHashSet(StringComparer.Ordinal);
+        var missing = shown.Where(l => !got.Contains(l)).ToList();
+        Assert.True(missing.Count == 0, $"README shows '{string.Join("', '", missing)}', which the commands did not get; {result}");
     }
 
     [Fact]
@@ -56,6 +66,9 @@ public sealed class ReadmeBlockRunTests
         }
 
         AssertRan(blocks, result);
+
+        // README: "a token bucket of 5: 200, then 400 (the cart is empty), then 429".
+        Assert.True(result.Stdout.Contains("200\n400\n400\n400\n400\n429\n", StringComparison.Ordinal), $"the checkout loop did not answer 200, 400 x4, 429; {result}");
     }
 
     [Theory]
@@ -91,11 +104,11 @@ public sealed class ReadmeBlockRunTests
         var text = new StringBuilder();
         foreach (var block in blocks)
         {
-            text.Append("echo '::readme-block ").Append(block.Line).Append("'\n");
+            text.Append("printf '\\n::readme-block ").Append(block.Line).Append("\\n'\n");
             text.Append(block.Text).Append('\n');
         }
 
-        text.Append("echo '::readme-end'\n");
+        text.Append("printf '\\n::readme-end\\n'\n");
         return text.ToString();
     }
 

@@ -48,12 +48,14 @@ internal static class ReadmeShell
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        var exitCode = -1;
         var timedOut = false;
         try
         {
             try
             {
                 await process.WaitForExitAsync().WaitAsync(bound, TimeProvider.System);
+                exitCode = process.ExitCode;
             }
             catch (TimeoutException)
             {
@@ -66,7 +68,7 @@ internal static class ReadmeShell
             await TestProcesses.ReleaseAsync(process);
         }
 
-        return new ReadmeShellResult(timedOut ? -1 : process.ExitCode, timedOut, await stdout, await stderr);
+        return new ReadmeShellResult(exitCode, timedOut, await stdout, await stderr);
     }
 
     private static async Task StopGroupAsync(int group)
