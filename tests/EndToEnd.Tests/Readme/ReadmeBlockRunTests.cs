@@ -1,9 +1,7 @@
-using System.Text;
-
 namespace CacheCluster.Tests.Readme;
 
 /// <summary>
-/// README's bash blocks run exactly as written, from the repository's root with <c>bash -e</c>, each against what its
+/// README's shell blocks (bash, and console transcripts) run exactly as written, from the repository's root with <c>bash -e</c>, each against what its
 /// <see cref="ReadmeRunMarker"/> says it needs. Blocks against one fixture run in README order in one shell, as a
 /// newcomer runs them in one terminal (a function one block defines, such as <c>cachecluster</c>, serves the next).
 /// On README's fixed ports, so in <see cref="ReadmeRunCollection"/>, never beside another test that uses them.
@@ -34,13 +32,14 @@ public sealed class ReadmeBlockRunTests
         var blocks = ReadmeRunMarker.Blocks(ReadmeRunMarker.Embedded);
         Assert.NotEmpty(blocks);
 
+        ReadmeSession session;
         ReadmeShellResult result;
         await using (var silo = await ReadmeProgram.StartEmbeddedSiloAsync())
         {
-            result = await ReadmeShell.RunAsync(Session(blocks), SessionBound);
+            (session, result) = await RunAsync(blocks, SessionBound);
         }
 
-        AssertRan(blocks, result);
+        AssertRan(session, result);
 
         // The responses README shows as comments ('# HTTP/1.1 201 Created') are the ones the commands got.
         var shown = blocks.SelectMany(b => b.Text.Split('\n'))
@@ -59,13 +58,14 @@ public sealed class ReadmeBlockRunTests
         var blocks = ReadmeRunMarker.Blocks(ReadmeRunMarker.Shop);
         Assert.NotEmpty(blocks);
 
+        ReadmeSession session;
         ReadmeShellResult result;
         await using (var shop = await ReadmeProgram.StartShopAsync())
         {
-            result = await ReadmeShell.RunAsync(Session(blocks), SessionBound);
+            (session, result) = await RunAsync(blocks, SessionBound);
         }
 
-        AssertRan(blocks, result);
+        AssertRan(session, result);
 
         // README: "a token bucket of 5: 200, then 400 (the cart is empty), then 429".
         Assert.True(result.Stdout.Contains("200\n400\n400\n400\n400\n429\n", StringComparison.Ordinal), $"the checkout loop did not answer 200, 400 x4, 429; {result}");
@@ -76,10 +76,11 @@ public sealed class ReadmeBlockRunTests
     public async Task StandaloneBlock_RunsAsWritten(int line)
     {
         var block = ReadmeBlock.At(line);
+        ReadmeSession session;
         ReadmeShellResult result;
         try
         {
-            result = await ReadmeShell.RunAsync(Session([block]), StandaloneBound);
+            (session, result) = await RunAsync([block], StandaloneBound);
         }
         finally
         {
@@ -91,33 +92,22 @@ public sealed class ReadmeBlockRunTests
             }
         }
 
-        AssertRan([block], result);
+        AssertRan(session, result);
     }
 
     /// <summary>The three-silo Redis block, which <see cref="ReadmeRunTests"/> runs and checks on its own.</summary>
     internal static bool IsThreeSiloBlock(ReadmeBlock block) =>
         block.Text.Contains("three silos do not build over each other", StringComparison.Ordinal);
 
-    // The blocks one after another in one bash -e, each announced on stdout, so a failure names its block.
-    private static string Session(IReadOnlyList<ReadmeBlock> blocks)
+    private static async Task<(ReadmeSession Session, ReadmeShellResult Result)> RunAsync(IReadOnlyList<ReadmeBlock> blocks, TimeSpan bound)
     {
-        var text = new StringBuilder();
-        foreach (var block in blocks)
-        {
-            text.Append("printf '\\n::readme-block ").Append(block.Line).Append("\\n'\n");
-            text.Append(block.Text).Append('\n');
-        }
-
-        text.Append("printf '\\n::readme-end\\n'\n");
-        return text.ToString();
+        var session = new ReadmeSession(blocks);
+        return (session, await ReadmeShell.RunAsync(session.Script, bound));
     }
 
-    private static void AssertRan(IReadOnlyList<ReadmeBlock> blocks, ReadmeShellResult result)
+    private static void AssertRan(ReadmeSession session, ReadmeShellResult result)
     {
-        var started = result.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("::readme-block ", StringComparison.Ordinal)) ?? "(none started)";
-        var lines = string.Join(", ", blocks.Select(b => b.Line));
-        Assert.True(
-            result.ExitCode == 0 && result.Stdout.Contains("::readme-end", StringComparison.Ordinal),
-            $"README.md blocks at lines {lines}: the last block started was {started}; {result}");
+        var problems = session.Problems(result);
+        Assert.True(problems.Count == 0, string.Join("\n\n", problems));
     }
 }

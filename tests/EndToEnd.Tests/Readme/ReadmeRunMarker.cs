@@ -1,7 +1,7 @@
 namespace CacheCluster.Tests.Readme;
 
 /// <summary>
-/// How the tests run one README bash block, from the HTML comment on the line right above its fence (invisible on
+/// How the tests run one README shell block (<c>bash</c>, or a <c>console</c> transcript), from the HTML comment on the line right above its fence (invisible on
 /// GitHub): <c>&lt;!-- readme-run: KIND --&gt;</c> or <c>&lt;!-- readme-run: KIND: DETAIL --&gt;</c>.
 /// </summary>
 /// <param name="Kind">
@@ -25,22 +25,25 @@ internal sealed record ReadmeRunMarker(string Kind, string Detail)
     /// <summary>Gets the kinds a marker may name.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [Embedded, Shop, None, Fixture, Skip];
 
-    /// <summary>Every bash block of README.md with its marker, or <see langword="null"/> when the line above has none.</summary>
+    /// <summary>Gets the languages of the shell blocks that carry markers.</summary>
+    public static IReadOnlyList<string> ShellLanguages { get; } = ["bash", "console"];
+
+    /// <summary>Every shell block of README.md with its marker, or <see langword="null"/> when the line above has none.</summary>
     /// <returns>The blocks in README order.</returns>
-    public static IReadOnlyList<(ReadmeBlock Block, ReadmeRunMarker? Marker)> BashBlocks()
+    public static IReadOnlyList<(ReadmeBlock Block, ReadmeRunMarker? Marker)> ShellBlocks()
     {
         var lines = File.ReadAllLines(ReadmeBlock.ReadmePath);
         return ReadmeBlock.ReadAll()
-            .Where(b => b.Language == "bash")
+            .Where(b => ShellLanguages.Contains(b.Language))
             .Select(b => (b, b.Line >= 2 ? Parse(lines[b.Line - 2]) : null))
             .ToList();
     }
 
-    /// <summary>The bash blocks marked <paramref name="kind"/>, in README order.</summary>
+    /// <summary>The shell blocks marked <paramref name="kind"/>, in README order.</summary>
     /// <param name="kind">One of <see cref="Kinds"/>.</param>
     /// <returns>The blocks.</returns>
     public static IReadOnlyList<ReadmeBlock> Blocks(string kind) =>
-        BashBlocks().Where(b => b.Marker?.Kind == kind).Select(b => b.Block).ToList();
+        ShellBlocks().Where(b => b.Marker?.Kind == kind).Select(b => b.Block).ToList();
 
     /// <summary>Reads a marker line; <see langword="null"/> when the line is not one.</summary>
     /// <param name="line">The line above a fence.</param>
