@@ -1,13 +1,18 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using CacheCluster;
 using CacheCluster.Cli;
 using CacheCluster.Cli.Commands;
 using CacheCluster.Cli.Connection;
+using CacheCluster.Cli.Connection.Http;
+using CacheCluster.Cli.Interactive;
 
 var connectionOptions = new ConnectionOptions();
-var connection = new ClusterConnection(connectionOptions);
-var root = new RootCommand("Reads and writes a CacheCluster. Exit codes: 0 done, 1 no (missing, condition not met, version conflict), 2 usage, 3 cluster unreachable, 130 interrupted.")
+await using var connection = new ClusterConnection(connectionOptions);
+var root = new RootCommand(
+    "Reads and writes a CacheCluster. Exit codes: 0 done, 1 no (missing, condition not met, version conflict), 2 usage, 3 cluster unreachable, 130 interrupted. " +
+    $"Transport: get, set, del, exists, incr, expire, touch, invalidate and ratelimit talk to a silo's HTTP API (--url, default {ConnectionOptions.DefaultUrl}) " +
+    "unless --gateway or --redis (or their variables) name the Orleans gateway; the other commands always use the gateway. " +
+    "With no command and stdin a terminal (or with -i), an interactive session starts.")
 {
     ValueCommands.Get(connection),
     SetCommand.Create(connection),
@@ -34,24 +39,36 @@ var root = new RootCommand("Reads and writes a CacheCluster. Exit codes: 0 done,
     StampedeCommand.Create(connection),
 };
 connectionOptions.AddTo(root);
-
-var parse = root.Parse(args);
-if (parse.Action is ParseErrorAction)
+foreach (var command in root.Subcommands.Where(command => !HttpCommands.Serves(command.Name)))
 {
-    // The default action prints the whole help to stdout and exits 1; scripts get a short message and 2 instead.
-    if (UnknownCommand.Describe(parse, root) is { } unknown)
+    command.Description += " [always over the Orleans gateway]";
+}
+
+var interactive = new Option<bool>("--interactive", "-i") { Description = "Start an interactive session (the default with no command when stdin is a terminal)" };
+root.Options.Add(interactive);
+root.SetAction(async (parse, cancellationToken) =>
+{
+    if (InteractiveShell.Running)
     {
-        Console.Error.WriteLine($"cachecluster: {unknown}");
+        Console.Error.WriteLine("cachecluster: this is already an interactive session; type a command, help, or quit.");
         return ExitCodes.Usage;
     }
 
-    foreach (var error in parse.Errors)
+    if (!parse.GetValue(interactive) && Console.IsInputRedirected)
     {
-        Console.Error.WriteLine($"cachecluster: {error.Message}");
+        Console.Error.WriteLine("cachecluster: no command given; run 'cachecluster --help' for the commands, or 'cachecluster -i' to read them from stdin.");
+        return ExitCodes.Usage;
     }
 
-    Console.Error.WriteLine("Run 'cachecluster --help' or 'cachecluster COMMAND --help' for usage.");
-    return ExitCodes.Usage;
-}
+    if (connectionOptions.Check(parse) is { } usage)
+    {
+        Console.Error.WriteLine($"cachecluster: {usage}");
+        return ExitCodes.Usage;
+    }
 
-return await parse.InvokeAsync();
+    // Each line runs with the connection options the session was started with.
+    var connectionArguments = args.Where(argument => argument is not ("-i" or "--interactive")).ToList();
+    return await new InteractiveShell(root, connection, connectionArguments, connectionOptions.DescribeTarget(parse)).RunAsync();
+});
+
+return await CommandInvocation.RunAsync(root, args);

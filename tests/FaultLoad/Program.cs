@@ -101,6 +101,13 @@ builder.Services.AddCacheClusterClient(options =>
     options.ConnectTimeout = TimeSpan.FromSeconds(30);
     options.ResponseTimeout = settings.ResponseTimeout;
     options.NearCache.Enabled = application?.NearCache == true;
+    if (application is null)
+    {
+        // The steady load checks the cluster itself (every failure counted, every acknowledged write read back), not
+        // the client's fallbacks: a call waits Orleans' response timeout, and a read that fails says so.
+        options.ClusterTimeout = settings.ResponseTimeout;
+        options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
+    }
 });
 using var host = builder.Build();
 try

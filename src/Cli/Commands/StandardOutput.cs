@@ -5,9 +5,12 @@ internal static class StandardOutput
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
+    /// <summary>Gets or sets whether a value always ends with a newline, as in the interactive mode, where a prompt follows it.</summary>
+    public static bool AlwaysEndValuesWithNewLine { get; set; }
+
     /// <summary>Writes <paramref name="data"/>, adding a newline only when a person is reading the terminal.</summary>
     public static Task WriteValueAsync(byte[] data, CancellationToken cancellationToken) =>
-        WriteLinesAsync([data], Console.IsOutputRedirected ? [] : NewLine, cancellationToken);
+        WriteLinesAsync([data], Console.IsOutputRedirected && !AlwaysEndValuesWithNewLine ? [] : NewLine, cancellationToken);
 
     /// <summary>Writes each element followed by a newline.</summary>
     public static Task WriteLinesAsync(IEnumerable<byte[]> elements, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CacheCluster.Cli.Connection.Http;
 using CacheCluster.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,9 +10,12 @@ namespace CacheCluster.Cli.Connection;
 
 /// <summary>
 /// Runs one command against the cluster: connects, calls, disconnects, and turns every expected failure into an
-/// exit code and a one-line message on stderr.
+/// exit code and a one-line message on stderr. A command the HTTP API serves (<see cref="HttpCommands"/>) goes to the
+/// silo's URL when that is the transport (<see cref="ConnectionOptions.GetUrl"/>), the others through an Orleans
+/// client. In an interactive session (<see cref="KeepOpen"/>) the HTTP connection and the Orleans client stay open
+/// from one command to the next.
 /// </summary>
-internal sealed class ClusterConnection(ConnectionOptions options)
+internal sealed partial class ClusterConnection(ConnectionOptions options) : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
@@ -27,6 +31,16 @@ internal sealed class ClusterConnection(ConnectionOptions options)
 
         try
         {
+            if (HttpCommands.Serves(parse.CommandResult.Command.Name) && options.GetUrl(parse) is { } url)
+            {
+                return await command(GetHttpServices(parse, url), cancellationToken);
+            }
+
+            if (KeepOpen)
+            {
+                return await command((await GetOpenHostAsync(parse, cancellationToken)).Services, cancellationToken);
+            }
+
             using var host = Build(parse);
             await StartAsync(host, parse, cancellationToken);
             try

@@ -4,12 +4,14 @@ namespace CacheCluster.Cli.Connection;
 /// The environment variables that say how to reach the cluster, so that a shell set up once (for example by
 /// <c>scripts/cluster.sh status</c>) needs no connection flags. A flag on the command line always wins over its variable.
 /// </summary>
-/// <remarks>
-/// <c>CACHECLUSTER_URL</c> and <c>CACHECLUSTER_API_KEY</c> are reserved for an HTTP mode of the CLI and not read: the CLI
-/// talks to the silos' Orleans gateways.
-/// </remarks>
 internal static class ConnectionEnvironment
 {
+    /// <summary>A silo's HTTP API, such as <c>http://127.0.0.1:5080</c> (<c>--url</c>).</summary>
+    public const string Url = "CACHECLUSTER_URL";
+
+    /// <summary>The API key sent as <c>Authorization: Bearer</c> to the HTTP API (<c>--api-key</c>).</summary>
+    public const string ApiKey = "CACHECLUSTER_API_KEY";
+
     /// <summary>Silo gateways as <c>HOST:PORT</c>, comma-separated for several (<c>--gateway</c>).</summary>
     public const string Gateway = "CACHECLUSTER_GATEWAY";
 

@@ -12,6 +12,9 @@ internal sealed class ConnectionOptions
 {
     public const string DefaultGateway = "127.0.0.1:30000";
 
+    /// <summary>The embedded silo's HTTP API: the transport when no gateway or Redis is named.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     /// <summary>The environment variable holding the password of --tls-certificate: never a command-line argument, which others can read.</summary>
     public const string TlsPasswordVariable = "CACHECLUSTER_TLS_PASSWORD";
 
@@ -20,6 +23,20 @@ internal sealed class ConnectionOptions
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     public ConnectionOptions() => ConnectTimeout.Recursive = true;
+
+    public Option<string?> Url { get; } = new("--url")
+    {
+        Description = $"A silo's HTTP API, used by the commands it serves (the default transport when no gateway or Redis is named) [env: {ConnectionEnvironment.Url}; default: {DefaultUrl}]",
+        HelpName = "URL",
+        Recursive = true,
+    };
+
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = $"The HTTP API key, sent as 'Authorization: Bearer KEY' [env: {ConnectionEnvironment.ApiKey}; prefer the variable: others can read arguments]",
+        HelpName = "KEY",
+        Recursive = true,
+    };
 
     public Option<string[]> Gateway { get; } = new("--gateway")
     {
@@ -83,6 +100,8 @@ internal sealed class ConnectionOptions
 
     public void AddTo(RootCommand root)
     {
+        root.Options.Add(Url);
+        root.Options.Add(ApiKey);
         root.Options.Add(Gateway);
         root.Options.Add(Redis);
         root.Options.Add(ClusterId);
@@ -114,8 +133,58 @@ internal sealed class ConnectionOptions
             return $"{ConnectionEnvironment.Gateway} names no gateway (was '{gateways}'); give HOST:PORT, comma-separated for several.";
         }
 
+        if (GetUrlText(parse) is { } url && !TryParseUrl(url, out _))
+        {
+            return $"{(parse.GetResult(Url) is null ? ConnectionEnvironment.Url : "--url")} must be an absolute http:// or https:// URL, such as {DefaultUrl} (was '{url}').";
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// The silo HTTP API that the commands it serves use, or <see langword="null"/> for the Orleans gateway: --url if
+    /// given; else nothing when --gateway, --redis or a TLS option is given; else $CACHECLUSTER_URL; else nothing when
+    /// $CACHECLUSTER_GATEWAY or $CACHECLUSTER_REDIS is set; else the embedded silo's <see cref="DefaultUrl"/>.
+    /// </summary>
+    public Uri? GetUrl(ParseResult parse) => GetUrlText(parse) is { } text && TryParseUrl(text, out var url) ? url : null;
+
+    /// <summary>What the interactive prompt names: the HTTP API's HOST:PORT, else the gateway, else Redis membership.</summary>
+    public string DescribeTarget(ParseResult parse) =>
+        GetUrl(parse) is { } url ? url.Authority
+            : GetGateways(parse) is [var first, ..] ? first
+            : GetRedis(parse) is not null ? $"redis:{parse.GetValue(ClusterId)}"
+            : DefaultGateway;
+
+    /// <summary>The API key: --api-key if given, else $CACHECLUSTER_API_KEY.</summary>
+    public string? GetApiKey(ParseResult parse) =>
+        parse.GetValue(ApiKey) is { Length: > 0 } key ? key : ConnectionEnvironment.Read(ConnectionEnvironment.ApiKey);
+
+    private string? GetUrlText(ParseResult parse)
+    {
+        if (parse.GetResult(Url) is not null)
+        {
+            return parse.GetValue(Url) ?? string.Empty;
+        }
+
+        if (new Option[] { Gateway, Redis, TlsCertificate, TlsKey, TlsCa }.Any(option => parse.GetResult(option) is not null))
+        {
+            return null;
+        }
+
+        if (ConnectionEnvironment.Read(ConnectionEnvironment.Url) is { } variable)
+        {
+            return variable;
+        }
+
+        return ConnectionEnvironment.Read(ConnectionEnvironment.Gateway) is null && ConnectionEnvironment.Read(ConnectionEnvironment.Redis) is null
+            ? DefaultUrl
+            : null;
+    }
+
+    private static bool TryParseUrl(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out url)
+        && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+        && string.IsNullOrEmpty(url.Query) && string.IsNullOrEmpty(url.Fragment);
 
     /// <summary>The gateways to use: --gateway if given, else $CACHECLUSTER_GATEWAY unless --redis is given; empty for the default.</summary>
     public IReadOnlyList<string> GetGateways(ParseResult parse) =>
@@ -141,8 +210,12 @@ internal sealed class ConnectionOptions
         options.ServiceId = parse.GetRequiredValue(ServiceId);
         options.ConnectTimeout = GetConnectTimeout(parse);
 
-        // A command needs the cluster: wait for it (up to the connect timeout) rather than start unconnected.
+        // A command needs the cluster: wait for it (up to the connect timeout) rather than start unconnected. It is one
+        // call the user waits for: Orleans' response timeout applies, not an application's soft ClusterTimeout, and a
+        // read that cannot be made is an error (exit 3), not a miss.
         options.WaitForCluster = true;
+        options.ClusterTimeout = options.ResponseTimeout;
+        options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
         options.Tls.CertificatePath = parse.GetValue(TlsCertificate);
         options.Tls.KeyPath = parse.GetValue(TlsKey);
         options.Tls.CaCertificatePath = parse.GetValue(TlsCa);

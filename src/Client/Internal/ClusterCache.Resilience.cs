@@ -82,6 +82,7 @@ internal sealed partial class ClusterCache
         }
 
         var timeout = _options.ClusterTimeout + extraWait;
+        var sentAt = _clock.GetTimestamp();
         try
         {
             var result = await RejectedCalls.RetryAsync(() => call().WaitAsync(timeout, _clock, cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
@@ -92,7 +93,7 @@ internal sealed partial class ClusterCache
         catch (TimeoutException ex) when (!cancellationToken.IsCancellationRequested)
         {
             breaker.OnFailure();
-            keyed?.Open(target);
+            keyed?.Open(target, sentAt);
             throw new CacheClusterUnavailableException($"The cluster did not answer {operation.Name} within {timeout.TotalSeconds:0.###} s (ClusterTimeout).{(operation.IsWrite ? " The outcome is unknown." : string.Empty)}", ex)
             {
                 Key = CacheKey.Describe(target),
@@ -107,7 +108,7 @@ internal sealed partial class ClusterCache
             if (ex is TimeoutException)
             {
                 breaker.OnFailure();
-                keyed?.Open(target);
+                keyed?.Open(target, sentAt);
             }
             else
             {

@@ -16,7 +16,7 @@ namespace CacheCluster.NearCache;
 /// opens) every copy is demoted, so it is no longer served as fresh, and an expired copy is kept up to the fail-safe
 /// maximum. GetOrSet falls back on such a copy (<see cref="TryGetFailSafe"/>) only while the cluster cannot answer.
 /// </remarks>
-internal sealed class NearCache : INearCacheObserver, IInvalidationListener
+internal sealed partial class NearCache : INearCacheObserver, IInvalidationListener
 {
     /// <summary>What an entry costs beyond its key and value: entry, dictionary slot, result record.</summary>
     private const int EntryOverhead = 160;
@@ -163,99 +163,8 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
     /// <paramref name="bound"/> (and never longer than the options allow). It is dropped by this client's own changes to
     /// the key and by tag, pattern and flush notices, but no other client's write reaches it: it simply expires.
     /// </summary>
-    public void KeepLocal(string key, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound)
-    {
-        var now = _clock.GetUtcNow();
-        var validUntil = now + Bound(bound);
-        var result = new CacheReadResult
-        {
-            State = CacheEntryState.Fresh,
-            Value = value,
-            LastModified = now,
-            FreshUntil = validUntil,
-            ExpiresAt = validUntil,
-            Tags = tags ?? [],
-        };
-        var size = Size(key, result);
-        if (size > _options.MaxBytes)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _pending.Remove(key);
-            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), _generation));
-        }
-    }
-
-    /// <summary>
-    /// Keeps a value computed in this process while the cluster could not be reached: never served as fresh, only by
-    /// <see cref="TryGetFailSafe"/> (so the next GetOrSet during the outage need not run the factory again), for at
-    /// most <paramref name="bound"/> plus the fail-safe maximum. Kept only if nothing changed the key since
-    /// <paramref name="marker"/> (<see cref="BeginRead"/>, taken before the factory ran): a value computed before this
-    /// client's own remove must not stand in after it.
-    /// </summary>
-    public void KeepFailSafe(string key, object marker, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound)
-    {
-        var now = _clock.GetUtcNow();
-        var validUntil = now + Bound(bound);
-        var result = new CacheReadResult
-        {
-            State = CacheEntryState.Stale,
-            Value = value,
-            LastModified = now,
-            FreshUntil = validUntil,
-            ExpiresAt = validUntil,
-            Tags = tags ?? [],
-        };
-        var size = Size(key, result);
-        if (size > _options.MaxBytes)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (!_pending.TryGetValue(key, out var current) || !ReferenceEquals(current, marker))
-            {
-                return;
-            }
-
-            _pending.Remove(key);
-            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), generation: -1));
-        }
-    }
-
-    /// <summary>
-    /// A copy to stand in while the cluster cannot answer: fresh, demoted or expired up to the fail-safe maximum. Its
-    /// state says whether it is still fresh.
-    /// </summary>
-    public bool TryGetFailSafe(string key, out CacheReadResult result)
-    {
-        if (_entries.TryGetValue(key, out var entry) && _clock.GetUtcNow().UtcTicks - entry.ValidUntilTicks <= _failSafeTicks)
-        {
-            entry.Referenced = true;
-            result = entry.Result;
-            return true;
-        }
-
-        result = CacheReadResult.Missing;
-        return false;
-    }
-
-    /// <summary>
-    /// Stops serving every copy kept so far as fresh (the cluster was lost, so change notices may have been missed),
-    /// and drops the reads in flight. The copies stay for fail-safe.
-    /// </summary>
-    public void Demote()
-    {
-        lock (_lock)
-        {
-            _pending.Clear();
-            _generation++;
-        }
-    }
+    public void KeepLocal(string key, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound) =>
+        KeepUntracked(key, marker: null, value, tags, bound, failSafeOnly: false);
 
     /// <summary>Drops the key and any read of it in flight (a change notice, or this client's own write).</summary>
     public void Invalidate(string key)
@@ -331,6 +240,41 @@ internal sealed class NearCache : INearCacheObserver, IInvalidationListener
         // Notices were missed: no copy is served as fresh again; they stay for fail-safe only.
         Demote();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Keeps a value no entry tracks: fresh for this client (<see cref="KeepLocal"/>) or for fail-safe only; with a
+    /// <paramref name="marker"/>, only if nothing changed the key since it was taken.
+    /// </summary>
+    private void KeepUntracked(string key, object? marker, CacheValue value, IReadOnlyList<string>? tags, TimeSpan? bound, bool failSafeOnly)
+    {
+        var now = _clock.GetUtcNow();
+        var validUntil = now + Bound(bound);
+        var result = new CacheReadResult
+        {
+            State = failSafeOnly ? CacheEntryState.Stale : CacheEntryState.Fresh,
+            Value = value,
+            LastModified = now,
+            FreshUntil = validUntil,
+            ExpiresAt = validUntil,
+            Tags = tags ?? [],
+        };
+        var size = Size(key, result);
+        if (size > _options.MaxBytes)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (marker is not null && (!_pending.TryGetValue(key, out var current) || !ReferenceEquals(current, marker)))
+            {
+                return;
+            }
+
+            _pending.Remove(key);
+            Store(new Entry(key, result, validUntil.UtcTicks, size, Task.FromResult(result), failSafeOnly ? -1 : _generation));
+        }
     }
 
     private static long Size(string key, CacheReadResult result) => (long)(result.Value?.Data.Length ?? 0) + (key.Length * 2) + EntryOverhead;

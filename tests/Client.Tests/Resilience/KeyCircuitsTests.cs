@@ -6,12 +6,22 @@ namespace CacheCluster.Tests.Resilience;
 public sealed class KeyCircuitsTests
 {
     [Fact]
-    public void AKeyWhoseCallTimedOut_IsNotCalledForTheBreak_ThenOneCallGoesOut_TheOthersAreUntouched()
+    public void AKeyWhoseCallsTimedOutTwice_IsNotCalledForTheBreak_ThenOneCallGoesOut_TheOthersAreUntouched()
     {
         var clock = new FakeTimeProvider();
         var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), clock);
 
-        circuits.Open("frozen");
+        // One slow call (a cold start) is not enough; an answer in between starts over; calls in flight together
+        // (sent before the first timed out) count once.
+        var sent = clock.GetTimestamp();
+        circuits.Open("frozen", sent);
+        Assert.False(circuits.IsOpen("frozen"));
+        circuits.Close("frozen");
+        circuits.Open("frozen", clock.GetTimestamp());
+        circuits.Open("frozen", sent);
+        Assert.False(circuits.IsOpen("frozen"));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        circuits.Open("frozen", clock.GetTimestamp());
 
         Assert.True(circuits.IsOpen("frozen"));
         Assert.False(circuits.IsOpen("healthy"));
@@ -19,7 +29,8 @@ public sealed class KeyCircuitsTests
         Assert.False(circuits.IsOpen("frozen"));
         Assert.Equal(0, circuits.Count);
 
-        circuits.Open("frozen");
+        circuits.Open("frozen", clock.GetTimestamp());
+        Assert.True(circuits.IsOpen("frozen"));
         circuits.Close("frozen");
         Assert.False(circuits.IsOpen("frozen"));
     }
@@ -27,11 +38,14 @@ public sealed class KeyCircuitsTests
     [Fact]
     public void Bounded_PastItsCapacityItStartsOver()
     {
-        var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), new FakeTimeProvider(), capacity: 2);
-        circuits.Open("a");
-        circuits.Open("b");
+        var clock = new FakeTimeProvider();
+        var circuits = new KeyCircuits(TimeSpan.FromSeconds(5), clock, capacity: 2);
+        foreach (var key in new[] { "a", "a", "b", "b", "c", "c" })
+        {
+            circuits.Open(key, clock.GetTimestamp());
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
 
-        circuits.Open("c");
 
         Assert.Equal(1, circuits.Count);
         Assert.True(circuits.IsOpen("c"));

@@ -104,6 +104,9 @@ public sealed class RedisSiloFixture : IAsyncLifetime
 
             // A restarted silo's gateway is tried again within a second, not the default ten.
             options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1);
+
+            // The tests check what fails: a read the cluster cannot answer must say so, not pass for a miss.
+            options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -57,10 +57,11 @@ public sealed partial class RedisSiloTests
             var read = await Assert.ThrowsAsync<CacheClusterUnavailableException>(() => Cache.TryGetAsync<string>(key));
             var write = await Assert.ThrowsAsync<CacheClusterUnavailableException>(() => Cache.SetAsync(key, "during the stop"));
 
+            // Either the client has seen its only gateway go (nothing is sent), or the call was under way.
             Assert.Equal("Get", read.Operation);
-            Assert.StartsWith("The cluster did not complete Get: ", read.Message, StringComparison.Ordinal);
+            Assert.True(read.Message.StartsWith("The client is not connected", StringComparison.Ordinal) || read.Message.StartsWith("The cluster did not complete Get: ", StringComparison.Ordinal), read.Message);
             Assert.Equal("Set", write.Operation);
-            Assert.EndsWith(" The outcome is unknown.", write.Message, StringComparison.Ordinal);
+            Assert.True(write.Message.EndsWith(" was not sent.", StringComparison.Ordinal) || write.Message.EndsWith(" The outcome is unknown.", StringComparison.Ordinal), write.Message);
             output.WriteLine($"client calls failed: {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s ({read.Message})");
 
             var cli = await CliRunner.RunAsync(["--gateway", gateway, .. fixture.Identity.CliArguments, "--connect-timeout", "2", "get", key]);

@@ -94,6 +94,10 @@ public sealed class ColdRestartTests(ITestOutputHelper output)
             options.Gateways.Add(silo.Gateway);
             options.ClusterId = cluster.Identity.ClusterId;
             options.ServiceId = cluster.Identity.ServiceId;
+
+            // Served means connected and answered: the start waits for the gateway, and a failed read says so.
+            options.WaitForCluster = true;
+            options.Resilience.ReadFailureMode = CacheCluster.Resilience.CacheReadFailureMode.Throw;
         });
         using var host = builder.Build();
         using var stop = new CancellationTokenSource(Patience);

@@ -129,6 +129,7 @@ internal sealed class FaultCluster : IAsyncDisposable
 
                 // The checks read what the cluster holds: a read it cannot answer must say so, not pass for a miss.
                 options.Resilience.ReadFailureMode = CacheReadFailureMode.Throw;
+                options.ClusterTimeout = options.ResponseTimeout;
             });
             cluster._client = builder.Build();
             await cluster._client.StartAsync();
