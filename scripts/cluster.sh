@@ -2,23 +2,25 @@
 # A local multi-silo cluster for development: one redis-server (AOF on) and N silo processes in Redis mode on
 # loopback ports, each with its HTTP API. State (ports, pids, logs, Redis data) lives in .cachecluster/cluster/.
 #
-# Usage: scripts/cluster.sh up N [--no-build]   start redis-server and silos 1..N (Release build)
+# Usage: scripts/cluster.sh up N [--no-build]   start redis-server and silos 1..N (builds src/Silo, src/Cli)
 #        scripts/cluster.sh down                stop every silo (SIGTERM, graceful), then redis-server
 #        scripts/cluster.sh kill I              kill -9 silo I (a crash)
 #        scripts/cluster.sh restart I           stop silo I if running, start it again on its ports and settings
 #        scripts/cluster.sh status              each process: running or not, ports, HTTP readiness, the CLI's environment
 #        scripts/cluster.sh env                 only the CLI's environment: eval "$(scripts/cluster.sh env)"
 # Any other silo setting: CACHECLUSTER_SILO_ARGS="--CacheCluster:EntryIdleTimeout=00:00:30" scripts/cluster.sh up 3
+# The build is the one `dotnet build src/Silo` makes (Debug); CACHECLUSTER_CONFIGURATION=Release builds and runs Release.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/lib/local-services.sh"
 state=$root/.cachecluster/cluster
-silo_dll=$root/src/Silo/bin/Release/net10.0/CacheCluster.Silo.dll
+configuration=${CACHECLUSTER_CONFIGURATION:-Debug}
+silo_dll=$root/src/Silo/bin/$configuration/net10.0/CacheCluster.Silo.dll
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -85,12 +87,13 @@ status() {
     done
     echo "cli environment (or: eval \"\$(scripts/cluster.sh env)\"), then no connection flags are needed:"
     cli_env
-    echo "cli: dotnet src/Cli/bin/Release/net10.0/cachecluster.dll get KEY"
+    echo "cli: dotnet src/Cli/bin/$configuration/net10.0/cachecluster.dll get KEY"
 }
 
 # The variables the CLI reads when no connection flag is given, as lines a shell can eval.
 cli_env() {
     [[ -f $state/cluster.env ]] || { echo "cluster.sh: no cluster (scripts/cluster.sh up N)" >&2; exit 1; }
+    echo "export CACHECLUSTER_URL=http://127.0.0.1:$(read_var HTTP1_PORT)"
     echo "export CACHECLUSTER_REDIS=127.0.0.1:$(read_var REDIS_PORT)"
     echo "export CACHECLUSTER_CLUSTER_ID=$(read_var CLUSTER_ID)"
     echo "export CACHECLUSTER_SERVICE_ID=$(read_var CLUSTER_ID)"
@@ -111,9 +114,9 @@ case $command in
             exit 1
         fi
         if ((build)); then
-            echo "building Release (src/Silo, src/Cli)..."
-            dotnet build -c Release --disable-build-servers -nologo -v q src/Silo >/dev/null
-            dotnet build -c Release --disable-build-servers -nologo -v q src/Cli >/dev/null
+            echo "building $configuration (src/Silo, src/Cli)..."
+            dotnet build -c "$configuration" --disable-build-servers -nologo -v q src/Silo >/dev/null
+            dotnet build -c "$configuration" --disable-build-servers -nologo -v q src/Cli >/dev/null
         fi
         [[ -f $silo_dll ]] || { echo "cluster.sh: $silo_dll is missing; run without --no-build" >&2; exit 1; }
         rm -rf "$state"
