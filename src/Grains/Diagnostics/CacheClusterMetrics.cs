@@ -54,7 +54,7 @@ internal sealed class CacheClusterMetrics
         _nearCacheNotices = meter.CreateCounter<long>("cachecluster.nearcache.notices", "{notice}", "One-shot change notices sent to clients tracking a key in their near cache.");
         _evictions = meter.CreateCounter<long>("cachecluster.evictions", "{entry}", "Entries made to leave memory at the silo's bound (MaxMemoryMB, MaxEntries), tagged reason=memory|entries and outcome=deactivated (the activation went, the record stays in the store) | removed (an embedded record was evicted).");
         _noticesDropped = meter.CreateCounter<long>("cachecluster.invalidation.notices.dropped", "{notice}", "Notices dropped because a subscriber's queue was full.");
-        _rateLimitDecisions = meter.CreateCounter<long>("cachecluster.ratelimit.decisions", "{decision}", "Rate-limit decisions, tagged policy and outcome=allowed|limited.");
+        _rateLimitDecisions = meter.CreateCounter<long>("cachecluster.ratelimit.decisions", "{decision}", "Rate-limit decisions, tagged policy and outcome=allowed|limited (a shadow-mode refusal counts as limited).");
         meter.CreateObservableGauge(
             "cachecluster.entry.hit_ratio",
             () => Totals.HitRatio is { } ratio ? [new Measurement<double>(ratio)] : Array.Empty<Measurement<double>>(),

@@ -44,6 +44,10 @@ internal sealed partial class CacheEntryGrain
     {
         ThrowIfKeyInvalid("Delete");
         var removed = await WriteAsync("Delete", static (current, _) => ((EntryRecord?)null, current is not null));
+        if (removed)
+        {
+            NoteInvalidation();
+        }
 
         // Deleting a missing key still voids an outstanding fill lease: its value may predate the change the
         // delete stands for (stale-set protection).

@@ -48,6 +48,9 @@ public static class CacheClusterHttpServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<CacheHttpApi>();
 
+        // A silo registers it (AddCacheCluster); a host that only holds a grain factory gets one that asks the cluster.
+        services.TryAddSingleton<CacheCluster.Operations.ClusterOperations>();
+
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // Bare status codes (no endpoint, wrong method, a body the server refused) get our problem types too.
