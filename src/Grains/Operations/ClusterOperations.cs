@@ -56,7 +56,7 @@ public sealed class ClusterOperations
         var now = _clock.GetUtcNow();
         var reports = await Task.WhenAll(hosts
             .OrderBy(host => host.Status == SiloStatus.Active ? 0 : 1)
-            .ThenBy(host => host.SiloAddress.ToString(), StringComparer.Ordinal)
+            .ThenBy(host => host.SiloAddress.ToParsableString(), StringComparer.Ordinal)
             .Select(host => ReportAsync(host, now, cancellationToken))).ConfigureAwait(false);
         return new ClusterStatus(reports, ClusterTotals.Of(reports));
     }
@@ -96,7 +96,7 @@ public sealed class ClusterOperations
         var startedAt = new DateTimeOffset(DateTime.SpecifyKind(host.StartTime, DateTimeKind.Utc));
         var report = new SiloReport
         {
-            Silo = host.SiloAddress.ToString(),
+            Silo = host.SiloAddress.ToParsableString(),
             Status = host.Status.ToString(),
             Gateway = host.ProxyPort > 0 ? string.Create(CultureInfo.InvariantCulture, $"{host.SiloAddress.Endpoint.Address}:{host.ProxyPort}") : null,
             StartedAt = startedAt,
@@ -127,7 +127,7 @@ public sealed class ClusterOperations
         {
             try
             {
-                return new KeyValuePair<string, T>?(new(silo.ToString(), await ask(Silo(silo)).WaitAsync(SiloTimeout, _runtimeClock, cancellationToken).ConfigureAwait(false)));
+                return new KeyValuePair<string, T>?(new(silo.ToParsableString(), await ask(Silo(silo)).WaitAsync(SiloTimeout, _runtimeClock, cancellationToken).ConfigureAwait(false)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

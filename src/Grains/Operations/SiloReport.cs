@@ -4,7 +4,7 @@ namespace CacheCluster.Operations;
 [GenerateSerializer, Immutable, Alias("cachecluster.silo-report")]
 public sealed record SiloReport
 {
-    /// <summary>Gets the silo's address (IP:port@generation).</summary>
+    /// <summary>Gets the silo's address, as IP:port@generation.</summary>
     [Id(0)]
     public string Silo { get; init; } = string.Empty;
 

@@ -195,7 +195,7 @@ internal sealed partial class InvalidationStreamGrain(
                     var next = _pending.First().Value;
                     var started = clock.GetTimestamp();
                     var invalidated = next.Announcement ? 0 : await fanOut.ApplyAsync(next);
-                    operations.SlowLog?.Record("fanout", next.EventId, clock.GetElapsedTime(started), SlowPhases.FanOut);
+                    operations.SlowLog?.Record(next.EventType, next.EventId, clock.GetElapsedTime(started), SlowPhases.FanOut);
                     await log.CompleteAsync(_partition, next.Sequence);
                     _pending.Remove(next.Sequence);
                     ReportPending();
