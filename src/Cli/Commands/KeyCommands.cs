@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CacheCluster.Cli.Connection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Cli.Commands;
 
@@ -50,12 +51,18 @@ internal static class KeyCommands
     public static Command Info(ClusterConnection connection)
     {
         var key = KeyArgument.Create();
-        var command = new Command("info", "Print KEY's metadata as 'name: value' lines; exit 1 when missing") { key };
-        command.SetAction((parse, cancellationToken) => connection.RunAsync(parse, async (cache, ct) =>
+        var command = new Command("info", "Print KEY's metadata as 'name: value' lines, with its lease, waiters, near-cache trackers and last invalidation; exit 1 when missing") { key };
+        command.SetAction((parse, cancellationToken) => connection.RunAsync(parse, async (IServiceProvider services, CancellationToken ct) =>
         {
-            if (await cache.GetInfoAsync(parse.GetRequiredValue(key), ct) is not { } info)
+            var name = parse.GetRequiredValue(key);
+            var info = await services.GetRequiredService<IClusterCache>().GetInfoAsync(name, ct);
+            var diagnostics = services.GetService<IGrainFactory>() is { } grains
+                ? await grains.GetGrain<ICacheEntryGrain>(name).GetDiagnosticsAsync().WaitAsync(ct)
+                : null;
+            if (info is null)
             {
-                Console.Error.WriteLine("(nil)");
+                // Why it is missing, when this silo remembers: the invalidation that removed it.
+                Console.Error.WriteLine(diagnostics?.LastInvalidation is { } cause ? $"(nil) removed by {cause} at {Timestamp(diagnostics.LastInvalidatedAt)}" : "(nil)");
                 return ExitCodes.No;
             }
 
@@ -75,6 +82,18 @@ internal static class KeyCommands
                 tags: {string.Join(',', info.Tags)}
 
                 """);
+            if (diagnostics is not null)
+            {
+                Console.Write(
+                    $"""
+                    lease: {(diagnostics.Lease is { } lease ? $"{(lease.Kind == CacheLeaseKind.Fill ? "fill" : "refresh")} until {Timestamp(lease.ExpiresAt)}" : "none")}
+                    waiters: {diagnostics.Waiters}
+                    trackers: {diagnostics.Trackers}
+                    last-invalidation: {(diagnostics.LastInvalidation is { } cause ? $"{cause} at {Timestamp(diagnostics.LastInvalidatedAt)}" : "none")}
+
+                    """);
+            }
+
             return ExitCodes.Success;
         }, cancellationToken));
 

@@ -21,6 +21,11 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     [ReadOnly]
     Task<CacheReadResult> GetAsync();
 
+    /// <summary>Describes the entry's lease, waiters, near-cache trackers and last invalidation (for <c>cachecluster info</c>).</summary>
+    /// <returns>The diagnostics; answered whether or not the key exists.</returns>
+    [AlwaysInterleave]
+    Task<CacheEntryDiagnostics> GetDiagnosticsAsync();
+
     /// <summary>
     /// Reads the value like <see cref="GetAsync"/> and, when it is found, registers <paramref name="tracker"/> to be told
     /// once when the entry next changes (one-shot: read again to be told again).

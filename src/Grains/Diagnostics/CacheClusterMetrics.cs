@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Diagnostics;
 
@@ -24,11 +25,15 @@ internal sealed class CacheClusterMetrics
     private readonly Counter<long> _noticesDropped;
     private readonly Counter<long> _nearCacheNotices;
     private readonly Counter<long> _evictions;
+    private readonly Counter<long> _rateLimitDecisions;
     private readonly Meter _meter;
 
-    public CacheClusterMetrics(IMeterFactory meterFactory)
+    private readonly TimeProvider _clock;
+
+    public CacheClusterMetrics(IMeterFactory meterFactory, [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        _clock = clock ?? TimeProvider.System;
         var meter = _meter = meterFactory.Create(CacheClusterDiagnostics.MeterName);
         _hits = meter.CreateCounter<long>("cachecluster.entry.hits", "{read}", "Reads that found the key, tagged state=fresh|stale.");
         _misses = meter.CreateCounter<long>("cachecluster.entry.misses", "{read}", "Reads that found no key.");
@@ -49,12 +54,40 @@ internal sealed class CacheClusterMetrics
         _nearCacheNotices = meter.CreateCounter<long>("cachecluster.nearcache.notices", "{notice}", "One-shot change notices sent to clients tracking a key in their near cache.");
         _evictions = meter.CreateCounter<long>("cachecluster.evictions", "{entry}", "Entries made to leave memory at the silo's bound (MaxMemoryMB, MaxEntries), tagged reason=memory|entries and outcome=deactivated (the activation went, the record stays in the store) | removed (an embedded record was evicted).");
         _noticesDropped = meter.CreateCounter<long>("cachecluster.invalidation.notices.dropped", "{notice}", "Notices dropped because a subscriber's queue was full.");
+        _rateLimitDecisions = meter.CreateCounter<long>("cachecluster.ratelimit.decisions", "{decision}", "Rate-limit decisions, tagged policy and outcome=allowed|limited (a shadow-mode refusal counts as limited).");
+        meter.CreateObservableGauge(
+            "cachecluster.entry.hit_ratio",
+            () => Totals.HitRatio is { } ratio ? [new Measurement<double>(ratio)] : Array.Empty<Measurement<double>>(),
+            "1",
+            "Hits ÷ (hits + misses) of this silo's entry reads since it started; absent before the first read.");
+        meter.CreateObservableGauge("cachecluster.invalidation.pending", ObservePending, "{event}", "Events accepted by a stream partition active on this silo and not yet applied, tagged partition.");
+        meter.CreateObservableGauge("cachecluster.invalidation.pending.age", ObservePendingAge, "s", "Age of the oldest event a stream partition active on this silo has accepted and not yet applied (0 when none): the invalidation lag, tagged partition.");
     }
 
-    public void Hit(CacheEntryState state) =>
-        _hits.Add(1, new KeyValuePair<string, object?>("state", state == CacheEntryState.Stale ? "stale" : "fresh"));
+    /// <summary>Gets the silo's running totals.</summary>
+    public SiloCounters Totals { get; } = new();
 
-    public void Miss() => _misses.Add(1);
+    public void Hit(CacheEntryState state)
+    {
+        Totals.Hit();
+        _hits.Add(1, new KeyValuePair<string, object?>("state", state == CacheEntryState.Stale ? "stale" : "fresh"));
+    }
+
+    public void Miss()
+    {
+        Totals.Miss();
+        _misses.Add(1);
+    }
+
+    /// <summary>Counts one decision of a rate-limit policy (policy names are configured, so the tag stays low-cardinality).</summary>
+    public void RateLimitDecided(string policy, bool allowed)
+    {
+        Totals.RateLimitDecided(allowed);
+        _rateLimitDecisions.Add(1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("outcome", allowed ? "allowed" : "limited"));
+    }
+
+    /// <summary>Records what a stream partition has accepted but not yet applied (after every change of its queue).</summary>
+    public void PartitionPending(int partition, int count, DateTimeOffset? oldestAcceptedAt) => Totals.SetPending(partition, count, oldestAcceptedAt);
 
     public void Write(string operation) => _writes.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
@@ -96,6 +129,7 @@ internal sealed class CacheClusterMetrics
     {
         if (count > 0)
         {
+            Totals.Evicted(count);
             _evictions.Add(count, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
@@ -113,4 +147,15 @@ internal sealed class CacheClusterMetrics
                 },
             "{entry}",
             "Entries in this silo's memory: state=active counts entry activations, state=stored the embedded store's records.");
+
+    private IEnumerable<Measurement<long>> ObservePending() =>
+        Totals.Pending().Select(p => new Measurement<long>(p.Pending, new KeyValuePair<string, object?>("partition", p.Partition)));
+
+    private IEnumerable<Measurement<double>> ObservePendingAge()
+    {
+        var now = _clock.GetUtcNow();
+        return Totals.Pending().Select(p => new Measurement<double>(
+            p.OldestAcceptedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0,
+            new KeyValuePair<string, object?>("partition", p.Partition)));
+    }
 }

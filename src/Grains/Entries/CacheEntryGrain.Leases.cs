@@ -108,7 +108,15 @@ internal sealed partial class CacheEntryGrain
 
             // Park until the entry or lease changes, the lease times out, or this call's wait ends.
             var until = _lease.Value.ExpiresAt < deadline ? _lease.Value.ExpiresAt : deadline;
-            await WaitForChangeAsync(until - now);
+            _waiting++;
+            try
+            {
+                await WaitForChangeAsync(until - now);
+            }
+            finally
+            {
+                _waiting--;
+            }
         }
     }
 

@@ -47,6 +47,8 @@ internal sealed partial class CacheEntryGrain
 
     bool IResidentActivation.IsGoing => Volatile.Read(ref _evicting) != 0;
 
+    bool IResidentActivation.HoldsLease => _lease is not null;
+
     bool IResidentActivation.IsEvictable => Volatile.Read(ref _evicting) == 0 && _lease is null;
 
     bool IResidentActivation.TryEvict(EvictionReason reason)

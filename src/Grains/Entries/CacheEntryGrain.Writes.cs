@@ -1,5 +1,6 @@
 using CacheCluster.Eviction;
 using CacheCluster.Invalidation;
+using CacheCluster.Operations;
 using Microsoft.Extensions.Logging;
 
 namespace CacheCluster.Entries;
@@ -44,6 +45,10 @@ internal sealed partial class CacheEntryGrain
     {
         ThrowIfKeyInvalid("Delete");
         var removed = await WriteAsync("Delete", static (current, _) => ((EntryRecord?)null, current is not null));
+        if (removed)
+        {
+            NoteInvalidation();
+        }
 
         // Deleting a missing key still voids an outstanding fill lease: its value may predate the change the
         // delete stands for (stale-set protection).
@@ -135,9 +140,14 @@ internal sealed partial class CacheEntryGrain
                 var keyIndexPartition = next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt) ? IKeyIndex.PartitionOf(_key) : null;
 
                 // One atomic step: the record and its registrations together, or nothing.
+                var started = clock.GetTimestamp();
                 written = next is null
                     ? await store.DeleteIndexedAsync(_key, stored!.Version, stored.Tags, IKeyIndex.PartitionOf(_key))
                     : await store.WriteIndexedAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now, tagsToRegister, keyIndexPartition, DroppedTags(stored, next), now);
+                if (operations.SlowLog is { } slowLog && clock.GetElapsedTime(started) is var took && took >= slowLog.Threshold)
+                {
+                    slowLog.Record("store." + operation, _key, took, SlowPhases.Storage);
+                }
             }
             catch (CacheStorageException ex)
             {

@@ -3,6 +3,7 @@ using CacheCluster.Expiry;
 using CacheCluster.Eviction;
 using CacheCluster.Hosting;
 using CacheCluster.Invalidation;
+using CacheCluster.Operations;
 using CacheCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ internal sealed partial class CacheEntryGrain(
     EntryExpiryScheduler expiryScheduler,
     ActiveEntryTable activeEntries,
     CacheClusterMetrics metrics,
+    SiloOperations operations,
     IOptions<CacheClusterOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {

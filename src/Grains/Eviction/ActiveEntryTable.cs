@@ -89,6 +89,24 @@ internal sealed class ActiveEntryTable(EvictionTrigger trigger)
         return told;
     }
 
+    /// <summary>Counts the activations with a lease out (for the cluster status: one pass under the lock).</summary>
+    public int CountLeases()
+    {
+        lock (_lock)
+        {
+            var leases = 0;
+            for (var i = 0; i < _count; i++)
+            {
+                if (_items[i]!.HoldsLease)
+                {
+                    leases++;
+                }
+            }
+
+            return leases;
+        }
+    }
+
     /// <summary>Returns up to <paramref name="count"/> evictable activations, least recently used first.</summary>
     public List<IResidentActivation> Coldest(int count, int nowStamp)
     {

@@ -15,6 +15,9 @@ internal interface IResidentActivation
     /// <summary>Gets a value indicating whether the activation may go now (not already going, no lease out).</summary>
     bool IsEvictable { get; }
 
+    /// <summary>Gets a value indicating whether a fill or refresh lease is out; read off the activation's scheduler.</summary>
+    bool HoldsLease => false;
+
     /// <summary>Asks the activation to deactivate; thread-safe. Returns <see langword="false"/> if it was already asked.</summary>
     bool TryEvict(EvictionReason reason);
 }

@@ -19,7 +19,7 @@ public static class CacheClusterSiloBuilderExtensions
     /// <summary>
     /// Adds CacheCluster to the silo with options bound from the <c>CacheCluster</c> section of
     /// <paramref name="configuration"/>: the host (grains, entry store, clustering and endpoints) and its features
-    /// (membership, TLS, eviction, expiry, invalidation, rate limiting), each bound from its own keys and checked by its
+    /// (membership, TLS, eviction, expiry, invalidation, rate limiting, operations), each bound from its own keys and checked by its
     /// own validator. Every bad key is reported at once.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
@@ -41,6 +41,7 @@ public static class CacheClusterSiloBuilderExtensions
         ValidatedOptions.Collect(failures, () => builder.AddCacheClusterEviction(configuration));
         ValidatedOptions.Collect(failures, () => builder.AddCacheClusterInvalidation(configuration));
         ValidatedOptions.Collect(failures, () => builder.AddCacheClusterRateLimiting(configuration));
+        ValidatedOptions.Collect(failures, () => builder.AddCacheClusterOperations(configuration));
         if (options is not null && failures.Count == 0)
         {
             InsecureTransportWarning.Check(builder.Services, options, failures);

@@ -16,6 +16,7 @@ internal sealed partial class RateLimiterGrain(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
     IRateLimitStore store,
     IOptions<RateLimitingOptions> options,
+    CacheCluster.Diagnostics.CacheClusterMetrics metrics,
     ILogger<RateLimiterGrain> logger) : Grain, IRateLimiterGrain
 {
     /// <summary>How long a refused caller waits while the store is unreachable and the policy fails closed.</summary>
@@ -25,6 +26,7 @@ internal sealed partial class RateLimiterGrain(
     private RateLimitPolicyOptions? _policy;
     private Exception? _error;
     private string _key = string.Empty;
+    private string? _policyName;
     private RateLimitState? _state;
     private bool _dirty;
     private DateTimeOffset _lastCheckpoint;
@@ -65,6 +67,13 @@ internal sealed partial class RateLimiterGrain(
     }
 
     public async Task<RateLimitDecision> AcquireAsync(int permits)
+    {
+        var decision = await DecideAsync(permits);
+        metrics.RateLimitDecided(_policyName ??= RateLimiterKey.Split(_key).Policy, decision.Allowed && !decision.ShadowLimited);
+        return decision;
+    }
+
+    private async Task<RateLimitDecision> DecideAsync(int permits)
     {
         if (_error is not null)
         {

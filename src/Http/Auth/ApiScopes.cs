@@ -15,7 +15,7 @@ public static class ApiScopes
     /// <summary>POST /v1/ratelimit.</summary>
     public const string RateLimit = "ratelimit";
 
-    /// <summary>Everything, including /metrics.</summary>
+    /// <summary>Everything, including /metrics and the operator's view (/v1/cluster, /v1/cluster/hotkeys, /v1/cluster/slowlog).</summary>
     public const string Admin = "admin";
 
     /// <summary>Gets every scope.</summary>

@@ -14,9 +14,9 @@ public static class CacheClusterHttpApplicationExtensions
 {
     /// <summary>
     /// Adds the API's middleware (problem+json for every error, CORS when origins are configured, API-key checks) and maps its endpoints:
-    /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/events</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/health/live</c>,
-    /// <c>/health/ready</c>, <c>/metrics</c> and, when <c>AddCacheClusterDashboard</c> enabled it, <c>/dashboard</c>.
-    /// Needs <c>AddCacheClusterHttp</c>.
+    /// <c>/v1/cache/{key}</c>, <c>/v1/invalidate</c>, <c>/v1/events</c>, <c>/v1/ratelimit/{policy}/{identifier}</c>, <c>/v1/cluster</c>
+    /// (with <c>/hotkeys</c> and <c>/slowlog</c>), <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and, when
+    /// <c>AddCacheClusterDashboard</c> enabled it, <c>/dashboard</c>. Needs <c>AddCacheClusterHttp</c>.
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
@@ -48,6 +48,13 @@ public static class CacheClusterHttpApplicationExtensions
         CacheCluster.Http.Events.EventsEndpoint.Map(json);
         RateLimitEndpoint.Map(app);
         CacheCluster.Http.Dashboard.DashboardEndpoints.Map(app);
+        CacheCluster.Http.Operations.ClusterEndpoints.Map(app);
+
+        // The cluster status shows each silo's HTTP address: this one's is known once Kestrel has bound it.
+        if (app.Services.GetService(typeof(CacheCluster.Operations.ClusterOperations)) is CacheCluster.Operations.ClusterOperations operations)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => operations.LocalHttpAddress = app.Urls.FirstOrDefault());
+        }
 
         // Health needs no key: orchestrators probe it. Metrics need admin when keys are configured.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(PublicEndpoint.Instance);

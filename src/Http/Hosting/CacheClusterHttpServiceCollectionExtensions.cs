@@ -64,6 +64,9 @@ public static class CacheClusterHttpServiceCollectionExtensions
         // Core's own host filter, which reads the same AllowedHosts, is left open so that it does not answer first.
         services.PostConfigure<HostFilteringOptions>(filtering => filtering.AllowedHosts = ["*"]);
 
+        // A silo registers it (AddCacheCluster); a host that only holds a grain factory gets one that asks the cluster.
+        services.TryAddSingleton<CacheCluster.Operations.ClusterOperations>();
+
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // Bare status codes (no endpoint, wrong method, a body the server refused) get our problem types too.

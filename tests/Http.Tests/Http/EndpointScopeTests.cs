@@ -37,6 +37,9 @@ public sealed class EndpointScopeTests(HttpClusterFixture fixture) : IAsyncLifet
         [("/v1/events", "POST")] = (ApiScopes.Invalidate, HttpStatusCode.Accepted),
         [("/v1/ratelimit/{policy}/{identifier}", "POST")] = (ApiScopes.RateLimit, HttpStatusCode.OK),
         [("/metrics", "GET")] = (ApiScopes.Admin, HttpStatusCode.OK),
+        [("/v1/cluster", "GET")] = (ApiScopes.Admin, HttpStatusCode.OK),
+        [("/v1/cluster/hotkeys", "GET")] = (ApiScopes.Admin, HttpStatusCode.OK),
+        [("/v1/cluster/slowlog", "GET")] = (ApiScopes.Admin, HttpStatusCode.OK),
         [("/health/live", "GET")] = (null, HttpStatusCode.OK),
         [("/health/ready", "GET")] = (null, HttpStatusCode.OK),
     };

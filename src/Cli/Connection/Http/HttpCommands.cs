@@ -10,6 +10,9 @@ internal static class HttpCommands
     private static readonly HashSet<string> Served = new(StringComparer.Ordinal)
     {
         "get", "set", "del", "exists", "incr", "expire", "touch", "invalidate", "ratelimit",
+
+        // Only over HTTP: the operator's view is an admin endpoint of the API.
+        "cluster", "stats", "hotkeys", "slowlog",
     };
 
     /// <summary>Whether <paramref name="command"/> runs over HTTP when a URL is the transport.</summary>

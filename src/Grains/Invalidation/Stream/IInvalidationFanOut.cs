@@ -11,5 +11,7 @@ internal interface IInvalidationFanOut
 internal sealed class GrainInvalidationFanOut(IGrainFactory grains) : IInvalidationFanOut
 {
     public Task<long> ApplyAsync(LoggedEvent logged) =>
-        InvalidationRemoval.RemoveAsync(grains, logged.Keys, logged.Tags, logged.Patterns, allowAll: false, ruleDriven: true);
+        InvalidationCause.RunAsync(
+            $"event {logged.EventType} {logged.EventId}",
+            () => InvalidationRemoval.RemoveAsync(grains, logged.Keys, logged.Tags, logged.Patterns, allowAll: false, ruleDriven: true));
 }

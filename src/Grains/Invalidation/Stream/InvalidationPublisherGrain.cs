@@ -45,7 +45,7 @@ internal sealed partial class InvalidationPublisherGrain(
     public async Task<long> InvalidateAsync(IReadOnlyList<string> keys, IReadOnlyList<string> tags, IReadOnlyList<string> patterns, bool allowAll)
     {
         InvalidationRemoval.Validate(keys, tags, patterns, allowAll, host.Value.MaxKeyBytes, options.Value.MaxPatternsPerRequest);
-        var removed = await InvalidationRemoval.RemoveAsync(GrainFactory, keys, tags, patterns, allowAll);
+        var removed = await InvalidationCause.RunAsync("direct", () => InvalidationRemoval.RemoveAsync(GrainFactory, keys, tags, patterns, allowAll));
 
         // Subscribers (near caches, the CDN purger) hear about it through the stream; the removal itself is done.
         if (keys.Count + tags.Count + patterns.Count > 0)

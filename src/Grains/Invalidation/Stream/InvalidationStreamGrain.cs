@@ -1,6 +1,7 @@
 using CacheCluster.Diagnostics;
 using CacheCluster.Hosting;
 using CacheCluster.Invalidation.Rules;
+using CacheCluster.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal sealed partial class InvalidationStreamGrain(
     InvalidationRuleSet rules,
     IOptions<InvalidationOptions> options,
     CacheClusterMetrics metrics,
+    SiloOperations operations,
     ILogger<InvalidationStreamGrain> logger) : Grain, IInvalidationStreamGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
@@ -56,11 +58,18 @@ internal sealed partial class InvalidationStreamGrain(
             LogInformationResuming(_partition, pending.Count, pending[0].Sequence);
             StartPump();
         }
+        else
+        {
+            ReportPending();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _deactivating = true;
+
+        // The partition no longer reports from this silo (it comes back wherever it activates next).
+        metrics.PartitionPending(_partition, -1, null);
         return Task.CompletedTask;
     }
 
@@ -156,6 +165,7 @@ internal sealed partial class InvalidationStreamGrain(
 
     private void StartPump()
     {
+        ReportPending();
         if (!_pumping)
         {
             _pumping = true;
@@ -183,9 +193,12 @@ internal sealed partial class InvalidationStreamGrain(
                     }
 
                     var next = _pending.First().Value;
+                    var started = clock.GetTimestamp();
                     var invalidated = next.Announcement ? 0 : await FanOutAsync(next);
+                    operations.SlowLog?.Record(next.EventType, next.EventId, clock.GetElapsedTime(started), SlowPhases.FanOut);
                     await log.CompleteAsync(_partition, next.Sequence);
                     _pending.Remove(next.Sequence);
+                    ReportPending();
                     _applied = next.Sequence;
                     failures = 0;
                     metrics.EventApplied(invalidated, clock.GetUtcNow() - next.AcceptedAt);
@@ -221,7 +234,12 @@ internal sealed partial class InvalidationStreamGrain(
         }
 
         _reloadNeeded = false;
+        ReportPending();
     }
+
+    /// <summary>Tells the silo's metrics how many events wait here, and since when the oldest.</summary>
+    private void ReportPending() =>
+        metrics.PartitionPending(_partition, _pending.Count, _pending.Count > 0 ? _pending.First().Value.AcceptedAt : null);
 
     private void ReleaseWaiters()
     {
