@@ -39,7 +39,7 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
             return HttpProblems.Result(ProblemKind.Unauthorized, "The API key is not valid.").ExecuteAsync(context);
         }
 
-        if (!identity.Allows(required.Scope))
+        if (!identity.Allows(required.Scope) && (required.OrScope is not { } alternative || !identity.Allows(alternative)))
         {
             LogInformationMissingScope(identity.Name, required.Scope);
             return HttpProblems.Result(ProblemKind.Forbidden, $"The API key '{identity.Name}' lacks the '{required.Scope}' scope.").ExecuteAsync(context);
