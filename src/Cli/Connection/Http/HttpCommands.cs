@@ -9,7 +9,7 @@ internal static class HttpCommands
 {
     private static readonly HashSet<string> Served = new(StringComparer.Ordinal)
     {
-        "get", "set", "del", "exists", "incr", "expire", "touch", "invalidate", "ratelimit",
+        "get", "mget", "set", "mset", "del", "exists", "incr", "expire", "touch", "invalidate", "ratelimit",
     };
 
     /// <summary>Whether <paramref name="command"/> runs over HTTP when a URL is the transport.</summary>
