@@ -14,7 +14,7 @@ namespace CacheCluster.Bench.Batches;
 /// </summary>
 internal static class BatchScenario
 {
-    public const string Name = "batch";
+    public const string Name = "BATCH";
 
     private const int BatchSize = 100;
     private const int Seed = 31;
