@@ -10,11 +10,13 @@ var connectionOptions = new ConnectionOptions();
 await using var connection = new ClusterConnection(connectionOptions);
 var root = new RootCommand(
     "Reads and writes a CacheCluster. Exit codes: 0 done, 1 no (missing, condition not met, version conflict), 2 usage, 3 cluster unreachable, 130 interrupted. " +
-    $"Transport: get, set, del, exists, incr, expire, touch, invalidate and ratelimit talk to a silo's HTTP API (--url, default {ConnectionOptions.DefaultUrl}) " +
+    $"Transport: get, mget, set, mset, del, exists, incr, expire, touch, invalidate and ratelimit talk to a silo's HTTP API (--url, default {ConnectionOptions.DefaultUrl}) " +
     "unless --gateway or --redis (or their variables) name the Orleans gateway; cluster, stats, hotkeys and slowlog need the HTTP API; the other commands always use the gateway. " +
     "With no command and stdin a terminal (or with -i), an interactive session starts.")
 {
     ValueCommands.Get(connection),
+    BatchCommands.Get(connection),
+    BatchCommands.Set(connection),
     SetCommand.Create(connection),
     KeyCommands.Delete(connection),
     KeyCommands.Exists(connection),

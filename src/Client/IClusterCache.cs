@@ -247,4 +247,84 @@ public interface IClusterCache
     /// <returns>The bytes with their state, version and (extended) expiry, or <see cref="CacheReadResult.Missing"/>.</returns>
     /// <exception cref="CacheWrongTypeException">The key holds a list.</exception>
     Task<CacheReadResult> GetAndTouchBytesAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads many keys in one message to the cluster (see <see cref="GetManyAsync{T}"/>), as stored bytes, in the order
+    /// given. Each key is read as <see cref="TryGetBytesAsync(string, CacheReadOptions?, CancellationToken)"/> reads it:
+    /// near-cache hits are answered here, and the read failure mode answers a key the cluster could not.
+    /// </summary>
+    /// <param name="keys">The keys; every one is checked before anything is sent.</param>
+    /// <param name="readOptions">How to read; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>One read per key, in the order given; <see cref="CacheReadResult.Missing"/> for a missing key.</returns>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid; nothing was read.</exception>
+    /// <exception cref="CacheWrongTypeException">A key holds a list.</exception>
+    Task<IReadOnlyList<CacheReadResult>> GetManyBytesAsync(IReadOnlyList<string> keys, CacheReadOptions? readOptions = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads and deserializes many keys: one message to the cluster for up to 1,000 keys (a silo then calls every key's
+    /// entry at once), instead of one per key.
+    /// </summary>
+    /// <typeparam name="T">The values' type.</typeparam>
+    /// <param name="keys">The keys; a key given twice is read once.</param>
+    /// <param name="readOptions">How to read; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Every key given, with its value; <see cref="CacheResult{T}.Found"/> is false for a missing key.</returns>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid; nothing was read.</exception>
+    Task<IReadOnlyDictionary<string, CacheResult<T>>> GetManyAsync<T>(IEnumerable<string> keys, CacheReadOptions? readOptions = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes many values as bytes, unconditionally, in one message to the cluster (see <see cref="SetManyAsync{T}"/>).
+    /// </summary>
+    /// <param name="items">The keys and values; for a key given twice the last value is written.</param>
+    /// <param name="options">Expiry and tags for every value; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>One result per item, in the order given.</returns>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid; nothing was written.</exception>
+    Task<IReadOnlyList<CacheWriteResult>> SetManyBytesAsync(IReadOnlyList<KeyValuePair<string, CacheValue>> items, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Serializes and writes many values, unconditionally (Redis <c>MSET</c>), in one message to the cluster for up to
+    /// 1,000 keys. Each key is written as <see cref="SetAsync{T}"/> writes it: its own version, this client's near copy
+    /// dropped, and under the set failure mode a key the cluster could not take is queued. The keys are not written
+    /// atomically together: when some fail, the others are still written, and the first failure is thrown.
+    /// </summary>
+    /// <typeparam name="T">The values' type.</typeparam>
+    /// <param name="items">The keys and values; for a key given twice the last value is written.</param>
+    /// <param name="options">Expiry and tags for every value; <see langword="null"/> for the client's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>One result per item, in the order given.</returns>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid; nothing was written.</exception>
+    Task<IReadOnlyList<CacheWriteResult>> SetManyAsync<T>(IEnumerable<KeyValuePair<string, T>> items, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes many keys (Redis <c>DEL k1 k2 ...</c>) in one message to the cluster for up to 1,000 keys. Each key is
+    /// removed as <see cref="RemoveAsync"/> removes it: a removal the cluster could not take is kept and applied later.
+    /// </summary>
+    /// <param name="keys">The keys; a key given twice is removed once.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>How many of the keys existed.</returns>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid; nothing was removed.</exception>
+    Task<long> RemoveManyAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the cached value of every key, computing all the keys missing cluster-wide with one call of
+    /// <paramref name="factory"/>: one message asks every key's entry for its value or its lease; the keys whose lease
+    /// this caller got go to the factory together, and their values are filled in one message. A key whose lease
+    /// another caller holds (on any server) is waited for, not computed again; if that caller gives the lease up, the
+    /// lease passes to this caller and the factory is called again, for those keys only. The rules of
+    /// <see cref="GetOrSetAsync{T}"/> hold per key: stale values with a background refresh, fail-safe, hard timeout,
+    /// negative results, and the fallbacks when the cluster cannot answer (then the factory runs here, once, for the
+    /// keys it could not answer).
+    /// </summary>
+    /// <typeparam name="T">The values' type.</typeparam>
+    /// <param name="keys">The keys; a key given twice counts once.</param>
+    /// <param name="factory">Computes the values of the keys it is given; a key it leaves out has no value. Its token is cancelled by the hard timeout.</param>
+    /// <param name="options">Expiry, stale, fail-safe, timeout and lease rules, the same for every key.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    /// <returns>Every key given, with its value, or <see langword="default"/> when it has none.</returns>
+    /// <exception cref="InvalidCacheKeyException">A key is invalid; nothing was read or computed.</exception>
+    /// <exception cref="CacheFactoryException">The factory failed and some key had no stale value to stand in.</exception>
+    /// <exception cref="CacheLeaseWaitTimeoutException">Another caller's fill of some key did not arrive within the wait timeout.</exception>
+    Task<IReadOnlyDictionary<string, T?>> GetOrSetManyAsync<T>(IEnumerable<string> keys, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyDictionary<string, T>>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default);
 }

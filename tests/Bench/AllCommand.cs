@@ -122,6 +122,7 @@ internal static class AllCommand
                 ("S1", () => ReadScenario.RunS1Async(context, readKeys, cancellationToken)),
                 ("S2", () => ReadScenario.RunS2Async(context, readKeys, cancellationToken)),
                 ("S3", () => WriteScenario.RunAsync(context, new KeySpace(settings.Keys, settings.ValueBytes, seed: 13), cancellationToken)),
+                ("BATCH", () => CacheCluster.Bench.Batches.BatchScenario.RunAsync(context, new KeySpace(settings.Keys, settings.ValueBytes, seed: 17), cancellationToken)),
                 ("S4", () => StampedeScenario.RunAsync(context, cancellationToken)),
                 ("S6", () => InvalidationScenario.RunAsync(context, cancellationToken)),
                 ("S5", () => RateLimitScenario.RunAsync(context, cancellationToken)),

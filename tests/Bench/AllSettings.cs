@@ -19,7 +19,7 @@ internal sealed record AllSettings(
     int InvalidationEntries,
     int InvalidationRuns)
 {
-    public static readonly string[] AllScenarios = ["S1", "S2", "S3", "S4", "S5", "S6", "S7"];
+    public static readonly string[] AllScenarios = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "BATCH"];
 
     public static AllSettings Create(bool quick, IReadOnlySet<string> scenarios) => new(
         quick,

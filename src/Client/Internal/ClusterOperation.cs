@@ -54,6 +54,14 @@ internal sealed class ClusterOperation
     public static ClusterOperation ReleaseLease { get; } = Write(nameof(ReleaseLease));
 
     /// <summary>A lookup that may take a lease (a change in the cluster) but leaves the value as it is.</summary>
+    public static ClusterOperation GetMany { get; } = Read(nameof(GetMany));
+
+    public static ClusterOperation SetMany { get; } = Write(nameof(SetMany));
+
+    public static ClusterOperation RemoveMany { get; } = Write(nameof(RemoveMany));
+
+    public static ClusterOperation GetOrSetMany { get; } = new(nameof(GetOrSetMany), isWrite: true, changesValue: false);
+
     public static ClusterOperation GetOrSet { get; } = new(nameof(GetOrSet), isWrite: true, changesValue: false);
 
     /// <summary>A rate-limit decision: counts permits.</summary>

@@ -11,7 +11,7 @@ namespace CacheCluster.NamedCaches;
 /// (domain events map to them), so removing a tag removes its entries in every named cache. Publish and Subscribe
 /// pass through.
 /// </summary>
-internal sealed class NamedClusterCache : IClusterCache
+internal sealed partial class NamedClusterCache : IClusterCache
 {
     private readonly IClusterCache _inner;
     private readonly NamedClusterCacheOptions _options;

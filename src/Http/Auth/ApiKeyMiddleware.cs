@@ -64,7 +64,7 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
             }
         }
 
-        if (!identity.Allows(required.Scope))
+        if (!identity.Allows(required.Scope) && (required.OrScope is not { } alternative || !identity.Allows(alternative)))
         {
             LogInformationMissingScope(identity.Name, required.Scope);
             return HttpProblems.Result(ProblemKind.Forbidden, $"The API key '{identity.Name}' lacks the '{required.Scope}' scope.").ExecuteAsync(context);

@@ -3,10 +3,10 @@ namespace CacheCluster.Http.Auth;
 /// <summary>The scopes an API key can carry.</summary>
 public static class ApiScopes
 {
-    /// <summary>GET and HEAD of entries.</summary>
+    /// <summary>GET and HEAD of entries, and the gets of a batch (<c>POST /v1/cache/_batch</c>, which takes read or write).</summary>
     public const string Read = "read";
 
-    /// <summary>PUT, DELETE, increment, expire, persist, touch, and taking a fill lease (<c>GET ?fill=1</c>).</summary>
+    /// <summary>PUT, DELETE, increment, expire, persist, touch, taking a fill lease (<c>GET ?fill=1</c>), and the sets and deletes of a batch.</summary>
     public const string Write = "write";
 
     /// <summary>POST /v1/invalidate.</summary>

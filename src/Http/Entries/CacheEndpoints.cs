@@ -22,6 +22,7 @@ internal static class CacheEndpoints
         endpoints.MapDelete(CacheRoute.Template, DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write), QueryParameters.None);
         endpoints.MapPost(CacheRoute.IncrementTemplate, IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("by"));
         ExpiryEndpoints.Map(endpoints);
+        BatchEndpoint.Map(endpoints);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, CacheHttpApi api)

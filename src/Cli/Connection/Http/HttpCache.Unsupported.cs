@@ -40,5 +40,11 @@ internal sealed partial class HttpCache
 
     public Task<CacheReadResult> GetAndTouchBytesAsync(string key, CancellationToken cancellationToken = default) => throw Unsupported();
 
+    public Task<IReadOnlyDictionary<string, CacheResult<T>>> GetManyAsync<T>(IEnumerable<string> keys, CacheReadOptions? readOptions = null, CancellationToken cancellationToken = default) => throw Unsupported();
+
+    public Task<IReadOnlyList<CacheWriteResult>> SetManyAsync<T>(IEnumerable<KeyValuePair<string, T>> items, CacheEntryOptions? options = null, CancellationToken cancellationToken = default) => throw Unsupported();
+
+    public Task<IReadOnlyDictionary<string, T?>> GetOrSetManyAsync<T>(IEnumerable<string> keys, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyDictionary<string, T>>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default) => throw Unsupported();
+
     private static NotSupportedException Unsupported() => new("The silo's HTTP API has no endpoint for this; the command runs over the Orleans gateway.");
 }

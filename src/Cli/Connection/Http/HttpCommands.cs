@@ -9,7 +9,7 @@ internal static class HttpCommands
 {
     private static readonly HashSet<string> Served = new(StringComparer.Ordinal)
     {
-        "get", "set", "del", "exists", "incr", "expire", "touch", "invalidate", "ratelimit",
+        "get", "mget", "set", "mset", "del", "exists", "incr", "expire", "touch", "invalidate", "ratelimit",
 
         // Only over HTTP: the operator's view is an admin endpoint of the API.
         "cluster", "stats", "hotkeys", "slowlog",

@@ -1,0 +1,90 @@
+using CacheCluster.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace CacheCluster.Batches;
+
+/// <summary>
+/// Many keys in one message. A stateless worker, so it runs on the silo that received the call (a client's gateway, or
+/// the silo serving HTTP) with no extra hop; reentrant, since it keeps no state. It calls every key's entry grain at
+/// once, so a batch costs the caller one message and one round trip, and each entry grain still applies its own key's
+/// rules (validation, leases, tracking, write-through) exactly as for a single-key call.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options) : Grain, ICacheBatchGrain
+{
+    private readonly int _maxKeyBytes = options.Value.MaxKeyBytes;
+
+    public Task<CacheBatchAnswer<CacheTrackedRead>[]> GetManyAsync(string[] keys, INearCacheObserver? tracker) =>
+        FanOutAsync(keys, "GetMany", (grain, _) => tracker is null ? UntrackedAsync(grain) : grain.GetTrackedAsync(tracker));
+
+    public Task<CacheBatchAnswer<CacheWriteResult>[]> SetManyAsync(CacheBatchWrite[] writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        return FanOutAsync(
+            [.. writes.Select(w => w?.Key!)],
+            "SetMany",
+            (grain, i) => writes[i].LeaseToken == 0
+                ? grain.SetAsync(writes[i].Value, writes[i].Options, CacheWriteCondition.Always)
+                : grain.FillAsync(writes[i].LeaseToken, writes[i].Value, writes[i].Options));
+    }
+
+    public Task<CacheBatchAnswer<bool>[]> RemoveManyAsync(string[] keys) =>
+        FanOutAsync(keys, "RemoveMany", static (grain, _) => grain.DeleteAsync());
+
+    public Task<CacheBatchAnswer<CacheLookup>[]> GetOrLeaseManyAsync(string[] keys, CacheLeaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        return FanOutAsync(keys, "GetOrLeaseMany", (grain, _) => grain.GetOrLeaseAsync(request));
+    }
+
+    public Task<CacheBatchAnswer<bool>[]> ReleaseManyAsync(string[] keys, long[] leaseTokens, CacheLeaseRelease release, string? error, TimeSpan? failSafeThrottle)
+    {
+        ArgumentNullException.ThrowIfNull(leaseTokens);
+        if (keys?.Length != leaseTokens.Length)
+        {
+            throw new InvalidCacheRequestException("A batch release needs one lease token per key.") { Operation = "ReleaseMany" };
+        }
+
+        return FanOutAsync(keys, "ReleaseMany", async (grain, i) =>
+        {
+            await grain.ReleaseLeaseAsync(leaseTokens[i], release, error, failSafeThrottle);
+            return true;
+        });
+    }
+
+    private static async Task<CacheTrackedRead> UntrackedAsync(ICacheEntryGrain grain) => new(await grain.GetAsync(), Tracked: false);
+
+    private async Task<CacheBatchAnswer<T>[]> FanOutAsync<T>(string[] keys, string operation, Func<ICacheEntryGrain, int, Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Length > ICacheBatchGrain.MaxKeys)
+        {
+            throw new InvalidCacheRequestException($"A batch takes at most {ICacheBatchGrain.MaxKeys} keys (was {keys.Length}).") { Operation = operation };
+        }
+
+        var calls = new Task<CacheBatchAnswer<T>>[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            calls[i] = AnswerAsync(keys[i], i, call);
+        }
+
+        return await Task.WhenAll(calls);
+    }
+
+    private async Task<CacheBatchAnswer<T>> AnswerAsync<T>(string key, int index, Func<ICacheEntryGrain, int, Task<T>> call)
+    {
+        try
+        {
+            // Checked here as well as by the entry grain: a key Orleans cannot address must not reach GetGrain.
+            CacheKey.Validate(key, _maxKeyBytes);
+            return new CacheBatchAnswer<T>(await call(GrainFactory.GetGrain<ICacheEntryGrain>(key), index), null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new CacheBatchAnswer<T>(default, ex);
+        }
+    }
+}
