@@ -108,9 +108,9 @@ public sealed class EndpointScopeTests(HttpClusterFixture fixture) : IAsyncLifet
         var key = CacheTestCluster.NewKey("scope");
         var body = $$"""[{"op":"set","key":"{{key}}","value":"v"},{"op":"get","key":"{{key}}"},{"op":"del","key":"{{key}}x"}]""";
 
-        var readOnly = await BatchStatusesAsync(body, "read-secret");
-        var writeOnly = await BatchStatusesAsync(body, "write-secret");
-        var refused = await SendAsync("POST", "/v1/cache/_batch", "invalidate-secret");
+        var readOnly = await BatchStatusesAsync(body, "read-secret-0123456789");
+        var writeOnly = await BatchStatusesAsync(body, "write-secret-0123456789");
+        var refused = await SendAsync("POST", "/v1/cache/_batch", "invalidate-secret-0123456789");
 
         Assert.Equal(new[] { 403, 404, 403 }, readOnly);
         Assert.Equal(new[] { 201, 403, 404 }, writeOnly);
