@@ -81,7 +81,7 @@ internal sealed class MemoryKeyIndex : IKeyIndex
                 return Task.FromResult<IReadOnlyList<string>>(keys);
             }
 
-            // A view counts its members lazily, so taking it and walking its first members costs O(log N + walked).
+            // A view bounded by the prefix's range: finding its ends is O(log N), walking it O(keys under the prefix).
             foreach (var key in state.Ordered.GetViewBetween(lower, upper))
             {
                 if ((exclusive && key == lower) || !key.StartsWith(prefix, StringComparison.Ordinal))
