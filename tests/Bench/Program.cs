@@ -1,12 +1,14 @@
 using System.CommandLine;
 using CacheCluster.Bench;
 using CacheCluster.Bench.Cli;
+using CacheCluster.Bench.Invalidation;
 using CacheCluster.Bench.RateLimiting;
 using CacheCluster.Bench.Stampede;
 
 // `all` runs the scenarios S1-S7 (scripts/bench.sh calls it); `ratelimit` and `stampede-peer` are the processes S5 and
 // S4 start, and `ratelimit-silo-args` prints the policies scripts/bench.sh gives the silos. `cli` times whole
-// `cachecluster get` processes beside redis-cli against a running silo and redis-server.
+// `cachecluster get` processes beside redis-cli against a running silo and redis-server. `pattern-index` times one
+// pattern's key index read, the whole-partition read against the prefix range, on a redis-server and in memory.
 var root = new RootCommand("CacheCluster benchmarks, each measured beside a peer in the same run. Exit codes: 0 valid run, 1 invalid run or failure, 2 usage, 3 unreachable.")
 {
     AllCommand.Create(),
@@ -14,6 +16,7 @@ var root = new RootCommand("CacheCluster benchmarks, each measured beside a peer
     RateLimitCommand.CreateSiloArguments(),
     StampedePeerCommand.Create(),
     CliCommand.Create(),
+    PatternIndexCommand.Create(),
 };
 
 var parse = root.Parse(args);

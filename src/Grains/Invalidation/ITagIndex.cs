@@ -23,6 +23,18 @@ internal interface IKeyIndex : ITagIndex
 {
     public const int Partitions = IKeyIndexGrain.Partitions;
 
+    /// <summary>
+    /// Lists, in the index's order (UTF-8 bytes in Redis, ordinal in memory), up to <paramref name="limit"/> keys of
+    /// <paramref name="partition"/> that start with <paramref name="prefix"/>, sort after <paramref name="after"/> and
+    /// are not expired at <paramref name="now"/>. Costs O(log N + what it returns), not a read of the partition.
+    /// </summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="prefix">The literal prefix every key listed starts with; empty for every key.</param>
+    /// <param name="after">Where the previous page stopped (exclusive), or <see langword="null"/>.</param>
+    /// <param name="limit">The most keys to list.</param>
+    /// <param name="now">The cache clock's time.</param>
+    Task<IReadOnlyList<string>> RangeAsync(string partition, string prefix, string? after, int limit, DateTimeOffset now);
+
     public static string PartitionOf(string key) =>
         (System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(key)) % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

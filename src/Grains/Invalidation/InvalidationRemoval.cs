@@ -26,7 +26,8 @@ internal static class InvalidationRemoval
             throw new InvalidCacheRequestException($"One request names at most {MaxItems} keys, {MaxItems} tags and {MaxItems} patterns.");
         }
 
-        // The work budget: each pattern is matched against every live key of all the partitions.
+        // The work budget: each pattern reads its literal prefix's range of every partition (the whole partition when
+        // unanchored) and is matched against what it reads.
         var distinctPatterns = patterns.Distinct(StringComparer.Ordinal).Count();
         if (distinctPatterns > maxPatterns)
         {

@@ -4,11 +4,14 @@ namespace CacheCluster.Invalidation;
 
 /// <summary>
 /// A partition of the key index: matches its live keys against a glob and removes the matches, or lists them a bounded
-/// page at a time (<see cref="IKeyScanGrain"/>).
+/// page at a time (<see cref="IKeyScanGrain"/>). Only the range of a glob's literal prefix is read (<see cref="IKeyIndex.RangeAsync"/>).
 /// </summary>
 internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock, IKeyIndex index) : Grain, IKeyIndexGrain, IKeyScanGrain
 {
     private const int FanOut = 4096;
+
+    /// <summary>How many keys one read of a range returns at most.</summary>
+    internal const int PageSize = 10_000;
 
     public Task<long> InvalidateAsync(IReadOnlyList<string> patterns, bool allowAll) => RemoveMatchesAsync(patterns, allowAll);
 
@@ -23,9 +26,24 @@ internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.Service
             throw new InvalidCacheOptionsException($"The pattern '{unanchored.Text}' has no literal prefix, so it may clear every key; pass the explicit allow-all flag to do that.");
         }
 
-        // One read of the partition, whatever the number of patterns.
-        var members = await MembersAsync();
-        var matches = members.Where(key => Array.Exists(globs, g => g.IsMatch(key))).ToList();
+        // Each distinct literal prefix is one range of the partition (a prefix inside another's range is read with
+        // it); a request with an unanchored pattern reads the whole partition, a page at a time.
+        var matches = new List<string>();
+        foreach (var prefix in Ranges(globs))
+        {
+            for (string? after = null; ;)
+            {
+                var page = await RangeAsync(prefix, after, PageSize);
+                matches.AddRange(page.Where(key => Array.Exists(globs, g => g.IsMatch(key))));
+                if (page.Count < PageSize)
+                {
+                    break;
+                }
+
+                after = page[^1];
+            }
+        }
+
         long removed = 0;
         for (var start = 0; start < matches.Count; start += FanOut)
         {
@@ -44,18 +62,33 @@ internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.Service
             throw new InvalidCacheRequestException($"The scan count must be between 1 and {IKeyScanGrain.MaxCount} (was {count}).");
         }
 
-        // One read of the partition, as for pattern invalidation; the page bounds what is matched and answered.
-        var members = await MembersAsync();
-        var examined = members
-            .Where(key => after is null || string.CompareOrdinal(key, after) > 0)
-            .Order(StringComparer.Ordinal)
-            .Take(count + 1)
-            .ToList();
+        // The page bounds what is examined: the live keys after the cursor within the pattern's literal prefix.
+        var examined = await RangeAsync(glob.IsUnanchored ? "" : glob.LiteralPrefix, after, count + 1);
         var page = examined.Take(count).ToList();
         return new KeyScanPage([.. page.Where(glob.IsMatch)], examined.Count > count ? page[^1] : null);
     }
 
-    private Task<IReadOnlyList<string>> MembersAsync()
+    /// <summary>The prefixes to read for <paramref name="globs"/>: none contains another, and "" alone if any glob is unanchored.</summary>
+    internal static IReadOnlyList<string> Ranges(IReadOnlyList<CacheKeyPattern> globs)
+    {
+        if (globs.Any(static g => g.IsUnanchored))
+        {
+            return [""];
+        }
+
+        var ranges = new List<string>();
+        foreach (var prefix in globs.Select(static g => g.LiteralPrefix).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (ranges.Count == 0 || !prefix.StartsWith(ranges[^1], StringComparison.Ordinal))
+            {
+                ranges.Add(prefix);
+            }
+        }
+
+        return ranges;
+    }
+
+    private Task<IReadOnlyList<string>> RangeAsync(string prefix, string? after, int limit)
     {
         var partition = this.GetPrimaryKeyLong();
         if (partition is < 0 or >= IKeyIndex.Partitions)
@@ -63,6 +96,6 @@ internal sealed class KeyIndexGrain([FromKeyedServices(CacheClusterClock.Service
             throw new InvalidCacheOptionsException($"Key index partitions are 0 to {IKeyIndex.Partitions - 1} (was {partition}).");
         }
 
-        return index.MembersAsync(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), clock.GetUtcNow());
+        return index.RangeAsync(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), prefix, after, limit, clock.GetUtcNow());
     }
 }

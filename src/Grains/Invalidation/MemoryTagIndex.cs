@@ -87,6 +87,3 @@ internal class MemoryTagIndex : ITagIndex
         }
     }
 }
-
-/// <summary>The embedded-mode key index for pattern invalidation.</summary>
-internal sealed class MemoryKeyIndex : MemoryTagIndex, IKeyIndex;

@@ -59,7 +59,3 @@ internal class RedisTagIndex(RedisConnection connection, string prefix) : ITagIn
 
     private RedisKey Key(string tag) => _prefix + tag;
 }
-
-/// <summary>The key index for pattern invalidation: the same structure per partition, under <c>{ServiceId}/k/{partition}</c>.</summary>
-internal sealed class RedisKeyIndex(RedisConnection connection, IOptions<CacheClusterOptions> options)
-    : RedisTagIndex(connection, $"{options.Value.ServiceId}/k/"), IKeyIndex;

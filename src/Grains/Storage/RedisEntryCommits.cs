@@ -24,17 +24,35 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
     // latest member, then stores the record, then leaves: should Redis refuse a step, what is done by then can only be
     // an extra registration (which costs a no-op at the next invalidation), never an entry its tags cannot reach. Each
     // command is answered 1 (applied), 0 (fence failed: nothing done) or Redis' error text.
+    // A write whose last joined set is a key index partition (its 'lex' argument is 1) has that partition's lex set
+    // right after the joins: the key joins it at score 0, the members pruned from the score set leave it, and it
+    // expires with the score set (RedisKeyIndex reads prefixes from it).
     private const string Script = """
         local function write(k, nkeys, a)
-          local key, member, now, joins = KEYS[k + 1], ARGV[a + 3], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
+          local key, member, now, joins, lex = KEYS[k + 1], ARGV[a + 3], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7])
           for i = k + 2, k + joins + 1 do
+            local lexKey = (lex == 1 and i == k + joins + 1) and KEYS[i + 1] or nil
             redis.call('ZADD', KEYS[i], ARGV[a + 4], member)
+            if lexKey then
+              redis.call('ZADD', lexKey, 0, member)
+              local gone = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
+              for j = 1, #gone, 500 do redis.call('ZREM', lexKey, unpack(gone, j, math.min(j + 499, #gone))) end
+            end
             redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
             local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
-            if last[2] == 'inf' then redis.call('PERSIST', KEYS[i]) else redis.call('PEXPIRE', KEYS[i], math.max(1, tonumber(last[2]) - now)) end
+            if last[2] == nil then
+              if lexKey then redis.call('DEL', lexKey) end
+            elseif last[2] == 'inf' then
+              redis.call('PERSIST', KEYS[i])
+              if lexKey then redis.call('PERSIST', lexKey) end
+            else
+              local ttl = math.max(1, tonumber(last[2]) - now)
+              redis.call('PEXPIRE', KEYS[i], ttl)
+              if lexKey then redis.call('PEXPIRE', lexKey, ttl) end
+            end
           end
           if ARGV[a + 2] == '' then redis.call('SET', key, ARGV[a + 1]) else redis.call('SET', key, ARGV[a + 1], 'PX', ARGV[a + 2]) end
-          for i = k + joins + 2, k + nkeys do redis.call('ZREM', KEYS[i], member) end
+          for i = k + joins + lex + 2, k + nkeys do redis.call('ZREM', KEYS[i], member) end
         end
         local function delete(k, nkeys, a)
           redis.call('DEL', KEYS[k + 1])
@@ -191,7 +209,7 @@ internal sealed class EntryCommand
     /// <summary>What the command does, for messages.</summary>
     public string Operation { get; }
 
-    /// <summary>The entry's key, then the index sets it joins, then those it leaves.</summary>
+    /// <summary>The entry's key, then the index sets it joins (and a key index partition's lex set), then those it leaves.</summary>
     public RedisKey[] Keys { get; }
 
     /// <summary>The fence first, then the arguments of its kind.</summary>
@@ -204,9 +222,13 @@ internal sealed class EntryCommand
     /// <summary>Gets or sets the command's storage span, from its queueing to its answer, or <see langword="null"/>.</summary>
     public Activity? Activity { get; set; }
 
-    /// <summary>A write: the record with its TTL (milliseconds, or empty for none), joining <paramref name="joins"/> sets scored <paramref name="score"/>.</summary>
-    public static EntryCommand Write(RedisKey[] keys, RedisValue fence, byte[] record, RedisValue ttl, string member, RedisValue score, long nowMilliseconds, int joins) =>
-        new("W", "write the entry", keys, [fence, record, ttl, member, score, nowMilliseconds, joins], record.Length);
+    /// <summary>
+    /// A write: the record with its TTL (milliseconds, or empty for none), joining <paramref name="joins"/> sets scored
+    /// <paramref name="score"/>; with <paramref name="lex"/>, the last of them is a key index partition and the key after
+    /// the joins its lex set.
+    /// </summary>
+    public static EntryCommand Write(RedisKey[] keys, RedisValue fence, byte[] record, RedisValue ttl, string member, RedisValue score, long nowMilliseconds, int joins, bool lex = false) =>
+        new("W", "write the entry", keys, [fence, record, ttl, member, score, nowMilliseconds, joins, lex ? 1 : 0], record.Length);
 
     /// <summary>A delete: the record, and the key's membership of every set after the first key.</summary>
     public static EntryCommand Delete(RedisKey[] keys, RedisValue fence, string member) =>

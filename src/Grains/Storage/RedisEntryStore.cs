@@ -29,7 +29,8 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
     private readonly RedisEntryCommits _commits = new(connection);
     private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"{options.Value.ServiceId}/e/");
     private readonly string _tagPrefix = $"{options.Value.ServiceId}/t/";
-    private readonly string _keyIndexPrefix = $"{options.Value.ServiceId}/k/";
+    private readonly string _keyIndexPrefix = Invalidation.RedisKeyIndex.ScorePrefix(options.Value.ServiceId);
+    private readonly string _lexIndexPrefix = Invalidation.RedisKeyIndex.LexPrefix(options.Value.ServiceId);
 
     public async Task<EntryRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -51,7 +52,8 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
     {
         RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
         var joins = tags.Count + (keyIndexPartition is null ? 0 : 1);
-        var keys = new RedisKey[1 + joins + droppedTags.Count];
+        var lex = keyIndexPartition is null ? 0 : 1;
+        var keys = new RedisKey[1 + joins + lex + droppedTags.Count];
         var next = 0;
         keys[next++] = RedisKeyFor(key);
         foreach (var tag in tags)
@@ -62,6 +64,7 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         if (keyIndexPartition is not null)
         {
             keys[next++] = _keyIndexPrefix + keyIndexPartition;
+            keys[next++] = _lexIndexPrefix + keyIndexPartition;
         }
 
         foreach (var tag in droppedTags)
@@ -70,12 +73,12 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         }
 
         RedisValue score = record.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : "+inf";
-        return _commits.RunAsync(EntryCommand.Write(keys, Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), joins));
+        return _commits.RunAsync(EntryCommand.Write(keys, Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), joins, lex == 1));
     }
 
     public Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
     {
-        RedisKey[] keys = [RedisKeyFor(key), _keyIndexPrefix + keyIndexPartition, .. tags.Select(tag => (RedisKey)(_tagPrefix + tag))];
+        RedisKey[] keys = [RedisKeyFor(key), _keyIndexPrefix + keyIndexPartition, _lexIndexPrefix + keyIndexPartition, .. tags.Select(tag => (RedisKey)(_tagPrefix + tag))];
         return _commits.RunAsync(EntryCommand.Delete(keys, Fence(expectedVersion), key));
     }
 

@@ -23,7 +23,9 @@ internal sealed class HeldKeyIndex(MemoryKeyIndex inner) : IKeyIndex
 
     public Task RemoveAsync(IReadOnlyCollection<string> tags, string key) => inner.RemoveAsync(tags, key);
 
-    public async Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now)
+    public Task<IReadOnlyList<string>> MembersAsync(string tag, DateTimeOffset now) => inner.MembersAsync(tag, now);
+
+    public async Task<IReadOnlyList<string>> RangeAsync(string partition, string prefix, string? after, int limit, DateTimeOffset now)
     {
         if (RequestContext.Get(HoldKey) is true)
         {
@@ -35,6 +37,6 @@ internal sealed class HeldKeyIndex(MemoryKeyIndex inner) : IKeyIndex
             await _released.Task;
         }
 
-        return await inner.MembersAsync(tag, now);
+        return await inner.RangeAsync(partition, prefix, after, limit, now);
     }
 }
