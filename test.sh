@@ -68,7 +68,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 projects=(Grains.Tests Client.Tests Http.Tests Adapters.Tests EndToEnd.Tests)
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+results=$(mktemp -d)   # each project's trx, for the slowest tests printed at the end; outside the tree
+trap 'rm -rf "$log" "$results"' EXIT
 status=0
 started=$SECONDS
 
@@ -89,10 +90,16 @@ for i in "${!projects[@]}"; do
   project=${projects[$i]}
   echo "test.sh: [$((i + 1))/${#projects[@]}] $project ..."
   project_started=$SECONDS
-  dotnet test "tests/$project" --no-build "$@" 2>&1 | tee -a "$log" || status=$?
+  dotnet test "tests/$project" --no-build --logger "trx;LogFileName=$results/$project.trx" "$@" 2>&1 | tee -a "$log" || status=$?
   read -r passed failed skipped _ <<<"$(totals)"
   echo "test.sh: [$((i + 1))/${#projects[@]}] $project done in $((SECONDS - project_started)) s; so far $passed passed, $failed failed, $skipped skipped, $((SECONDS - started)) s in all"
 done
+
+# The slowest tests of the run (from the trx files), so that the suite's time stays visible.
+echo "test.sh: the 12 slowest tests:"
+cat "$results"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*' \
+  | sed -nE 's/.*testName="([^"]*)".*duration="([0-9]+):([0-9]+):([0-9]+)\.?[0-9]*".*/\2 \3 \4 \1/p' \
+  | awk '{ s = $1 * 3600 + $2 * 60 + $3; $1 = $2 = $3 = ""; printf "%6d s %s\n", s, $0 }' | sort -rn | head -12 || true
 
 # One plain closing line, summed over every test assembly. A skipped test fails the run: none may be skipped.
 read -r passed failed skipped assemblies <<<"$(totals)"
