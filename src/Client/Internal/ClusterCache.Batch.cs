@@ -109,18 +109,7 @@ internal sealed partial class ClusterCache
         var values = new Dictionary<string, CacheResult<T>>(distinct.Length, StringComparer.Ordinal);
         for (var i = 0; i < distinct.Length; i++)
         {
-            var read = reads[i];
-            values[distinct[i]] = read.Value is null || read.Value.IsAbsent
-                ? default
-                : new CacheResult<T>
-                {
-                    State = read.State,
-                    Value = Serializer.Deserialize<T>(read.Value),
-                    Version = read.Version,
-                    LastModified = read.LastModified,
-                    FreshUntil = read.FreshUntil,
-                    ExpiresAt = read.ExpiresAt,
-                };
+            values[distinct[i]] = Typed<T>(reads[i]);
         }
 
         return values;

@@ -34,7 +34,12 @@ internal sealed partial class ClusterCache(
     public async Task<CacheResult<T>> TryGetAsync<T>(string key, CacheReadOptions? readOptions, CancellationToken cancellationToken = default)
     {
         var read = await TryGetBytesAsync(key, readOptions, cancellationToken).ConfigureAwait(false);
-        return read.Value is null || read.Value.IsAbsent
+        return Typed<T>(read);
+    }
+
+    /// <summary>A read's value deserialized, with its metadata; no value is <see langword="default"/>.</summary>
+    private CacheResult<T> Typed<T>(CacheReadResult read) =>
+        read.Value is null || read.Value.IsAbsent
             ? default
             : new CacheResult<T>
             {
@@ -45,7 +50,6 @@ internal sealed partial class ClusterCache(
                 FreshUntil = read.FreshUntil,
                 ExpiresAt = read.ExpiresAt,
             };
-    }
 
     public Task<CacheReadResult> TryGetBytesAsync(string key, CancellationToken cancellationToken = default) =>
         TryGetBytesAsync(key, null, cancellationToken);

@@ -121,4 +121,19 @@ internal sealed class ApiKeyFailureThrottle(
 
         return new UInt128(BitConverter.ToUInt64(bytes[..8]), BitConverter.ToUInt64(bytes[8..]));
     }
+
+    /// <summary>
+    /// The 429 (with <c>Retry-After</c>) for an address that sent too many wrong keys, or <see langword="null"/> when
+    /// it may try a key: the API's key check and the dashboard's sign-in share it.
+    /// </summary>
+    public Microsoft.AspNetCore.Http.IResult? Refusal(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        if (RetryAfter(context.Connection.RemoteIpAddress) is not { } wait)
+        {
+            return null;
+        }
+
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return CacheCluster.Http.Problems.HttpProblems.Result(CacheCluster.Http.Problems.ProblemKind.RateLimited, "Too many requests from this address had a wrong API key; try again after Retry-After seconds.");
+    }
 }

@@ -47,17 +47,15 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthe
         }
         else
         {
-            var address = context.Connection.RemoteIpAddress;
-            if (throttle.RetryAfter(address) is { } wait)
+            if (throttle.Refusal(context) is { } throttled)
             {
-                context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return HttpProblems.Result(ProblemKind.RateLimited, "Too many requests from this address had a wrong API key; try again after Retry-After seconds.").ExecuteAsync(context);
+                return throttled.ExecuteAsync(context);
             }
 
             identity = authenticator.Authenticate(header[Scheme.Length..].Trim());
             if (identity is null)
             {
-                throttle.RecordFailure(address);
+                throttle.RecordFailure(context.Connection.RemoteIpAddress);
                 LogInformationRejectedKey(context.Request.Method);
                 context.Response.Headers.WWWAuthenticate = "Bearer realm=\"cachecluster\", error=\"invalid_token\"";
                 return HttpProblems.Result(ProblemKind.Unauthorized, "The API key is not valid.").ExecuteAsync(context);

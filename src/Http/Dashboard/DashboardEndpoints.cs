@@ -57,11 +57,9 @@ internal static partial class DashboardEndpoints
         }
 
         // The sign-in is a way to try keys too: it shares the API's throttle of wrong keys per address.
-        var address = context.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(address) is { } wait)
+        if (throttle.Refusal(context) is { } throttled)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return HttpProblems.Result(ProblemKind.RateLimited, "Too many requests from this address had a wrong API key; try again after Retry-After seconds.");
+            return throttled;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -69,7 +67,7 @@ internal static partial class DashboardEndpoints
         var identity = key.Length == 0 ? null : authenticator.Authenticate(key);
         if (identity is null)
         {
-            throttle.RecordFailure(address);
+            throttle.RecordFailure(context.Connection.RemoteIpAddress);
             LogInformationSignInRefused(logger);
             return DashboardLoginPage.Render(context, StatusCodes.Status401Unauthorized, "That API key is not valid.");
         }
