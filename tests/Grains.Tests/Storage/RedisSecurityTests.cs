@@ -48,9 +48,12 @@ public sealed class RedisSecurityTests
         var password = "right-" + Guid.NewGuid().ToString("N");
         var wrong = "wrong-" + Guid.NewGuid().ToString("N");
         await using var redis = await RedisServer.StartAsync(appendOnly: false, password, tls: null);
-        await using var cluster = await CacheTestCluster.StartAsync(1, $"127.0.0.1:{redis.Port},password={wrong},connectTimeout=2000");
+        await using var cluster = await CacheTestCluster.StartAsync(1, $"127.0.0.1:{redis.Port},password={wrong},connectTimeout=1000");
+        // The storage error comes once Redis' connect attempt has failed (connectTimeout); the client waits well past
+        // it, so that a loaded machine cannot turn the storage error into the client's own timeout.
+        var cache = CacheTestCluster.NewCache(cluster.Client, options => options.ClusterTimeout = TimeSpan.FromSeconds(20));
 
-        var error = await Assert.ThrowsAsync<CacheStorageException>(() => cluster.Cache.SetAsync(CacheTestCluster.NewKey(), "v"));
+        var error = await Assert.ThrowsAsync<CacheStorageException>(() => cache.SetAsync(CacheTestCluster.NewKey(), "v"));
 
         Assert.Contains("AuthenticationFailure", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
