@@ -1,7 +1,7 @@
 namespace CacheCluster.Tests.EndToEnd;
 
 /// <summary><c>mset</c> and <c>mget</c> over the HTTP API and over the gateway: the same output and exit codes.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCliCollection.Name)]
 public sealed class CliBatchTests(EmbeddedSiloFixture fixture) : IClassFixture<EmbeddedSiloFixture>
 {
     private readonly SiloProcess _silo = fixture.Silo;

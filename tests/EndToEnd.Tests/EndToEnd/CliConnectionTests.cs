@@ -3,7 +3,7 @@ using CacheCluster.Tests.Fixtures;
 namespace CacheCluster.Tests.EndToEnd;
 
 /// <summary>The CLI when no silo answers.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCliCollection.Name)]
 public sealed class CliConnectionTests
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace CacheCluster.Tests.EndToEnd;
 /// The CLI over a silo's HTTP API (--url, CACHECLUSTER_URL): the same answers, messages and exit codes as over the
 /// Orleans gateway, and a closed URL reported as unreachable (exit 3).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCliCollection.Name)]
 public sealed partial class CliHttpTests(EmbeddedSiloFixture fixture) : IClassFixture<EmbeddedSiloFixture>
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];

@@ -7,7 +7,7 @@ namespace CacheCluster.Tests.EndToEnd;
 /// <c>cachecluster -i</c> with commands piped into it: a prompt per line, the one-shot answers and messages, help,
 /// history, and quit or end of input to leave.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCliCollection.Name)]
 public sealed partial class CliInteractiveTests(EmbeddedSiloFixture fixture) : IClassFixture<EmbeddedSiloFixture>
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];

@@ -6,7 +6,7 @@ namespace CacheCluster.Tests.Hardening;
 /// The bad-input matrix through the real CLI against a real silo: each hostile command exits 2 with a message on stderr
 /// and nothing on stdout, and the entry it aimed at reads back as before.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCliCollection.Name)]
 public sealed class CliBadInputTests(EmbeddedSiloFixture fixture) : IClassFixture<EmbeddedSiloFixture>
 {
     public static TheoryData<string[]> Cases => new()
