@@ -72,6 +72,34 @@ public sealed class HybridCacheClusterTests(HybridCacheClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RemoveBySeveralTags_OnNodeA_RemovesEachTagsEntries_FromTheClusterAndNodeBsNearCache()
+    {
+        using var a = HybridCacheNode.Start(_cluster);
+        using var b = HybridCacheNode.Start(_cluster);
+        var keys = Enumerable.Range(0, 3).Select(_ => CacheTestCluster.NewKey("hybrid")).ToArray();
+        var tags = Enumerable.Range(0, 3).Select(_ => CacheTestCluster.NewKey("tag")).ToArray();
+        var factory = new CountingFactory(run => $"f{run}");
+        for (var i = 0; i < 3; i++)
+        {
+            await a.Cache.SetAsync(keys[i], $"v{i}", tags: [tags[i]]);
+            Assert.Equal($"v{i}", await b.Cache.GetOrCreateAsync(keys[i], factory.RunAsync));
+            Assert.True(b.HoldsNear(keys[i]));
+        }
+
+        var told = Task.WhenAll(b.NextInvalidation(keys[0]), b.NextInvalidation(keys[1]));
+        await a.Cache.RemoveByTagAsync([tags[0], tags[1], tags[0]]);
+        await told;
+
+        Assert.False(b.HoldsNear(keys[0]));
+        Assert.False(b.HoldsNear(keys[1]));
+        Assert.True(b.HoldsNear(keys[2]));
+        Assert.False(await _cluster.Cache.ExistsAsync(keys[0]));
+        Assert.False(await _cluster.Cache.ExistsAsync(keys[1]));
+        Assert.Equal("v2", (await _cluster.Cache.TryGetAsync<string>(keys[2])).Value);
+        Assert.Equal(0, factory.Runs);
+    }
+
+    [Fact]
     public async Task RemoveByWildcardTag_RemovesEveryHybridCacheEntryOnEveryNode_AndNothingElse()
     {
         using var a = HybridCacheNode.Start(_cluster);
