@@ -14,7 +14,7 @@ namespace CacheCluster.Tests.Hosting;
 
 /// <summary>
 /// The adapters' registration in an application that hosts a silo, and the split of the adapters by what they depend
-/// on. Nothing is started: the running co-hosted shop is the README test's (ReadmeBlockRunTests).
+/// on. Nothing is started: the running co-hosted shop is the README test's (ReadmeBlockRunTests.ShopBlocks_RunAsWritten_AgainstTheShop).
 /// </summary>
 public sealed class AdapterHostingTests
 {
