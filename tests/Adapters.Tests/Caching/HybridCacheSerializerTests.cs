@@ -114,6 +114,36 @@ public sealed class HybridCacheSerializerTests(HybridCacheClusterFixture fixture
         Assert.Equal("small", await node.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult("small")).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task ReservedTagsMoreThan63TagsOrNonPositiveExpirations_AreInvalidCacheOptions_BeforeTheFactoryRuns()
+    {
+        using var node = HybridCacheNode.Start(_cluster);
+        var key = CacheTestCluster.NewKey("limits");
+        var factory = new CountingFactory(run => $"v{run}");
+        var ownTags = Enumerable.Range(0, 64).Select(i => $"t{i}").ToArray();
+        var invalid = new (HybridCacheEntryOptions? Options, string[] Tags)[]
+        {
+            (null, ["*"]),
+            (null, [CacheCluster.Caching.Hybrid.CacheClusterHybridCache.AllEntriesTag]),
+            (null, ownTags),
+            (new HybridCacheEntryOptions { Expiration = TimeSpan.Zero }, []),
+            (new HybridCacheEntryOptions { LocalCacheExpiration = TimeSpan.FromSeconds(-1) }, []),
+        };
+
+        foreach (var (options, tags) in invalid)
+        {
+            await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => node.Cache.GetOrCreateAsync(key, factory.RunAsync, options, tags).AsTask());
+            await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => node.Cache.SetAsync(key, "v", options, tags).AsTask());
+        }
+
+        Assert.Equal(0, factory.Runs);
+        Assert.False(await _cluster.Cache.ExistsAsync(key));
+
+        // 63 tags of its own fit beside the reserved one.
+        Assert.Equal("v1", await node.Cache.GetOrCreateAsync(key, factory.RunAsync, tags: ownTags[..63]));
+        Assert.Equal(64, (await _cluster.Cache.TryGetBytesAsync(key)).Tags.Count);
+    }
+
     public sealed record Widget(string Name, int Size);
 
     private sealed class WidgetSerializer : IHybridCacheSerializer<Widget>
