@@ -72,6 +72,34 @@ public sealed class HybridCacheClusterTests(HybridCacheClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RemoveBySeveralTags_OnNodeA_RemovesEachTagsEntries_FromTheClusterAndNodeBsNearCache()
+    {
+        using var a = HybridCacheNode.Start(_cluster);
+        using var b = HybridCacheNode.Start(_cluster);
+        var keys = Enumerable.Range(0, 3).Select(_ => CacheTestCluster.NewKey("hybrid")).ToArray();
+        var tags = Enumerable.Range(0, 3).Select(_ => CacheTestCluster.NewKey("tag")).ToArray();
+        var factory = new CountingFactory(run => $"f{run}");
+        for (var i = 0; i < 3; i++)
+        {
+            await a.Cache.SetAsync(keys[i], $"v{i}", tags: [tags[i]]);
+            Assert.Equal($"v{i}", await b.Cache.GetOrCreateAsync(keys[i], factory.RunAsync));
+            Assert.True(b.HoldsNear(keys[i]));
+        }
+
+        var told = Task.WhenAll(b.NextInvalidation(keys[0]), b.NextInvalidation(keys[1]));
+        await a.Cache.RemoveByTagAsync([tags[0], tags[1], tags[0]]);
+        await told;
+
+        Assert.False(b.HoldsNear(keys[0]));
+        Assert.False(b.HoldsNear(keys[1]));
+        Assert.True(b.HoldsNear(keys[2]));
+        Assert.False(await _cluster.Cache.ExistsAsync(keys[0]));
+        Assert.False(await _cluster.Cache.ExistsAsync(keys[1]));
+        Assert.Equal("v2", (await _cluster.Cache.TryGetAsync<string>(keys[2])).Value);
+        Assert.Equal(0, factory.Runs);
+    }
+
+    [Fact]
     public async Task RemoveByWildcardTag_RemovesEveryHybridCacheEntryOnEveryNode_AndNothingElse()
     {
         using var a = HybridCacheNode.Start(_cluster);
@@ -146,6 +174,46 @@ public sealed class HybridCacheClusterTests(HybridCacheClusterFixture fixture)
         _cluster.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal("v2", await node.Cache.GetOrCreateAsync(key, factory.RunAsync, options));
         Assert.Equal(2, factory.Runs);
+    }
+
+    [Fact]
+    public async Task GetOrCreate_PastTheClientsFreshFor_ServesStaleWhileOneRefreshRuns_AndAFailingRefreshKeepsServingIt()
+    {
+        static void Fresh10S(CacheClusterClientOptions o) => o.DefaultEntryOptions = new CacheEntryOptions { FreshFor = TimeSpan.FromSeconds(10) };
+        using var a = HybridCacheNode.Start(_cluster, client: Fresh10S);
+        using var b = HybridCacheNode.Start(_cluster, client: Fresh10S);
+        var key = CacheTestCluster.NewKey("hybrid");
+        var options = new HybridCacheEntryOptions { Expiration = TimeSpan.FromMinutes(10) };
+        Assert.Equal("v1", await a.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult("v1"), options));
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
+
+        // Stale-while-revalidate: both nodes get the stale value at once while the one refresh is held at its gate.
+        var refresh = new CountingFactory(run => $"v{run + 1}") { Gated = true };
+        Assert.Equal("v1", await a.Cache.GetOrCreateAsync(key, refresh.RunAsync, options).AsTask().WaitAsync(WaitLimit));
+        await refresh.Started.WaitAsync(WaitLimit);
+        Assert.Equal("v1", await b.Cache.GetOrCreateAsync(key, refresh.RunAsync, options).AsTask().WaitAsync(WaitLimit));
+        Assert.Equal(1, refresh.Runs);
+        refresh.Open();
+        var refreshed = await _cluster.Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("unused"), new GetOrSetOptions { AllowStale = false }).WaitAsync(WaitLimit);
+        Assert.Equal("v2", refreshed);
+
+        // Fail-safe: once v2 is stale too, a failing refresh leaves it in place and callers on both nodes keep getting it.
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
+        var failures = 0;
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ValueTask<string> Failing(CancellationToken ct)
+        {
+            Interlocked.Increment(ref failures);
+            failed.TrySetResult();
+            throw new InvalidOperationException("database down");
+        }
+
+        Assert.Equal("v2", await a.Cache.GetOrCreateAsync(key, Failing, options).AsTask().WaitAsync(WaitLimit));
+        await failed.Task.WaitAsync(WaitLimit);
+        Assert.Equal("v2", await b.Cache.GetOrCreateAsync(key, Failing, options).AsTask().WaitAsync(WaitLimit));
+        Assert.Equal("v2", await a.Cache.GetOrCreateAsync(key, Failing, options).AsTask().WaitAsync(WaitLimit));
+        Assert.Equal(1, Volatile.Read(ref failures));
+        Assert.Equal("v2", (await _cluster.Cache.TryGetAsync<string>(key)).Value);
     }
 
     [Fact]

@@ -13,6 +13,30 @@ public sealed class HybridCacheFlagTests(HybridCacheClusterFixture fixture)
     private static HybridCacheEntryOptions With(HybridCacheEntryFlags flags) => new() { Flags = flags };
 
     [Fact]
+    public async Task None_RunsTheFactoryOnce_ThenAnswersNearOnThisNodeAndFromTheClusterOnAnother()
+    {
+        using var a = HybridCacheNode.Start(_cluster);
+        using var b = HybridCacheNode.Start(_cluster);
+        using var metrics = HybridCacheMetrics.RecordSilos(_cluster);
+        var key = CacheTestCluster.NewKey("flags");
+        var factory = new CountingFactory(run => $"v{run}");
+
+        Assert.Equal("v1", await a.Cache.GetOrCreateAsync(key, factory.RunAsync, With(HybridCacheEntryFlags.None)));
+        Assert.True(a.HoldsNear(key));
+        var hits = metrics["cachecluster.entry.hits"];
+
+        // This node answers from its near copy (no cluster read); the other reads the cluster once and keeps a copy.
+        Assert.Equal("v1", await a.Cache.GetOrCreateAsync(key, factory.RunAsync, With(HybridCacheEntryFlags.None)));
+        Assert.Equal(hits, metrics["cachecluster.entry.hits"]);
+        Assert.Equal("v1", await b.Cache.GetOrCreateAsync(key, factory.RunAsync, With(HybridCacheEntryFlags.None)));
+        Assert.Equal(hits + 1, metrics["cachecluster.entry.hits"]);
+        Assert.True(b.HoldsNear(key));
+
+        Assert.Equal(1, factory.Runs);
+        Assert.Equal("v1", (await _cluster.Cache.TryGetAsync<string>(key)).Value);
+    }
+
+    [Fact]
     public async Task DisableLocalCacheRead_AsksTheClusterEveryTime_WithoutRunningTheFactory()
     {
         using var node = HybridCacheNode.Start(_cluster);

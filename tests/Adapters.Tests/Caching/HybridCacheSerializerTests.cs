@@ -84,6 +84,66 @@ public sealed class HybridCacheSerializerTests(HybridCacheClusterFixture fixture
         Assert.Equal("v1", await node.Cache.GetOrCreateAsync(Guid.NewGuid().ToString("N")[..16], factory.RunAsync));
     }
 
+    [Fact]
+    public async Task ClusterKeyLimitUnderMaximumKeyLength_FailsWithTheSameInvalidCacheKey_BeforeTheFactoryRuns()
+    {
+        // 20 characters is well under MaximumKeyLength (1024), but 40 UTF-8 bytes is over the client's MaxKeyBytes.
+        using var node = HybridCacheNode.Start(_cluster, client: o => o.MaxKeyBytes = 32);
+        var factory = new CountingFactory(run => $"v{run}");
+        var key = new string('\u00E9', 20);
+
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => node.Cache.GetOrCreateAsync(key, factory.RunAsync).AsTask());
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => node.Cache.SetAsync(key, "v").AsTask());
+
+        Assert.Equal(0, factory.Runs);
+    }
+
+    [Fact]
+    public async Task SilosMaxValueBytesUnderMaximumPayloadBytes_FailsWithTheSameCacheValueTooLarge_AndReleasesTheLease()
+    {
+        // MaximumPayloadBytes is 1 MiB by default; the test cluster's silos take at most 256 KiB.
+        using var node = HybridCacheNode.Start(_cluster);
+        var key = CacheTestCluster.NewKey("limits");
+        var tooLarge = new string('x', CacheTestCluster.MaxValueBytes + 1);
+
+        var error = await Assert.ThrowsAsync<CacheValueTooLargeException>(() => node.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult(tooLarge)).AsTask());
+        await Assert.ThrowsAsync<CacheValueTooLargeException>(() => node.Cache.SetAsync(key, tooLarge).AsTask());
+
+        Assert.Equal(CacheTestCluster.MaxValueBytes, error.Limit);
+        Assert.False(await _cluster.Cache.ExistsAsync(key));
+        Assert.Equal("small", await node.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult("small")).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task ReservedTagsMoreThan63TagsOrNonPositiveExpirations_AreInvalidCacheOptions_BeforeTheFactoryRuns()
+    {
+        using var node = HybridCacheNode.Start(_cluster);
+        var key = CacheTestCluster.NewKey("limits");
+        var factory = new CountingFactory(run => $"v{run}");
+        var ownTags = Enumerable.Range(0, 64).Select(i => $"t{i}").ToArray();
+        var invalid = new (HybridCacheEntryOptions? Options, string[] Tags)[]
+        {
+            (null, ["*"]),
+            (null, [CacheCluster.Caching.Hybrid.CacheClusterHybridCache.AllEntriesTag]),
+            (null, ownTags),
+            (new HybridCacheEntryOptions { Expiration = TimeSpan.Zero }, []),
+            (new HybridCacheEntryOptions { LocalCacheExpiration = TimeSpan.FromSeconds(-1) }, []),
+        };
+
+        foreach (var (options, tags) in invalid)
+        {
+            await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => node.Cache.GetOrCreateAsync(key, factory.RunAsync, options, tags).AsTask());
+            await Assert.ThrowsAsync<InvalidCacheOptionsException>(() => node.Cache.SetAsync(key, "v", options, tags).AsTask());
+        }
+
+        Assert.Equal(0, factory.Runs);
+        Assert.False(await _cluster.Cache.ExistsAsync(key));
+
+        // 63 tags of its own fit beside the reserved one.
+        Assert.Equal("v1", await node.Cache.GetOrCreateAsync(key, factory.RunAsync, tags: ownTags[..63]));
+        Assert.Equal(64, (await _cluster.Cache.TryGetBytesAsync(key)).Tags.Count);
+    }
+
     public sealed record Widget(string Name, int Size);
 
     private sealed class WidgetSerializer : IHybridCacheSerializer<Widget>
