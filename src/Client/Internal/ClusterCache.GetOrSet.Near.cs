@@ -15,6 +15,13 @@ internal sealed partial class ClusterCache
         _metrics.NearMiss();
         var marker = near.BeginRead(key);
         var read = await CallAsync(key, ClusterOperation.Get, g => g.GetTrackedAsync(near.Reference), cancellationToken).ConfigureAwait(false);
+        KeepNear(near, key, marker, read, bound);
+        return read.Result;
+    }
+
+    /// <summary>Keeps a tracked answer near, unless the key changed since <paramref name="marker"/> was taken.</summary>
+    private void KeepNear(NearCache.NearCache near, string key, object marker, CacheTrackedRead read, TimeSpan? bound)
+    {
         if (_resilience is { Queue.Count: > 0 })
         {
             // Writes of this client still wait for the cluster: nothing new is kept near until they are applied.
@@ -24,8 +31,6 @@ internal sealed partial class ClusterCache
         {
             near.Complete(key, marker, read, bound);
         }
-
-        return read.Result;
     }
 
     /// <summary>

@@ -64,28 +64,25 @@ internal sealed partial class ClusterCache
             return await GetOrSetWithoutLeaseAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
         }
 
-        if (nearWrite)
+        // With the near cache, the lookup itself is tracked: a hit (at once, or after a wait) is kept near from its
+        // answer, with no read before the lookup and none after it.
+        var near = nearWrite ? Near : null;
+        if (near is not null)
         {
-            // A fresh value is the common case: one tracked read answers it and keeps the near copy.
-            var read = await ReadTrackedAsync(key, options.NearCacheExpiration, cancellationToken).ConfigureAwait(false);
-            if (read.State == CacheEntryState.Fresh && read.Value is not null && !RemovedHere(key, read))
-            {
-                GetOrSetOutcome(OutcomeHit);
-                return Read<T>(read, options);
-            }
+            _metrics.NearMiss();
         }
 
-        var value = await GetOrLeaseLoopAsync(key, factory, options, cancellationToken).ConfigureAwait(false);
-        if (nearWrite && !Near.TryGetCompleted(key, out _))
+        var (value, filled) = await GetOrLeaseLoopAsync(key, factory, options, near, cancellationToken).ConfigureAwait(false);
+        if (filled && near is not null && !near.TryGetCompleted(key, out _))
         {
-            // Callers that got the value together (a fill and its waiters) mostly find it near already, put there by the first.
+            // This caller's own fill: one tracked read keeps the stored value near (its waiters were answered tracked).
             await RememberTrackedAsync(key, options.NearCacheExpiration).ConfigureAwait(false);
         }
 
         return value;
     }
 
-    private async Task<T?> GetOrLeaseLoopAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, CancellationToken cancellationToken)
+    private async Task<(T? Value, bool Filled)> GetOrLeaseLoopAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, NearCache.NearCache? near, CancellationToken cancellationToken)
     {
         var started = _clock.GetTimestamp();
         var maxWait = _options.ClusterTimeout < MaxWaitPerCall ? _options.ClusterTimeout : MaxWaitPerCall;
@@ -94,7 +91,8 @@ internal sealed partial class ClusterCache
         {
             var left = options.WaitTimeout - _clock.GetElapsedTime(started);
             var wait = left <= TimeSpan.Zero ? TimeSpan.Zero : left < maxWait ? left : maxWait;
-            var request = options.LeaseRequest(wait);
+            var request = near is null ? options.LeaseRequest(wait) : options.LeaseRequest(wait) with { Tracker = near.Reference };
+            var marker = near?.BeginRead(key);
             CacheLookup lookup;
             try
             {
@@ -123,21 +121,26 @@ internal sealed partial class ClusterCache
 
                 case CacheLookupOutcome.Hit:
                     GetOrSetOutcome(lookup.Waited ? OutcomeWait : lookup.Lease is null ? OutcomeHit : OutcomeLease);
+                    if (near is not null && lookup.Tracked)
+                    {
+                        KeepNear(near, key, marker!, new CacheTrackedRead(lookup.Entry!, Tracked: true), options.NearCacheExpiration);
+                    }
+
                     if (lookup.Lease is { } refresh)
                     {
                         // Stale-while-revalidate: this caller alone refreshes, in the background; everyone gets the value now.
                         _ = RefreshInBackgroundAsync(key, refresh, lookup.Entry!, factory, options);
                     }
 
-                    return Read<T>(lookup.Entry!, options);
+                    return (Read<T>(lookup.Entry!, options), false);
 
                 case CacheLookupOutcome.LeaseGranted:
                     GetOrSetOutcome(OutcomeMiss);
-                    return await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false);
+                    return (await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false), true);
 
                 case CacheLookupOutcome.NoValue:
                     GetOrSetOutcome(OutcomeWait);
-                    return default;
+                    return (default, false);
 
                 case CacheLookupOutcome.FillFailed:
                     GetOrSetOutcome(OutcomeWait);
@@ -152,7 +155,7 @@ internal sealed partial class ClusterCache
                     if (options.FailSafe && lookup.Entry is { } stale)
                     {
                         _metrics.AnsweredStale();
-                        return Read<T>(stale, options);
+                        return (Read<T>(stale, options), false);
                     }
 
                     throw new CacheLeaseWaitTimeoutException($"Another caller's fill did not arrive within {options.WaitTimeout.TotalSeconds:0.###} s.")

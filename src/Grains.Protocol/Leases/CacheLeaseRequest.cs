@@ -40,6 +40,14 @@ public sealed record CacheLeaseRequest
     [Id(4)]
     public CacheFillFailureMode FillFailureMode { get; init; }
 
+    /// <summary>
+    /// Gets the reader's near cache, registered with the entry when the answer is a hit (as
+    /// <see cref="ICacheEntryGrain.GetTrackedAsync"/> does), so that the hit can be kept near without a second read;
+    /// <see langword="null"/> for an untracked lookup.
+    /// </summary>
+    [Id(5)]
+    public INearCacheObserver? Tracker { get; init; }
+
     /// <summary>Checks the request.</summary>
     /// <exception cref="InvalidCacheOptionsException">A value is out of range.</exception>
     public void Validate()

@@ -38,4 +38,11 @@ public sealed record CacheLookup
     /// </summary>
     [Id(5)]
     public bool Waited { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the request's <see cref="CacheLeaseRequest.Tracker"/> is registered with the
+    /// entry for this hit: it will be told of the entry's next change, so the hit may be kept near.
+    /// </summary>
+    [Id(6)]
+    public bool Tracked { get; init; }
 }

@@ -13,8 +13,14 @@ internal sealed partial class CacheEntryGrain
     // The one outstanding lease for this key, fill or refresh; null when none.
     private CacheLease? _lease;
 
-    // Completed (and replaced) whenever the entry or the lease changes, waking every parked reader.
-    private TaskCompletionSource? _changed;
+    // Readers parked until the entry or the lease changes, ordered by when each must wake on its own (its wait or
+    // the lease ends). A change completes them all in the turn that made it: with the answer itself when the change
+    // left a fresh value (a fill), or with null to make each look again. One timer serves the earliest of them.
+    private PriorityQueue<TaskCompletionSource<CacheLookup?>, DateTimeOffset>? _parked;
+    private DateTimeOffset _wakeAt = DateTimeOffset.MaxValue;
+
+    // Bumped whenever the timer is re-armed or no longer needed: a timer of an older generation does nothing when due.
+    private long _wakeGeneration;
 
     // After a failed refresh, no refresh lease is granted before this time (fail-safe throttle).
     private DateTimeOffset _refreshThrottledUntil;
@@ -61,7 +67,7 @@ internal sealed partial class CacheEntryGrain
                         ? Grant(CacheLeaseKind.Refresh, request, now)
                         : (CacheLease?)null;
                     metrics.Hit(state);
-                    return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, state), Lease = refresh };
+                    return Track(request, new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, state), Lease = refresh });
                 }
 
                 stale = ReadResult(record, state);
@@ -108,14 +114,22 @@ internal sealed partial class CacheEntryGrain
 
             // Park until the entry or lease changes, the lease times out, or this call's wait ends.
             var until = _lease.Value.ExpiresAt < deadline ? _lease.Value.ExpiresAt : deadline;
+            CacheLookup? answer;
             _waiting++;
             try
             {
-                await WaitForChangeAsync(until - now);
+                answer = await Park(until, now);
             }
             finally
             {
                 _waiting--;
+            }
+
+            // A fill (or any write) left a fresh value: its one answer serves every parked reader, no second look.
+            if (answer is not null && request.EagerRefreshThreshold is null)
+            {
+                metrics.Hit(CacheEntryState.Fresh);
+                return Track(request, answer);
             }
         }
     }
@@ -258,19 +272,113 @@ internal sealed partial class CacheEntryGrain
         && record.FreshUntil is { } freshUntil
         && now >= record.LastModified + ((freshUntil - record.LastModified) * fraction);
 
-    private void SignalChanged()
+    /// <summary>Registers the reader's near cache for a hit, as a tracked read does (<see cref="GetTrackedAsync"/>).</summary>
+    private CacheLookup Track(CacheLeaseRequest request, CacheLookup hit)
     {
-        var changed = _changed;
-        _changed = null;
-        changed?.TrySetResult();
+        if (request.Tracker is not { } tracker)
+        {
+            return hit;
+        }
+
+        var trackers = _trackers ??= [];
+        var id = tracker.GetGrainId();
+        if (trackers.Count >= MaxTrackers && !trackers.ContainsKey(id))
+        {
+            return hit;
+        }
+
+        trackers[id] = tracker;
+        return hit with { Tracked = true };
     }
 
-    private async Task WaitForChangeAsync(TimeSpan timeout)
+    /// <summary>
+    /// Wakes every parked reader in this turn: with the hit they all get when the entry now holds a fresh value (a
+    /// fill), else with null, so that each looks again (a release, a removal, a voided lease).
+    /// </summary>
+    private void SignalChanged()
     {
-        var changed = (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        using var cancel = new CancellationTokenSource();
-        var timer = Task.Delay(timeout, clock, cancel.Token);
-        await Task.WhenAny(changed, timer);
-        await cancel.CancelAsync();
+        if (_parked is not { Count: > 0 } parked)
+        {
+            return;
+        }
+
+        _parked = null;
+        DisarmWakeUp();
+        var now = clock.GetUtcNow();
+        var answer = _lease is null && Live(now) is { Kind: CacheEntryKind.Value } record && record.StateAt(now) == CacheEntryState.Fresh
+            ? new CacheLookup { Waited = true, Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, CacheEntryState.Fresh) }
+            : null;
+        if (answer is null)
+        {
+            // Each reader looks again, and may take a lease: not inside the turn of the change, whose caller may still
+            // act on the lease after this (a delete voids it), but in the next one.
+            _ = WakeAllAsync(parked);
+            return;
+        }
+
+        // Each reader just returns the answer: inline, in this turn.
+        while (parked.TryDequeue(out var reader, out _))
+        {
+            reader.TrySetResult(answer);
+        }
+    }
+
+    private static async Task WakeAllAsync(PriorityQueue<TaskCompletionSource<CacheLookup?>, DateTimeOffset> parked)
+    {
+        await Task.Yield();
+        while (parked.TryDequeue(out var reader, out _))
+        {
+            reader.TrySetResult(null);
+        }
+    }
+
+    /// <summary>Parks a reader until a change, or until <paramref name="until"/>, when it looks again by itself.</summary>
+    private Task<CacheLookup?> Park(DateTimeOffset until, DateTimeOffset now)
+    {
+        // Continuations run inline, in the turn that completes them: the grain answers all its readers at once.
+        var reader = new TaskCompletionSource<CacheLookup?>();
+        (_parked ??= new()).Enqueue(reader, until);
+        if (until < _wakeAt)
+        {
+            ArmWakeUp(until, now);
+        }
+
+        return reader.Task;
+    }
+
+    private void ArmWakeUp(DateTimeOffset at, DateTimeOffset now)
+    {
+        DisarmWakeUp();
+        _wakeAt = at;
+        _ = WakeUpAsync(at - now, _wakeGeneration);
+    }
+
+    private void DisarmWakeUp()
+    {
+        _wakeAt = DateTimeOffset.MaxValue;
+        _wakeGeneration++;
+    }
+
+    /// <summary>The one timer of the parked readers: wakes those whose time has come, then waits for the next one's.</summary>
+    private async Task WakeUpAsync(TimeSpan delay, long generation)
+    {
+        await Task.Delay(delay, clock);
+        if (generation != _wakeGeneration)
+        {
+            return;
+        }
+
+        DisarmWakeUp();
+        var now = clock.GetUtcNow();
+        while (_parked is { } parked && parked.TryPeek(out var reader, out var until) && until <= now)
+        {
+            parked.Dequeue();
+            reader.TrySetResult(null);
+        }
+
+        if (_parked is { } rest && rest.TryPeek(out _, out var next))
+        {
+            ArmWakeUp(next, now);
+        }
     }
 }

@@ -122,7 +122,7 @@ internal static class StampedeScenario
                 ours.P99Milliseconds,
                 theirs.P99Milliseconds,
                 "lower",
-                client is null ? null : string.Create(CultureInfo.InvariantCulture, $"CacheCluster's own client (cachecluster stampede, same run): p50 {client.P50Milliseconds:0.0} ms, p99 {client.P99Milliseconds:0.0} ms; through HybridCache each caller also makes a tracked near-cache read before and after its lease wait")));
+                client is null ? null : string.Create(CultureInfo.InvariantCulture, $"CacheCluster's own client (cachecluster stampede, same run): p50 {client.P50Milliseconds:0.0} ms, p99 {client.P99Milliseconds:0.0} ms; through HybridCache each caller makes one lookup, tracked for its near cache; the fill answers the waiters with the value, which they keep near without another read")));
             context.Notes.Add($"S4: both HybridCaches run in {settings.StampedeProcesses} processes of this tool (stampede-peer), each with its own L1, warmed up on a key of its own, then GetOrCreateAsync on one cold key; Microsoft's has no cross-process single flight, so each process runs the factory once.");
         }
     }
