@@ -29,7 +29,7 @@ internal sealed partial class WriteBehindQueue : ILifecycleParticipant<ISiloLife
     private readonly ILogger<WriteBehindQueue> _logger;
     private readonly ITimer _timer;
     private readonly Lock _lock = new();
-    private List<WriteBehindEntry> _queued = [];
+    private HashSet<WriteBehindEntry> _queued = [];
     private readonly HashSet<Task> _flushes = [];
     private bool _armed;
 
@@ -102,6 +102,13 @@ internal sealed partial class WriteBehindQueue : ILifecycleParticipant<ISiloLife
         {
             Enqueue(entry);
         }
+        else if (clean)
+        {
+            lock (_lock)
+            {
+                _queued.Remove(entry);
+            }
+        }
 
         return clean;
     }
@@ -111,7 +118,7 @@ internal sealed partial class WriteBehindQueue : ILifecycleParticipant<ISiloLife
     {
         for (var attempt = 0; attempt < DrainAttempts; attempt++)
         {
-            List<WriteBehindEntry> queued;
+            HashSet<WriteBehindEntry> queued;
             Task[] flights;
             lock (_lock)
             {
@@ -124,13 +131,22 @@ internal sealed partial class WriteBehindQueue : ILifecycleParticipant<ISiloLife
                 return;
             }
 
-            await Task.WhenAll([.. flights, FlushAsync(queued, requeue: true)]).ConfigureAwait(false);
+            await Task.WhenAll([.. flights, FlushAsync([.. queued], requeue: true)]).ConfigureAwait(false);
         }
 
         var left = QueuedCount;
         if (left > 0)
         {
             LogWarningDrainIncomplete(left);
+        }
+    }
+
+    /// <summary>Waits for the flushes in flight now (not for what is still queued).</summary>
+    internal Task WhenFlushedAsync()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll([.. _flushes]);
         }
     }
 
@@ -141,7 +157,7 @@ internal sealed partial class WriteBehindQueue : ILifecycleParticipant<ISiloLife
 
     private void OnDue()
     {
-        List<WriteBehindEntry> queued;
+        HashSet<WriteBehindEntry> queued;
         lock (_lock)
         {
             _armed = false;
@@ -150,7 +166,7 @@ internal sealed partial class WriteBehindQueue : ILifecycleParticipant<ISiloLife
 
         if (queued.Count > 0)
         {
-            _ = FlushAsync(queued, requeue: true);
+            _ = FlushAsync([.. queued], requeue: true);
         }
     }
 
