@@ -5,7 +5,7 @@ using CacheCluster.Cli.Connection;
 namespace CacheCluster.Cli.Commands;
 
 /// <summary>
-/// <c>set KEY VALUE [--ttl S] [--fresh S] [--nx|--xx|--version-match N] [--tags a,b]</c>; VALUE <c>-</c> reads the value's
+/// <c>set KEY VALUE [--ttl S] [--fresh S] [--nx|--xx|--version-match N] [--tags a,b] [--durability stored|writebehind]</c>; VALUE <c>-</c> reads the value's
 /// bytes from stdin, like redis-cli's <c>-x</c>.
 /// </summary>
 internal static class SetCommand
@@ -28,10 +28,16 @@ internal static class SetCommand
             CustomParser = result => Numbers.AtLeast(result, "--version-match", 1L),
         };
         var tags = new Option<string?>("--tags") { Description = "Comma-separated tags for invalidation", HelpName = "a,b" };
+        var durability = new Option<string?>("--durability")
+        {
+            Description = "When the write is acknowledged: stored (once Redis has it) or writebehind (once the key's grain has it; Redis within the silo's MaxWriteDelay) [default: the silo's CacheCluster:Durability]",
+            HelpName = "stored|writebehind",
+        };
+        durability.AcceptOnlyFromAmong("stored", "writebehind");
 
         var command = new Command("set", "Store VALUE at KEY and print 'OK version=N'; exit 1 when --nx/--xx is not met")
         {
-            key, value, ttl, fresh, ifNotExists, ifExists, versionMatch, tags,
+            key, value, ttl, fresh, ifNotExists, ifExists, versionMatch, tags, durability,
         };
 
         // Contradictions are usage errors (exit 2), found before connecting.
@@ -106,6 +112,12 @@ internal static class SetCommand
             TimeToLive = result.GetValue(ttl),
             FreshFor = result.GetValue(fresh),
             Tags = result.GetValue(tags)?.Split(',', StringSplitOptions.TrimEntries),
+            Durability = result.GetValue(durability) switch
+            {
+                "stored" => CacheDurability.Stored,
+                "writebehind" => CacheDurability.WriteBehind,
+                _ => null,
+            },
         };
     }
 }

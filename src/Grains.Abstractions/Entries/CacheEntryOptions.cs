@@ -57,6 +57,14 @@ public sealed record CacheEntryOptions
     [Id(5)]
     public TimeSpan? SlidingExpiration { get; init; }
 
+    /// <summary>
+    /// Gets when this write is acknowledged: <see cref="CacheDurability.Stored"/> (once Redis has it) or
+    /// <see cref="CacheDurability.WriteBehind"/> (once the key's grain has it; Redis gets it within the silo's
+    /// <c>CacheCluster:MaxWriteDelay</c>). <see langword="null"/> takes the silo's <c>CacheCluster:Durability</c>.
+    /// </summary>
+    [Id(6)]
+    public CacheDurability? Durability { get; init; }
+
     /// <summary>Checks the options and throws <see cref="InvalidCacheOptionsException"/> when they are not usable.</summary>
     /// <exception cref="InvalidCacheOptionsException">A value is out of range or the combination is contradictory.</exception>
     public void Validate()
@@ -95,6 +103,11 @@ public sealed record CacheEntryOptions
         {
             throw new InvalidCacheOptionsException(
                 $"{nameof(KeepTimeToLive)} cannot be combined with {nameof(TimeToLive)}, {nameof(FreshFor)} or {nameof(SlidingExpiration)}.");
+        }
+
+        if (Durability is { } durability && !Enum.IsDefined(durability))
+        {
+            throw new InvalidCacheOptionsException($"{nameof(Durability)} must be Stored or WriteBehind (was {durability}).");
         }
 
         HttpPolicy?.Validate();

@@ -6,8 +6,8 @@ namespace CacheCluster.Diagnostics;
 /// the next free id in its feature's range.
 /// </summary>
 /// <remarks>
-/// <para>CacheCluster.Grains: 1000 Entries (1001–1004 CacheEntryGrain, 1040 .Tracking), 1100 Expiry, 1200 Eviction,
-/// 1300 Invalidation (1301–1304 stream partition, 1311 keeper, 1320 publisher), 1400 RateLimiting, 1600 Storage,
+/// <para>CacheCluster.Grains: 1000 Entries (1001–1006 CacheEntryGrain, 1040 .Tracking), 1100 Expiry, 1200 Eviction,
+/// 1300 Invalidation (1301–1304 stream partition, 1311 keeper, 1320 publisher), 1400 RateLimiting, 1600 Storage (1601–1603 WriteBehindQueue),
 /// 1700 Hosting.</para>
 /// <para>CacheCluster.Client: 1–9 invalidation subscription, 10–19 GetOrSet, 20–29 ClusterCache, 30–39 rate limiting.</para>
 /// <para>CacheCluster.Http: 1–9 Auth, 10–19 Problems, 1500 Cdn (1501–1503 CdnPurgeSender, 1511–1513 CdnPurgerGrain,

@@ -165,7 +165,8 @@ internal sealed partial class CacheEntryGrain
                     computed = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: false);
                     return (computed, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, computed.Version));
                 },
-                leaseToken);
+                leaseToken,
+                options?.Durability);
         }
         catch (CacheStorageException) when (computed is not null && _lease?.Token == leaseToken)
         {

@@ -40,7 +40,7 @@ internal sealed partial class CacheEntryGrain
             CheckValue(merged.Sum(static e => (long)e.Length), current?.ContentType ?? values[0].ContentType);
             var next = NewRecord(current, now, CacheEntryKind.List, value: null, merged, current?.ContentType ?? values[0].ContentType, current is null ? options : null, keepExpiry: current is not null);
             return (next, new CacheMutationResult(merged.Length, next.Version));
-        });
+        }, durability: options?.Durability);
     }
 
     public Task<IReadOnlyList<CacheValue>> ListRangeAsync(long start, long stop)

@@ -1,6 +1,7 @@
 using CacheCluster.Eviction;
 using CacheCluster.Invalidation;
 using CacheCluster.Operations;
+using CacheCluster.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CacheCluster.Entries;
@@ -38,7 +39,7 @@ internal sealed partial class CacheEntryGrain
 
             var next = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: options?.KeepTimeToLive == true);
             return (next, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, next.Version));
-        });
+        }, durability: options?.Durability);
     }
 
     public async Task<bool> DeleteAsync()
@@ -104,21 +105,36 @@ internal sealed partial class CacheEntryGrain
                 current is null ? options : null,
                 keepExpiry: current is not null);
             return (next, new CacheMutationResult(result, next.Version));
-        });
+        }, durability: options?.Durability);
     }
 
     /// <summary>
     /// Runs a read-decide-write cycle: <paramref name="decide"/> sees the live record and returns the next one (the same
     /// instance for "no change", <see langword="null"/> for "remove") with the caller's result. The store is fenced on
     /// the stored version; when another activation got there first, the record is reloaded and the decision re-made.
+    /// A write-behind write (<paramref name="durability"/>, null for the silo's) is acknowledged once the record is
+    /// queued for the store, unless it joins a tag.
     /// </summary>
-    private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide, long fillToken = 0)
+    private async Task<T> WriteAsync<T>(string operation, Func<EntryRecord?, DateTimeOffset, (EntryRecord? Next, T Result)> decide, long fillToken = 0, CacheDurability? durability = null)
     {
         ThrowIfKeyInvalid(operation);
         using var activity = StartWriteSpan(operation);
 
         // Any write, stored or not, voids a fill's hand-off: its value may predate the change.
         _handOff = null;
+        var behind = UsesWriteBehind(durability);
+        if (_writeBehindEntry is not null)
+        {
+            if (behind)
+            {
+                await ReloadIfFencedAsync();
+            }
+            else
+            {
+                await CatchUpWriteBehindAsync(operation);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
@@ -131,19 +147,34 @@ internal sealed partial class CacheEntryGrain
                 return result;
             }
 
+            if (behind)
+            {
+                if (!EntryChanges.JoinsTag(stored, next))
+                {
+                    QueueWrite(stored, next);
+                    metrics.Write(operation);
+                    OnEntryWritten(fillToken);
+                    activity?.Tag(CacheClusterTracing.Outcome, "queued");
+                    return result;
+                }
+
+                // Joining a tag: stored at once, after what is queued.
+                behind = false;
+                await CatchUpWriteBehindAsync(operation);
+                continue;
+            }
+
             // Held from before it is stored, so that the eviction monitor never takes a record its writer still holds.
             next?.TryHold();
             bool written;
             try
             {
-                var tagsToRegister = next is { Tags.Length: > 0 } && NeedsRegistration(stored, next) ? next.Tags : [];
-                var keyIndexPartition = next is not null && (stored is null || stored.ExpiresAt != next.ExpiresAt) ? IKeyIndex.PartitionOf(_key) : null;
-
                 // One atomic step: the record and its registrations together, or nothing.
+                var change = EntryChanges.Between(_key, stored, next, now);
                 var started = clock.GetTimestamp();
                 written = next is null
-                    ? await store.DeleteIndexedAsync(_key, stored!.Version, stored.Tags, IKeyIndex.PartitionOf(_key))
-                    : await store.WriteIndexedAsync(_key, next, stored?.Version ?? 0, next.ExpiresAt - now, tagsToRegister, keyIndexPartition, DroppedTags(stored, next), now);
+                    ? await store.DeleteIndexedAsync(_key, change.ExpectedVersion, change.Tags, change.KeyIndexPartition!)
+                    : await store.WriteIndexedAsync(_key, next, change.ExpectedVersion, change.TimeToLive, change.Tags, change.KeyIndexPartition, change.DroppedTags, now);
                 if (operations.SlowLog is { } slowLog && clock.GetElapsedTime(started) is var took && took >= slowLog.Threshold)
                 {
                     slowLog.Record("store." + operation, _key, took, SlowPhases.Storage);
@@ -194,13 +225,6 @@ internal sealed partial class CacheEntryGrain
         await tagIndex.RemoveAsync([tag], _key);
         return false;
     }
-
-    private static bool NeedsRegistration(EntryRecord? stored, EntryRecord next) =>
-        stored is null || stored.ExpiresAt != next.ExpiresAt || next.Tags.Any(tag => !stored.Tags.Contains(tag, StringComparer.Ordinal));
-
-    /// <summary>The tags <paramref name="stored"/> carries and <paramref name="next"/> (null: a removal) does not.</summary>
-    private static string[] DroppedTags(EntryRecord? stored, EntryRecord? next) =>
-        stored is null || stored.Tags.Length == 0 ? [] : next is null ? stored.Tags : [.. stored.Tags.Except(next.Tags, StringComparer.Ordinal)];
 
     /// <summary>Builds the next record; versions keep increasing even across a delete and re-create.</summary>
     private EntryRecord NewRecord(

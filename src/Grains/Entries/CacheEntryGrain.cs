@@ -13,7 +13,7 @@ namespace CacheCluster.Entries;
 
 /// <summary>
 /// The grain for one key. It keeps the key's record in memory, reads expiry from the cache clock on every call, and
-/// writes through to the entry store before it acknowledges anything.
+/// writes through to the entry store before it acknowledges a write, unless the write is write-behind (see <c>.Writes</c>).
 /// </summary>
 /// <remarks>
 /// One concern per file: this one holds the activation's lifecycle and record; <c>.Reads</c>, <c>.Writes</c> (the
@@ -28,6 +28,7 @@ internal sealed partial class CacheEntryGrain(
     ActiveEntryTable activeEntries,
     CacheClusterMetrics metrics,
     SiloOperations operations,
+    WriteBehindQueue writeBehind,
     IOptions<CacheClusterOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {
@@ -71,8 +72,11 @@ internal sealed partial class CacheEntryGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Write-behind changes go to the store before the activation does: the next one loads what this one acknowledged.
+        await DrainWriteBehindAsync();
+
         // Trackers are not kept across activations: tell them now, so no near copy outlives what this grain knows.
         NotifyTrackers();
         activeEntries.Remove(this);
@@ -84,8 +88,6 @@ internal sealed partial class CacheEntryGrain(
         {
             expiryScheduler.Release(_expiryTicket);
         }
-
-        return Task.CompletedTask;
     }
 
     private string KeyHash => CacheKey.Hash(_key);

@@ -63,6 +63,28 @@ public sealed class CacheClusterOptions
     /// </summary>
     /// <value>Default: <see cref="ClusteringMode.Auto"/>.</value>
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Auto;
+
+    /// <summary>
+    /// Gets or sets when writes are acknowledged, unless a write's <see cref="CacheEntryOptions.Durability"/> says
+    /// otherwise: <see cref="CacheDurability.Stored"/> once Redis has them, <see cref="CacheDurability.WriteBehind"/> once
+    /// the key's grain has them (Redis gets them in batches within <see cref="MaxWriteDelay"/>). In embedded mode the
+    /// memory store has every write at once, so this changes nothing there.
+    /// </summary>
+    /// <value>Default: <see cref="CacheDurability.Stored"/>.</value>
+    public CacheDurability Durability { get; set; } = CacheDurability.Stored;
+
+    /// <summary>
+    /// Gets or sets how long a <see cref="CacheDurability.WriteBehind"/> write may wait before it is sent to Redis, with
+    /// every other write waiting then, in one round trip; at most 1 second. It is also the most a crash can lose.
+    /// </summary>
+    /// <value>Default: 100 milliseconds.</value>
+    public TimeSpan MaxWriteDelay { get; set; } = DefaultMaxWriteDelay;
+
+    /// <summary>The default <see cref="MaxWriteDelay"/>: 100 milliseconds.</summary>
+    public static readonly TimeSpan DefaultMaxWriteDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest <see cref="MaxWriteDelay"/> that may be configured: 1 second.</summary>
+    public static readonly TimeSpan MaxWriteDelayLimit = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>How a silo's membership is configured.</summary>

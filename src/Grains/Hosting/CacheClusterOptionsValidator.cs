@@ -72,6 +72,16 @@ internal sealed class CacheClusterOptionsValidator : IValidateOptions<CacheClust
             failures.Add($"{Prefix}{nameof(options.Clustering)} must be Auto or External (was {options.Clustering}).");
         }
 
+        if (!Enum.IsDefined(options.Durability))
+        {
+            failures.Add($"{Prefix}{nameof(options.Durability)} must be Stored or WriteBehind (was {options.Durability}).");
+        }
+
+        if (options.MaxWriteDelay <= TimeSpan.Zero || options.MaxWriteDelay > CacheClusterOptions.MaxWriteDelayLimit)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxWriteDelay)} must be greater than zero and at most 00:00:01 (1 second) (was {options.MaxWriteDelay}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -14,6 +14,9 @@ internal static class CacheClusterStoreRegistration
 {
     public static IServiceCollection AddCacheClusterStores(this IServiceCollection services, RedisConnection? redis)
     {
+        // Every entry grain takes the write-behind queue; only Redis mode uses it (the memory store has each write at once).
+        services.TryAddSingleton<WriteBehindQueue>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WriteBehindQueue>());
         if (redis is not null)
         {
             services.AddSingleton(_ => redis);

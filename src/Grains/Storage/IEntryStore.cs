@@ -46,4 +46,23 @@ internal interface IEntryStore
     /// </summary>
     /// <returns><see langword="false"/> if the fence failed: nothing was removed.</returns>
     Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition);
+
+    /// <summary>
+    /// Runs many fenced changes together: in Redis, as one batch of script calls sent at once (one round trip for
+    /// hundreds of keys). Each change keeps its own fence and its own answer.
+    /// </summary>
+    /// <returns>For each change, in order: <see langword="false"/> if its fence failed and nothing was done.</returns>
+    Task<bool>[] CommitMany(IReadOnlyList<EntryChange> changes)
+    {
+        var results = new Task<bool>[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            results[i] = change.Record is null
+                ? DeleteIndexedAsync(change.Key, change.ExpectedVersion, change.Tags, change.KeyIndexPartition!)
+                : WriteIndexedAsync(change.Key, change.Record, change.ExpectedVersion, change.TimeToLive, change.Tags, change.KeyIndexPartition, change.DroppedTags, change.Now);
+        }
+
+        return results;
+    }
 }

@@ -17,6 +17,9 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
     /// <summary>A call stops taking commands once their values pass this many bytes (it always takes one).</summary>
     internal const int MaxBytes = 1024 * 1024;
 
+    /// <summary>At most this many script calls go out together (pipelined: one round trip) when more are waiting.</summary>
+    internal const int MaxCallsAtOnce = 8;
+
     // ARGV[1] is the number of commands; each command then has: kind ('W' write, 'D' delete), its number of keys, its
     // fence, and its arguments. Its keys are KEYS[k + 1] (the entry), then the index sets: for a write, the sets it joins
     // (its last argument says how many) and then the sets it leaves; for a delete, the sets it leaves.
@@ -101,14 +104,48 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
         return command.Result;
     }
 
-    /// <summary>Sends what is waiting, call after call, until nothing is; never throws (each command gets its answer).</summary>
+    /// <summary>
+    /// Runs <paramref name="commands"/> together (a write-behind flush): queued at once, so that they go out in as few
+    /// script calls as their number and size allow, sent together, whatever else is in flight.
+    /// </summary>
+    /// <returns>Each command's answer, in order, as <see cref="RunAsync"/> gives it.</returns>
+    public Task<bool>[] RunAll(IReadOnlyList<EntryCommand> commands)
+    {
+        var results = new Task<bool>[commands.Count];
+        for (var i = 0; i < commands.Count; i++)
+        {
+            commands[i].Activity = StorageTracing.StartWrite(commands[i].Operation);
+            results[i] = commands[i].Result;
+        }
+
+        bool send;
+        lock (_lock)
+        {
+            foreach (var command in commands)
+            {
+                _waiting.Enqueue(command);
+            }
+
+            send = !_sending && commands.Count > 0;
+            _sending |= send;
+        }
+
+        if (send)
+        {
+            _ = SendAllAsync();
+        }
+
+        return results;
+    }
+
+    /// <summary>Sends what is waiting, calls after calls, until nothing is; never throws (each command gets its answer).</summary>
     private async Task SendAllAsync()
     {
         // The sender serves every writer after the first: its spans name their parents, never the first's by inheritance.
         Activity.Current = null;
         while (true)
         {
-            List<EntryCommand> batch;
+            var batches = new List<List<EntryCommand>>(1);
             lock (_lock)
             {
                 if (_waiting.Count == 0)
@@ -117,28 +154,39 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
                     return;
                 }
 
-                batch = [_waiting.Dequeue()];
-                var bytes = batch[0].Bytes;
-                while (_waiting.Count > 0 && batch.Count < MaxCommands && bytes + _waiting.Peek().Bytes <= MaxBytes)
+                while (_waiting.Count > 0 && batches.Count < MaxCallsAtOnce)
                 {
-                    var next = _waiting.Dequeue();
-                    bytes += next.Bytes;
-                    batch.Add(next);
+                    List<EntryCommand> batch = [_waiting.Dequeue()];
+                    var bytes = batch[0].Bytes;
+                    while (_waiting.Count > 0 && batch.Count < MaxCommands && bytes + _waiting.Peek().Bytes <= MaxBytes)
+                    {
+                        var next = _waiting.Dequeue();
+                        bytes += next.Bytes;
+                        batch.Add(next);
+                    }
+
+                    batches.Add(batch);
                 }
             }
 
-            try
+            // Several calls go out before any answer is awaited: the multiplexer pipelines them, and Redis runs them in order.
+            await (batches.Count == 1 ? SendGuardedAsync(batches[0]) : Task.WhenAll(batches.Select(SendGuardedAsync))).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendGuardedAsync(List<EntryCommand> batch)
+    {
+        try
+        {
+            await SendAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Anything unforeseen (an answer of the wrong shape) fails this batch only: the loop goes on, so later
+            // commands are never left waiting behind a sender that stopped.
+            foreach (var command in batch)
             {
-                await SendAsync(batch).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Anything unforeseen (an answer of the wrong shape) fails this batch only: the loop goes on, so later
-                // commands are never left waiting behind a sender that stopped.
-                foreach (var command in batch)
-                {
-                    command.Fail(new CacheStorageException($"The entry command could not be completed: {ex.GetType().Name}."));
-                }
+                command.Fail(new CacheStorageException($"The entry command could not be completed: {ex.GetType().Name}."));
             }
         }
     }

@@ -48,7 +48,27 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         return (long)result == 1;
     }
 
-    public Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now)
+    public Task<bool> WriteIndexedAsync(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now) =>
+        _commits.RunAsync(WriteCommand(key, record, expectedVersion, timeToLive, tags, keyIndexPartition, droppedTags, now));
+
+    public Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition) =>
+        _commits.RunAsync(DeleteCommand(key, expectedVersion, tags, keyIndexPartition));
+
+    public Task<bool>[] CommitMany(IReadOnlyList<EntryChange> changes)
+    {
+        var commands = new EntryCommand[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var c = changes[i];
+            commands[i] = c.Record is null
+                ? DeleteCommand(c.Key, c.ExpectedVersion, c.Tags, c.KeyIndexPartition!)
+                : WriteCommand(c.Key, c.Record, c.ExpectedVersion, c.TimeToLive, c.Tags, c.KeyIndexPartition, c.DroppedTags, c.Now);
+        }
+
+        return _commits.RunAll(commands);
+    }
+
+    private EntryCommand WriteCommand(string key, EntryRecord record, long expectedVersion, TimeSpan? timeToLive, IReadOnlyCollection<string> tags, string? keyIndexPartition, IReadOnlyCollection<string> droppedTags, DateTimeOffset now)
     {
         RedisValue ttl = timeToLive is { } t ? (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds)) : RedisValue.EmptyString;
         var joins = tags.Count + (keyIndexPartition is null ? 0 : 1);
@@ -73,13 +93,13 @@ internal sealed class RedisEntryStore(RedisConnection connection, IOptions<Cache
         }
 
         RedisValue score = record.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : "+inf";
-        return _commits.RunAsync(EntryCommand.Write(keys, Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), joins, lex == 1));
+        return EntryCommand.Write(keys, Fence(expectedVersion), EntryRecordFormat.Serialize(record), ttl, key, score, now.ToUnixTimeMilliseconds(), joins, lex == 1);
     }
 
-    public Task<bool> DeleteIndexedAsync(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
+    private EntryCommand DeleteCommand(string key, long expectedVersion, IReadOnlyCollection<string> tags, string keyIndexPartition)
     {
         RedisKey[] keys = [RedisKeyFor(key), _keyIndexPrefix + keyIndexPartition, _lexIndexPrefix + keyIndexPartition, .. tags.Select(tag => (RedisKey)(_tagPrefix + tag))];
-        return _commits.RunAsync(EntryCommand.Delete(keys, Fence(expectedVersion), key));
+        return EntryCommand.Delete(keys, Fence(expectedVersion), key);
     }
 
     public async Task<bool> DeleteAsync(string key, long expectedVersion, CancellationToken cancellationToken = default)

@@ -18,7 +18,7 @@ internal static class CacheEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods(CacheRoute.Template, [HttpMethods.Get, HttpMethods.Head], GetAsync).WithMetadata(new RequiredScope(ApiScopes.Read), new QueryParameters("fill"));
-        endpoints.MapPut(CacheRoute.Template, PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("ttl", "fresh"));
+        endpoints.MapPut(CacheRoute.Template, PutAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("ttl", "fresh", QueryDurability.Name));
         endpoints.MapDelete(CacheRoute.Template, DeleteAsync).WithMetadata(new RequiredScope(ApiScopes.Write), QueryParameters.None);
         endpoints.MapPost(CacheRoute.IncrementTemplate, IncrementAsync).WithMetadata(new RequiredScope(ApiScopes.Write), new QueryParameters("by"));
         ExpiryEndpoints.Map(endpoints);

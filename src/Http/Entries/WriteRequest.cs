@@ -9,7 +9,8 @@ namespace CacheCluster.Http.Entries;
 /// <summary>
 /// What a PUT asks for besides its body: expiry from <c>Cache-Control: max-age=N, stale-while-revalidate=M</c> (fresh
 /// for N, gone after N + M) or <c>?ttl=N&amp;fresh=M</c> (seconds, decimals allowed), the entry's HTTP policy from the same Cache-Control, tags
-/// from <c>Cache-Tag</c>, and a lease token from <c>Cache-Lease</c>.
+/// from <c>Cache-Tag</c>, a lease token from <c>Cache-Lease</c>, and when the write is acknowledged from
+/// <c>?durability=stored|writebehind</c>.
 /// </summary>
 internal sealed class WriteRequest
 {
@@ -38,6 +39,7 @@ internal sealed class WriteRequest
             FreshFor = freshFor,
             Tags = ParseTags(request.Headers[EntryHeaders.CacheTag]),
             HttpPolicy = policy,
+            Durability = QueryDurability.Read(request),
         };
         options.Validate();
 

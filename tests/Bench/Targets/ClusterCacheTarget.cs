@@ -1,9 +1,10 @@
 namespace CacheCluster.Bench.Targets;
 
 /// <summary>CacheCluster through its .NET client: <see cref="IClusterCache.TryGetBytesAsync(string, CancellationToken)"/> and <see cref="IClusterCache.SetBytesAsync"/>.</summary>
-internal sealed class ClusterCacheTarget(IClusterCache cache, string setup) : ICacheTarget
+/// <remarks>Writes carry <paramref name="writeOptions"/> (S3 sets <see cref="CacheEntryOptions.Durability"/> with them).</remarks>
+internal sealed class ClusterCacheTarget(IClusterCache cache, string setup, string name = "CacheCluster", CacheEntryOptions? writeOptions = null) : ICacheTarget
 {
-    public string Name => "CacheCluster";
+    public string Name => name;
 
     public string Setup => setup;
 
@@ -14,5 +15,5 @@ internal sealed class ClusterCacheTarget(IClusterCache cache, string setup) : IC
     }
 
     public async ValueTask SetAsync(string key, byte[] value, CancellationToken cancellationToken) =>
-        await cache.SetBytesAsync(key, new CacheValue(value), cancellationToken: cancellationToken);
+        await cache.SetBytesAsync(key, new CacheValue(value), writeOptions, cancellationToken: cancellationToken);
 }

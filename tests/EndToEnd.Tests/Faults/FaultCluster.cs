@@ -73,11 +73,12 @@ internal sealed class FaultCluster : IAsyncDisposable
     /// Starts a cluster named after <paramref name="prefix"/>, puts the steady load on (unless
     /// <paramref name="steadyLoad"/> is <see langword="false"/>: the test starts its own) and runs <paramref name="test"/>;
     /// when it fails, writes the cluster's state (silos, load clients, their output) to the test output.
+    /// <paramref name="siloArguments"/> go to every silo after the cluster's own.
     /// </summary>
-    public static async Task RunAsync(string prefix, ITestOutputHelper output, Func<FaultCluster, Phases, Task> test, bool steadyLoad = true)
+    public static async Task RunAsync(string prefix, ITestOutputHelper output, Func<FaultCluster, Phases, Task> test, bool steadyLoad = true, params string[] siloArguments)
     {
         var phases = new Phases();
-        await using var cluster = await StartAsync(prefix);
+        await using var cluster = await StartAsync(prefix, siloArguments);
         phases.Mark("cluster up");
         try
         {
@@ -96,7 +97,7 @@ internal sealed class FaultCluster : IAsyncDisposable
         }
     }
 
-    public static async Task<FaultCluster> StartAsync(string prefix)
+    public static async Task<FaultCluster> StartAsync(string prefix, params string[] siloArguments)
     {
         var redis = await RedisServer.StartAsync(appendOnly: true);
         var identity = ClusterIdentity.New(prefix);
@@ -106,14 +107,17 @@ internal sealed class FaultCluster : IAsyncDisposable
             silos = await SiloGroup.StartAsync(
                 SiloCount,
                 identity,
-                $"--CacheCluster:Redis={redis.ConnectionString}",
-                $"--CacheCluster:RateLimits:{Policy}:Algorithm=FixedWindow",
-                $"--CacheCluster:RateLimits:{Policy}:Limit={Limit.ToString(CultureInfo.InvariantCulture)}",
-                $"--CacheCluster:RateLimits:{Policy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}",
-                $"--CacheCluster:RateLimits:{OpenPolicy}:Algorithm=FixedWindow",
-                $"--CacheCluster:RateLimits:{OpenPolicy}:Limit={Limit.ToString(CultureInfo.InvariantCulture)}",
-                $"--CacheCluster:RateLimits:{OpenPolicy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}",
-                $"--CacheCluster:RateLimits:{OpenPolicy}:FailureMode=Open");
+                [
+                    $"--CacheCluster:Redis={redis.ConnectionString}",
+                    $"--CacheCluster:RateLimits:{Policy}:Algorithm=FixedWindow",
+                    $"--CacheCluster:RateLimits:{Policy}:Limit={Limit.ToString(CultureInfo.InvariantCulture)}",
+                    $"--CacheCluster:RateLimits:{Policy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}",
+                    $"--CacheCluster:RateLimits:{OpenPolicy}:Algorithm=FixedWindow",
+                    $"--CacheCluster:RateLimits:{OpenPolicy}:Limit={Limit.ToString(CultureInfo.InvariantCulture)}",
+                    $"--CacheCluster:RateLimits:{OpenPolicy}:Window={Window.ToString("c", CultureInfo.InvariantCulture)}",
+                    $"--CacheCluster:RateLimits:{OpenPolicy}:FailureMode=Open",
+                    .. siloArguments,
+                ]);
             var cluster = new FaultCluster(redis, identity, [.. silos], Directory.CreateTempSubdirectory("cachecluster-faults-").FullName);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Services.AddCacheClusterClient(options =>

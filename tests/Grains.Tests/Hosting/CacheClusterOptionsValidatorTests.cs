@@ -20,6 +20,9 @@ public sealed class CacheClusterOptionsValidatorTests
     [InlineData(nameof(CacheClusterOptions.Redis), "CacheCluster:Redis")]
     [InlineData(nameof(CacheClusterOptions.MaxValueBytes), "CacheCluster:MaxValueBytes")]
     [InlineData(nameof(CacheClusterOptions.MaxKeyBytes), "CacheCluster:MaxKeyBytes")]
+    [InlineData(nameof(CacheClusterOptions.Durability), "CacheCluster:Durability")]
+    [InlineData(nameof(CacheClusterOptions.MaxWriteDelay), "CacheCluster:MaxWriteDelay")]
+    [InlineData("MaxWriteDelayZero", "CacheCluster:MaxWriteDelay")]
     [InlineData(nameof(EvictionOptions.MaxMemoryMB), "CacheCluster:MaxMemoryMB")]
     [InlineData(nameof(EvictionOptions.MaxEntries), "CacheCluster:MaxEntries")]
     public void BadValue_FailureNamesTheConfigurationKey(string property, string configurationKey)
@@ -36,6 +39,9 @@ public sealed class CacheClusterOptionsValidatorTests
             case nameof(CacheClusterOptions.Redis): options.Redis = "127.0.0.1:6379,password=hunter2,bogus-option=1"; break;
             case nameof(CacheClusterOptions.MaxValueBytes): options.MaxValueBytes = 65 * 1024 * 1024; break;
             case nameof(CacheClusterOptions.MaxKeyBytes): options.MaxKeyBytes = 0; break;
+            case nameof(CacheClusterOptions.Durability): options.Durability = (CacheDurability)7; break;
+            case nameof(CacheClusterOptions.MaxWriteDelay): options.MaxWriteDelay = TimeSpan.FromSeconds(2); break;
+            case "MaxWriteDelayZero": options.MaxWriteDelay = TimeSpan.Zero; break;
             case nameof(EvictionOptions.MaxMemoryMB): eviction.MaxMemoryMB = 32; break;
             case nameof(EvictionOptions.MaxEntries): eviction.MaxEntries = 0; break;
         }

@@ -34,6 +34,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
     {
         { "ttl NaN", 400, "invalid-options" },
         { "ttl negative", 400, "invalid-options" },
+        { "durability unknown", 400, "invalid-options" },
         { "ttl overflowing", 400, "invalid-options" },
         { "fresh over ttl", 400, "invalid-options" },
         { "ttl misspelt", 400, "invalid-request" },
@@ -131,6 +132,7 @@ public sealed class HttpBadInputTests(HttpClusterFixture fixture) : IAsyncLifeti
         {
             "ttl NaN" => client.SendAsync(Put("?ttl=NaN")),
             "ttl negative" => client.SendAsync(Put("?ttl=-1")),
+            "durability unknown" => client.SendAsync(Put("?durability=eventually")),
             "ttl overflowing" => client.SendAsync(Put("?ttl=99999999999999999")),
             "fresh over ttl" => client.SendAsync(Put("?ttl=10&fresh=20")),
             "ttl misspelt" => client.SendAsync(Put("?tll=10")),
