@@ -23,6 +23,7 @@ internal sealed partial class ClusterCache(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
     private readonly ClientMetrics _metrics = new(meterFactory);
+    private readonly EntryGrainReferences _entries = new(client);
     private NearCache.NearCache? _near;
     private int _nearSubscribed;
 
@@ -360,8 +361,8 @@ internal sealed partial class ClusterCache(
                 Resilience.Queue.Complete(pending);
             }
 
-            var grain = client.GetGrain<ICacheEntryGrain>(key);
-            return await SendAsync(key, operation, () => call(grain), extraWait, cancellationToken, keys).ConfigureAwait(false);
+            var grain = _entries.Get(key);
+            return await SendAsync(key, operation, call, grain, extraWait, cancellationToken, keys).ConfigureAwait(false);
         }
         finally
         {
