@@ -23,7 +23,6 @@ internal sealed partial class ClusterCache(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<ClusterCache>.Instance;
     private readonly ClientMetrics _metrics = new(meterFactory);
-    private readonly EntryGrainReferences _entries = new(client);
     private NearCache.NearCache? _near;
     private int _nearSubscribed;
 
@@ -361,7 +360,7 @@ internal sealed partial class ClusterCache(
                 Resilience.Queue.Complete(pending);
             }
 
-            var grain = _entries.Get(key);
+            var grain = EntryGrainReferences.Get(client, key);
             return await SendAsync(key, operation, call, grain, extraWait, cancellationToken, keys).ConfigureAwait(false);
         }
         finally
