@@ -68,7 +68,15 @@ internal sealed partial class ClusterCache
     /// Sends one call: refused at once (no call sent) while the client has no gateway or the breaker is open;
     /// otherwise given <c>ClusterTimeout</c> (plus <paramref name="extraWait"/>, a lookup's own wait) to answer.
     /// </summary>
-    private async Task<T> SendAsync<T>(string target, ClusterOperation operation, Func<Task<T>> call, TimeSpan extraWait, CancellationToken cancellationToken, KeyCircuits? keyed = null)
+    private Task<T> SendAsync<T>(string target, ClusterOperation operation, Func<Task<T>> call, TimeSpan extraWait, CancellationToken cancellationToken, KeyCircuits? keyed = null) =>
+        SendAsync(target, operation, static call => call(), call, extraWait, cancellationToken, keyed);
+
+    /// <summary>
+    /// <see cref="SendAsync{T}(string, ClusterOperation, Func{Task{T}}, TimeSpan, CancellationToken, KeyCircuits?)"/> with
+    /// the call's state passed along (a grain reference), so that a call allocates no closure. The first attempt runs
+    /// inline; only a call the runtime refused goes through <see cref="RejectedCalls"/>.
+    /// </summary>
+    private async Task<T> SendAsync<TState, T>(string target, ClusterOperation operation, Func<TState, Task<T>> call, TState state, TimeSpan extraWait, CancellationToken cancellationToken, KeyCircuits? keyed = null)
     {
         var breaker = Resilience.Breaker;
         if (!(monitor?.IsConnected ?? true))
@@ -85,7 +93,16 @@ internal sealed partial class ClusterCache
         var sentAt = _clock.GetTimestamp();
         try
         {
-            var result = await RejectedCalls.RetryAsync(() => call().WaitAsync(timeout, _clock, cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
+            T result;
+            try
+            {
+                result = await call(state).WaitAsync(timeout, _clock, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OrleansMessageRejectionException) when (!cancellationToken.IsCancellationRequested)
+            {
+                result = await RetryRejectedAsync(call, state, timeout, cancellationToken).ConfigureAwait(false);
+            }
+
             breaker.OnSuccess();
             keyed?.Close(target);
             return result;
@@ -129,6 +146,10 @@ internal sealed partial class ClusterCache
             throw;
         }
     }
+
+    /// <summary>The attempts after a first one the runtime refused (<see cref="RejectedCalls"/>).</summary>
+    private Task<T> RetryRejectedAsync<TState, T>(Func<TState, Task<T>> call, TState state, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RejectedCalls.RetryAfterRejectionAsync(() => call(state).WaitAsync(timeout, _clock, cancellationToken), _clock, cancellationToken);
 
     private static CacheClusterUnavailableException Refused(string target, ClusterOperation operation, string reason) =>
         new($"The cluster was not called for {operation.Name}: {reason}.")

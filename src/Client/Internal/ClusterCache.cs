@@ -360,8 +360,8 @@ internal sealed partial class ClusterCache(
                 Resilience.Queue.Complete(pending);
             }
 
-            var grain = client.GetGrain<ICacheEntryGrain>(key);
-            return await SendAsync(key, operation, () => call(grain), extraWait, cancellationToken, keys).ConfigureAwait(false);
+            var grain = EntryGrainReferences.Get(client, key);
+            return await SendAsync(key, operation, call, grain, extraWait, cancellationToken, keys).ConfigureAwait(false);
         }
         finally
         {

@@ -10,6 +10,22 @@ internal static class RejectedCalls
 {
     private static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250)];
 
+    /// <summary>The attempts that follow a first one the runtime refused: the same delays and count as <see cref="RetryAsync{T}"/>.</summary>
+    public static async Task<T> RetryAfterRejectionAsync<T>(Func<Task<T>> call, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await Task.Delay(Delays[attempt], clock, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (OrleansMessageRejectionException) when (attempt + 1 < Delays.Length && !cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
     public static async Task<T> RetryAsync<T>(Func<Task<T>> call, TimeProvider clock, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)

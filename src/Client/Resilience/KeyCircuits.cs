@@ -18,11 +18,16 @@ internal sealed class KeyCircuits(TimeSpan duration, TimeProvider clock, int cap
     private readonly ConcurrentDictionary<string, long> _openUntil = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (int Count, long At)> _strikes = new(StringComparer.Ordinal);
 
+    // Set by the first timeout and never cleared: until then no key can be struck or open.
+    private bool _struck;
+
     public int Count => _openUntil.Count;
 
     public bool IsOpen(string key)
     {
-        if (_openUntil.IsEmpty || !_openUntil.TryGetValue(key, out var until))
+        // Per call: one volatile read until a call ever times out, then lock-free lookups. (ConcurrentDictionary's
+        // IsEmpty takes every lock when the dictionary is empty: contended by every caller, per call.)
+        if (!Volatile.Read(ref _struck) || !_openUntil.TryGetValue(key, out var until))
         {
             return false;
         }
@@ -40,6 +45,7 @@ internal sealed class KeyCircuits(TimeSpan duration, TimeProvider clock, int cap
     /// <summary>A call of the key, sent at <paramref name="sentAt"/>, timed out: the second in a row opens its circuit.</summary>
     public void Open(string key, long sentAt)
     {
+        Volatile.Write(ref _struck, true);
         if (_strikes.Count >= capacity && !_strikes.ContainsKey(key))
         {
             _strikes.Clear();
@@ -67,12 +73,17 @@ internal sealed class KeyCircuits(TimeSpan duration, TimeProvider clock, int cap
     /// <summary>A call of the key was answered.</summary>
     public void Close(string key)
     {
-        if (!_strikes.IsEmpty)
+        if (!Volatile.Read(ref _struck))
+        {
+            return;
+        }
+
+        if (_strikes.ContainsKey(key))
         {
             _strikes.TryRemove(key, out _);
         }
 
-        if (!_openUntil.IsEmpty)
+        if (_openUntil.ContainsKey(key))
         {
             _openUntil.TryRemove(key, out _);
         }

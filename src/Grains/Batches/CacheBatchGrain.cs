@@ -1,3 +1,4 @@
+using CacheCluster.Entries;
 using CacheCluster.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -80,7 +81,7 @@ internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options) : G
         {
             // Checked here as well as by the entry grain: a key Orleans cannot address must not reach GetGrain.
             CacheKey.Validate(key, _maxKeyBytes);
-            return new CacheBatchAnswer<T>(await call(GrainFactory.GetGrain<ICacheEntryGrain>(key), index), null);
+            return new CacheBatchAnswer<T>(await call(EntryGrainReferences.Get(GrainFactory, key), index), null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

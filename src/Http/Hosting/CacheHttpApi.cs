@@ -1,3 +1,4 @@
+using CacheCluster.Entries;
 using CacheCluster.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,6 @@ internal sealed class CacheHttpApi(
     public ICacheEntryGrain Entry(string key)
     {
         CacheKey.Validate(key, Cluster.MaxKeyBytes);
-        return Grains.GetGrain<ICacheEntryGrain>(key);
+        return EntryGrainReferences.Get(Grains, key);
     }
 }
