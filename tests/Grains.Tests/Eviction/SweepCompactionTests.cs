@@ -1,4 +1,6 @@
 using CacheCluster.Eviction;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CacheCluster.Tests.Eviction;
 
@@ -52,5 +54,58 @@ public sealed class SweepCompactionTests
         Assert.False(policy.Sample(0, now += TimeSpan.FromSeconds(5)));
         Assert.False(policy.Sample(0, now += TimeSpan.FromSeconds(5)));
         Assert.True(policy.Sample(0, Start + TimeSpan.FromSeconds(10) + SweepCompaction.MinInterval));
+    }
+
+    [Fact]
+    public void SweepCompactionService_ActivationsLeaveInBulk_CollectsOnceWhenTheSweepEnds()
+    {
+        var clock = new FakeTimeProvider(Start);
+        using var trigger = new EvictionTrigger();
+        var table = new ActiveEntryTable(trigger);
+        var memory = new CountingMemory();
+        var service = new SweepCompactionService(table, memory, clock, NullLogger<SweepCompactionService>.Instance);
+        var activations = Enumerable.Range(0, 12_000).Select(_ => new Resident()).ToArray();
+        foreach (var activation in activations)
+        {
+            table.Add(activation);
+        }
+
+        Assert.False(service.Check());
+        foreach (var activation in activations[..11_000])
+        {
+            table.Remove(activation);
+        }
+
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());   // the first sample after the drop: the sweep may go on
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.True(service.Check());
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());
+        Assert.Equal(1, memory.Collections);
+    }
+
+    private sealed class Resident : IResidentActivation
+    {
+        public int ResidentIndex { get; set; } = -1;
+
+        public int LastUsed => 0;
+
+        public bool IsGoing => false;
+
+        public bool IsEvictable => true;
+
+        public bool TryEvict(EvictionReason reason) => false;
+    }
+
+    private sealed class CountingMemory : IProcessMemory
+    {
+        public int Collections { get; private set; }
+
+        public long ResidentBytes() => 0;
+
+        public long ManagedHeapBytes() => 0;
+
+        public void Collect() => Collections++;
     }
 }
