@@ -4,14 +4,15 @@
 # the table and writes bench/results/all-<date>.json and .md (S5 also writes its own ratelimit-<date> files). Stops
 # everything it started on exit, failure included. Exit 1 when a target returned wrong data or failed.
 #
-# Usage: scripts/bench.sh [--quick] [--scenario S1,S3,...] [--silos 1|3] [--no-build]
+# Usage: scripts/bench.sh [--quick] [--scenario S1,S3,...] [--silos 1|3] [--memory-entries N,N] [--no-build]
 #   --quick        10,000 keys, 3 s runs, one stampede round, 50,000 entries in S7: about three minutes on an idle
 #                  2-core machine (full: 100,000 keys, 10 s runs, 3 rounds, 100,000 entries in S7; 1,000,000 too
 #                  with --scenario S7 alone, so that they do not slow the other scenarios)
 #   --scenario L   comma-separated subset of S1,S2,S3,S4,S5,S6,S7 (default: all)
 #   --silos N      1 (default) or 3 silos
+#   --memory-entries N,N  S7's entry counts (e.g. 1000000 alone for the 1M run)
 #   --no-build     use the Release builds already there
-# CACHECLUSTER_SILO_ARGS="--CacheCluster:X=value ..." adds settings to every silo.
+# CACHECLUSTER_SILO_ARGS="--CacheCluster:X=value ..." adds settings to every silo; CACHECLUSTER_SILO_DLL runs another silo build.
 set -euo pipefail
 
 build=1
@@ -20,7 +21,7 @@ bench_args=()
 original_args=("$@")
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -38,6 +39,11 @@ while (($#)); do
             silos=$2
             shift 2
             ;;
+        --memory-entries)
+            (($# >= 2)) || usage
+            bench_args+=(--memory-entries "$2")
+            shift 2
+            ;;
         --no-build) build=0; shift ;;
         -h|--help) usage ;;
         *) echo "bench.sh: unknown argument '$1'" >&2; usage ;;
@@ -47,7 +53,8 @@ done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/lib/local-services.sh"
-silo_dll=src/Silo/bin/Release/net10.0/CacheCluster.Silo.dll
+# CACHECLUSTER_SILO_DLL runs another silo build (e.g. a copy of an earlier one, for a before/after).
+silo_dll=${CACHECLUSTER_SILO_DLL:-src/Silo/bin/Release/net10.0/CacheCluster.Silo.dll}
 cli_dll=src/Cli/bin/Release/net10.0/cachecluster.dll
 bench_dll=tests/Bench/bin/Release/net10.0/CacheCluster.Bench.dll
 work=$(mktemp -d -t bench.XXXXXX)

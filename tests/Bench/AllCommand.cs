@@ -35,9 +35,10 @@ internal static class AllCommand
         var silos = new Option<int>("--silos") { Description = "How many silos the cluster has (for the report)", HelpName = "N", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Directory for all-<date>.json and .md", HelpName = "DIR", DefaultValueFactory = _ => Path.Combine("bench", "results") };
         var command = new Option<string?>("--command") { Description = "The command to record as the way to reproduce the run", HelpName = "TEXT" };
+        var memoryEntries = new Option<string?>("--memory-entries") { Description = "S7's entry counts, comma-separated (default: 50,000 quick; 100,000, and 1,000,000 too when S7 runs alone)", HelpName = "N,N,..." };
         var all = new Command("all", "S1–S7: CacheCluster beside Redis, FusionCache, HybridCache and RedisRateLimiting, one combined report")
         {
-            redis, gateway, clusterId, serviceId, siloPid, siloMetrics, cli, quick, scenario, silos, output, command,
+            redis, gateway, clusterId, serviceId, siloPid, siloMetrics, cli, quick, scenario, silos, output, command, memoryEntries,
         };
 
         all.SetAction(async (parse, cancellationToken) =>
@@ -52,7 +53,9 @@ internal static class AllCommand
 
             var isQuick = parse.GetValue(quick);
             return await RunAsync(
-                AllSettings.Create(isQuick, names),
+                AllSettings.Create(isQuick, names) is var settings && parse.GetValue(memoryEntries) is { } entries
+                    ? settings with { MemoryEntries = [.. entries.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))] }
+                    : AllSettings.Create(isQuick, names),
                 parse.GetRequiredValue(redis),
                 parse.GetRequiredValue(gateway),
                 parse.GetRequiredValue(clusterId),

@@ -1,6 +1,7 @@
 using CacheCluster.Diagnostics;
 using CacheCluster.Eviction;
 using CacheCluster.Expiry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Entries;
 
@@ -16,6 +17,12 @@ internal sealed partial class CacheEntryGrain
     private int _residentIndex = -1;
     private int _lastUsed;
     private int _evicting;
+
+    /// <summary>
+    /// Takes this activation's address out of the silo's grain-address cache as it goes (Orleans' batched
+    /// unregistration, how idle activations leave, would keep it there): an idle entry keeps no address.
+    /// </summary>
+    private void ForgetAddress() => ServiceProvider.GetService<EntryAddressCache>()?.Forget(GrainContext.Address);
 
     void IExpiringActivation.OnExpiryDue(DateTimeOffset now)
     {

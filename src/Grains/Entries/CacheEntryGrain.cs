@@ -80,6 +80,7 @@ internal sealed partial class CacheEntryGrain(
         // Trackers are not kept across activations: tell them now, so no near copy outlives what this grain knows.
         NotifyTrackers();
         activeEntries.Remove(this);
+        ForgetAddress();
         // The record stays in the embedded store, evictable now.
         _record?.Release();
 

@@ -3,7 +3,9 @@ using CacheCluster.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.GrainDirectory;
 
 namespace Orleans.Hosting;
 
@@ -56,6 +58,40 @@ public static class CacheClusterEvictionExtensions
         return size;
     }
 
+    /// <summary>
+    /// Makes Orleans' grain-address cache an <see cref="EntryAddressCache"/>: an entry's address leaves it with the
+    /// activation, an unused one after <see cref="EvictionOptions.EntryIdleTimeout"/> (Orleans keeps them up to
+    /// 240 s, and after collection), and it holds at most <see cref="EntryAddressCache.DefaultCacheSize"/> addresses
+    /// unless <see cref="GrainDirectoryOptions.CacheSize"/> was set. Not when the application registered a cache of its own.
+    /// </summary>
+    internal static void UseEntryAddressCache(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IGrainDirectoryCache)))
+        {
+            return;
+        }
+
+        services.TryAddSingleton(sp => new EntryAddressCache(sp, sp.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value));
+        services.AddSingleton<IGrainDirectoryCache>(sp => sp.GetRequiredService<EntryAddressCache>());
+        services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<EvictionOptions>>((directory, eviction) =>
+        {
+            if (directory.CachingStrategy != GrainDirectoryOptions.CachingStrategyType.None)
+            {
+                directory.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.Custom;
+            }
+
+            if (directory.CacheSize == GrainDirectoryOptions.DEFAULT_CACHE_SIZE)
+            {
+                directory.CacheSize = EntryAddressCache.DefaultCacheSize;
+            }
+
+            if (eviction.Value.EntryIdleTimeout < directory.MaximumCacheTTL)
+            {
+                directory.MaximumCacheTTL = eviction.Value.EntryIdleTimeout;
+            }
+        });
+    }
+
     private static void AddServices(ISiloBuilder builder, EvictionOptions options)
     {
         var services = builder.Services;
@@ -64,6 +100,7 @@ public static class CacheClusterEvictionExtensions
         services.TryAddSingleton<IProcessMemory, ProcessMemory>();
         services.TryAddSingleton<EntryEvictionMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<EntryEvictionMonitor>());
+        services.AddHostedService<SweepCompactionService>();
 
         // Read when Orleans resolves its options, so every later AddCacheClusterEviction call counts.
         builder.Configure<GrainCollectionOptions>(collection =>

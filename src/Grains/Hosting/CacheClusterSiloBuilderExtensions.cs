@@ -93,6 +93,11 @@ public static class CacheClusterSiloBuilderExtensions
         {
             builder.Configure<GrainDirectoryOptions>(directory => directory.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
         }
+        else
+        {
+            // Otherwise an entry's address leaves the cache with its activation (see EntryAddressCache).
+            CacheClusterEvictionExtensions.UseEntryAddressCache(builder.Services);
+        }
 
         if (options.Clustering != ClusteringMode.Auto)
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CacheCluster.Bench.Memory;
 
-/// <summary>Reads a process's resident set (<c>VmRSS</c> in <c>/proc/PID/status</c>) and a silo's GC heap from its <c>/metrics</c>.</summary>
+/// <summary>Reads a process's resident set (<c>VmRSS</c> in <c>/proc/PID/status</c>) and a silo's figures from its <c>/metrics</c>.</summary>
 internal static class ProcessMemory
 {
     // Names the .NET runtime meter's GC heap gauge takes in Prometheus text, by exporter version.
@@ -22,18 +22,28 @@ internal static class ProcessMemory
         var text = await http.GetStringAsync(new Uri(metricsUrl), cancellationToken);
         foreach (var name in GcHeapMetrics)
         {
-            var values = text.Split('\n')
-                .Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length == name.Length || line[name.Length] is ' ' or '{'))
-                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(parts => parts.Length >= 2)
-                .Select(parts => double.Parse(parts[1], CultureInfo.InvariantCulture))
-                .ToArray();
-            if (values.Length > 0)
+            if (Sum(text, name, label: null) is { } sum)
             {
-                return values.Sum();
+                return sum;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The silo's entry activations (<c>cachecluster.entries{state="active"}</c>), or null when not exported.</summary>
+    public static async Task<double?> ReadActiveEntriesAsync(HttpClient http, string metricsUrl, CancellationToken cancellationToken) =>
+        Sum(await http.GetStringAsync(new Uri(metricsUrl), cancellationToken), "cachecluster_entries", "state=\"active\"");
+
+    private static double? Sum(string text, string name, string? label)
+    {
+        var values = text.Split('\n')
+            .Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length == name.Length || line[name.Length] is ' ' or '{'))
+            .Where(line => label is null || line.Contains(label, StringComparison.Ordinal))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length >= 2)
+            .Select(parts => double.Parse(parts[1], CultureInfo.InvariantCulture))
+            .ToArray();
+        return values.Length > 0 ? values.Sum() : null;
     }
 }

@@ -1,0 +1,66 @@
+using CacheCluster.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CacheCluster.Eviction;
+
+/// <summary>
+/// Samples the active entry count every <see cref="SampleInterval"/> and, when <see cref="SweepCompaction"/> says a
+/// large sweep just ended, runs one compacting collection that returns the freed memory to the OS. Runs on every silo,
+/// bounded or not.
+/// </summary>
+internal sealed partial class SweepCompactionService(
+    ActiveEntryTable activations,
+    IProcessMemory memory,
+    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
+    ILogger<SweepCompactionService> logger) : BackgroundService
+{
+    /// <summary>How often the active entry count is sampled.</summary>
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(5);
+
+    private readonly SweepCompaction _policy = new();
+
+    /// <summary>Samples once and compacts if due; returns whether it compacted. The loop calls it, tests too.</summary>
+    public bool Check()
+    {
+        var active = activations.Count;
+        if (!_policy.Sample(active, clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        var before = memory.ResidentBytes();
+        memory.Collect();
+        LogInformationCompacted(active, before / (1024 * 1024), memory.ResidentBytes() / (1024 * 1024), memory.ManagedHeapBytes() / (1024 * 1024));
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SampleInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    Check();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogErrorCompactionFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Compacted after a collection sweep: {Active} entries active; resident {BeforeMiB} MiB before, {AfterMiB} MiB after (heap {HeapMiB} MiB).")]
+    private partial void LogInformationCompacted(int active, long beforeMiB, long afterMiB, long heapMiB);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Error, Message = "A compaction after a collection sweep failed; it is tried again at the next sample.")]
+    private partial void LogErrorCompactionFailed(Exception exception);
+}
