@@ -45,11 +45,8 @@ internal sealed class EntryReadView
     /// <summary>Takes <paramref name="entry"/> out of the view, if it is still the activation there for <paramref name="key"/>.</summary>
     public void Remove(string key, CacheEntryGrain entry) => _entries.TryRemove(KeyValuePair.Create(key, entry));
 
-    /// <summary>Whether <paramref name="key"/>'s activation in the view is <paramref name="entry"/>.</summary>
-    internal bool Holds(string key, CacheEntryGrain entry) => _entries.TryGetValue(key, out var held) && ReferenceEquals(held, entry);
-
-    /// <summary>Whether the view holds an activation of <paramref name="key"/>.</summary>
-    internal bool Contains(string key) => _entries.ContainsKey(key);
+    /// <summary>Gets the view's activation of <paramref name="key"/>, or <see langword="null"/>.</summary>
+    internal CacheEntryGrain? EntryOf(string key) => _entries.GetValueOrDefault(key);
 
     /// <summary>
     /// Answers a plain get of <paramref name="key"/> from its activation on this silo, as its <c>GetAsync</c> would:
