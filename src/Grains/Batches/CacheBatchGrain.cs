@@ -73,22 +73,15 @@ internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options, Ent
         for (var i = 0; i < keys.Length; i++)
         {
             var key = keys[i];
-            try
-            {
-                CacheKey.Validate(key, _maxKeyBytes);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                answers[i] = new CacheBatchAnswer<CacheTrackedRead>(default, ex);
-                continue;
-            }
 
-            if (readView.TryGet(key) is { } read)
+            // A key in the view passed the entry grain's own validation, with this silo's limits: no need to check it again.
+            if (key is not null && readView.TryGet(key) is { } read)
             {
                 answers[i] = new CacheBatchAnswer<CacheTrackedRead>(new CacheTrackedRead(read, Tracked: false), null);
             }
             else
             {
+                // The grain call validates the key first (AnswerAsync), as for any batch.
                 (calls ??= []).Add(AnswerIntoAsync(answers, i));
             }
         }
