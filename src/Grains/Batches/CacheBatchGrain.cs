@@ -9,16 +9,19 @@ namespace CacheCluster.Batches;
 /// Many keys in one message. A stateless worker, so it runs on the silo that received the call (a client's gateway, or
 /// the silo serving HTTP) with no extra hop; reentrant, since it keeps no state. It calls every key's entry grain at
 /// once, so a batch costs the caller one message and one round trip, and each entry grain still applies its own key's
-/// rules (validation, leases, tracking, write-through) exactly as for a single-key call.
+/// rules (validation, leases, tracking, write-through) exactly as for a single-key call. A plain get of a key whose
+/// activation is on this silo is answered from the silo's <see cref="EntryReadView"/> instead, with no grain call.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options) : Grain, ICacheBatchGrain
+internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options, EntryReadView readView) : Grain, ICacheBatchGrain
 {
     private readonly int _maxKeyBytes = options.Value.MaxKeyBytes;
 
     public Task<CacheBatchAnswer<CacheTrackedRead>[]> GetManyAsync(string[] keys, INearCacheObserver? tracker) =>
-        FanOutAsync(keys, "GetMany", (grain, _) => tracker is null ? UntrackedAsync(grain) : grain.GetTrackedAsync(tracker));
+        tracker is null
+            ? GetUntrackedAsync(keys)
+            : FanOutAsync(keys, "GetMany", (grain, _) => grain.GetTrackedAsync(tracker));
 
     public Task<CacheBatchAnswer<CacheWriteResult>[]> SetManyAsync(CacheBatchWrite[] writes)
     {
@@ -58,14 +61,55 @@ internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options) : G
 
     private static async Task<CacheTrackedRead> UntrackedAsync(ICacheEntryGrain grain) => new(await grain.GetAsync(), Tracked: false);
 
-    private async Task<CacheBatchAnswer<T>[]> FanOutAsync<T>(string[] keys, string operation, Func<ICacheEntryGrain, int, Task<T>> call)
+    /// <summary>
+    /// Plain gets: each key whose activation is on this silo is answered from the read view at once; only the others
+    /// (and those the view sends back: expired, not a value, due for a grain call) make a grain call.
+    /// </summary>
+    private Task<CacheBatchAnswer<CacheTrackedRead>[]> GetUntrackedAsync(string[] keys)
+    {
+        CheckSize(keys, "GetMany");
+        var answers = new CacheBatchAnswer<CacheTrackedRead>[keys.Length];
+        List<Task>? calls = null;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = keys[i];
+
+            // A key in the view passed the entry grain's own validation, with this silo's limits: no need to check it again.
+            if (key is not null && readView.TryGet(key) is { } read)
+            {
+                answers[i] = new CacheBatchAnswer<CacheTrackedRead>(new CacheTrackedRead(read, Tracked: false), null);
+            }
+            else
+            {
+                // The grain call validates the key first (AnswerAsync), as for any batch.
+                (calls ??= []).Add(AnswerIntoAsync(answers, i));
+            }
+        }
+
+        return calls is null ? Task.FromResult(answers) : WhenAllAsync(answers, calls);
+
+        async Task AnswerIntoAsync(CacheBatchAnswer<CacheTrackedRead>[] into, int index) =>
+            into[index] = await AnswerAsync(keys[index], index, static (grain, _) => UntrackedAsync(grain));
+
+        static async Task<CacheBatchAnswer<CacheTrackedRead>[]> WhenAllAsync(CacheBatchAnswer<CacheTrackedRead>[] answers, List<Task> calls)
+        {
+            await Task.WhenAll(calls);
+            return answers;
+        }
+    }
+
+    private static void CheckSize(string[] keys, string operation)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Length > ICacheBatchGrain.MaxKeys)
         {
             throw new InvalidCacheRequestException($"A batch takes at most {ICacheBatchGrain.MaxKeys} keys (was {keys.Length}).") { Operation = operation };
         }
+    }
 
+    private async Task<CacheBatchAnswer<T>[]> FanOutAsync<T>(string[] keys, string operation, Func<ICacheEntryGrain, int, Task<T>> call)
+    {
+        CheckSize(keys, operation);
         var calls = new Task<CacheBatchAnswer<T>>[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {

@@ -93,6 +93,7 @@ internal sealed partial class CacheEntryGrain
     {
         var stamp = Recency.StampOf(now);
         _lastUsed = stamp;
+        Volatile.Write(ref _lastCallTicks, now.UtcTicks);
         var record = _record;
         if (record is null)
         {

@@ -29,6 +29,7 @@ internal sealed partial class CacheEntryGrain(
     CacheClusterMetrics metrics,
     SiloOperations operations,
     WriteBehindQueue writeBehind,
+    EntryReadView readView,
     IOptions<CacheClusterOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {
@@ -45,7 +46,9 @@ internal sealed partial class CacheEntryGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = this.GetPrimaryKeyString();
-        _lastUsed = Recency.StampOf(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        _lastUsed = Recency.StampOf(now);
+        _lastCallTicks = now.UtcTicks;
         try
         {
             CacheKey.Validate(_key, _options.MaxKeyBytes);
@@ -62,6 +65,9 @@ internal sealed partial class CacheEntryGrain(
         {
             SetRecord(await store.ReadAsync(_key, cancellationToken));
             activeEntries.Add(this);
+
+            // Loaded: plain reads of this key on this silo may now be answered from the record (see EntryReadView).
+            JoinView();
         }
         catch (CacheStorageException ex)
         {
@@ -74,6 +80,9 @@ internal sealed partial class CacheEntryGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // First: from here on reads take the grain call, and wait for (or are sent on to) the next activation.
+        LeaveView();
+
         // Write-behind changes go to the store before the activation does: the next one loads what this one acknowledged.
         await DrainWriteBehindAsync();
 
