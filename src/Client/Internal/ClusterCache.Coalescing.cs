@@ -12,13 +12,16 @@ namespace CacheCluster.Internal;
 internal sealed partial class ClusterCache
 {
     /// <summary>How many coalesced reads may be out at once before reads queue for a batch (chosen by measurement).</summary>
-    internal const int CoalescedReadsInFlight = 2;
+    internal static readonly int CoalescedReadsInFlight = int.TryParse(Environment.GetEnvironmentVariable("TMP_COALESCE_N"), out var n) ? n : 2; // TMP
 
     private ReadCoalescer<CacheTrackedRead>? _reads;
     private ReadCoalescer<CacheTrackedRead>? _trackedReads;
 
-    /// <summary>Gets the coalescer of untracked reads, or tracked ones (by <see cref="Near"/>); for tests.</summary>
-    internal ReadCoalescer<CacheTrackedRead>? Reads(bool tracked) => tracked ? _trackedReads : _reads;
+    /// <summary>Gets the coalescer of untracked reads, or of reads tracked by <paramref name="near"/> (this client's near cache).</summary>
+    internal ReadCoalescer<CacheTrackedRead> Coalescer(NearCache.NearCache? near) =>
+        near is null
+            ? LazyInitializer.EnsureInitialized(ref _reads, () => NewCoalescer(tracker: null))
+            : LazyInitializer.EnsureInitialized(ref _trackedReads, () => NewCoalescer(near));
 
     /// <summary>A cluster read of <paramref name="key"/>, coalesced with this client's other reads when many are out.</summary>
     private async Task<CacheReadResult> ReadCoalescedAsync(string key, NearCache.NearCache? near, CancellationToken cancellationToken)
@@ -40,9 +43,7 @@ internal sealed partial class ClusterCache
             marker = near.BeginRead(key);
         }
 
-        var coalescer = near is null
-            ? LazyInitializer.EnsureInitialized(ref _reads, () => NewCoalescer(tracker: null))
-            : LazyInitializer.EnsureInitialized(ref _trackedReads, () => NewCoalescer(near));
+        var coalescer = Coalescer(near);
         if (!coalescer.TryEnter(key, cancellationToken, out var queued))
         {
             return await QueuedReadAsync(key, near, marker, queued, cancellationToken).ConfigureAwait(false);
