@@ -27,7 +27,6 @@ internal static class ClusterClientHost
             options.ServiceId = serviceId;
             options.ConnectTimeout = TimeSpan.FromSeconds(30);
             configure?.Invoke(options);
-            options.ReadCoalescing = Environment.GetEnvironmentVariable("TMP_COALESCE") != "false"; // TMP
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -15,7 +15,7 @@ public sealed class ReadCoalescerTests
     private ReadCoalescer<string> NewCoalescer(int maxInFlight, int maxBatch = 1000) =>
         new(maxInFlight, maxBatch, keys =>
         {
-            // Continuations run inline: once the test answers a batch, its callers are answered and the slot passed on.
+            // Continuations run inline (see AnswerAsync): once a batch is answered, its callers are answered and the slot passed on.
             var answer = new TaskCompletionSource<CacheBatchAnswer<string>[]>();
             lock (_sent)
             {
@@ -24,6 +24,16 @@ public sealed class ReadCoalescerTests
 
             return answer.Task;
         });
+
+    /// <summary>
+    /// Answers a batch from a thread without xUnit's synchronization context, where continuations may run inline: when
+    /// this returns, the batch's callers are answered and the next batch (if any) is sent.
+    /// </summary>
+    private static Task AnswerAsync(TaskCompletionSource<CacheBatchAnswer<string>[]> batch, CacheBatchAnswer<string>[] answers) =>
+        Task.Run(() => batch.SetResult(answers));
+
+    private static Task AnswerAsync(TaskCompletionSource<CacheBatchAnswer<string>[]> batch, Exception failure) =>
+        Task.Run(() => batch.SetException(failure));
 
     private static CacheBatchAnswer<string>[] Values(string[] keys) => [.. keys.Select(k => new CacheBatchAnswer<string>("value of " + k, null))];
 
@@ -51,7 +61,7 @@ public sealed class ReadCoalescerTests
 
         var (keys, answer) = Assert.Single(_sent);
         Assert.Equal(["b", "c", "d"], keys);
-        answer.SetResult(Values(keys));
+        await AnswerAsync(answer, Values(keys));
         foreach (var (key, task) in waiting)
         {
             Assert.Equal("value of " + key, (await task!.WaitAsync(WaitLimit)).Result);
@@ -71,11 +81,11 @@ public sealed class ReadCoalescerTests
 
         coalescer.Exit();
         Assert.Equal(["b", "c"], _sent[0].Keys);
-        _sent[0].Answer.SetResult(Values(_sent[0].Keys));
+        await AnswerAsync(_sent[0].Answer, Values(_sent[0].Keys));
         await Task.WhenAll(b, c).WaitAsync(WaitLimit);
         Assert.Equal(2, _sent.Count);
         Assert.Equal(["d"], _sent[1].Keys);
-        _sent[1].Answer.SetResult(Values(_sent[1].Keys));
+        await AnswerAsync(_sent[1].Answer, Values(_sent[1].Keys));
         Assert.Equal("value of d", (await d.WaitAsync(WaitLimit)).Result);
 
         Assert.Equal(2, coalescer.BatchesSent);
@@ -96,7 +106,7 @@ public sealed class ReadCoalescerTests
 
         Assert.Equal(["kept"], Assert.Single(_sent).Keys);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gone.WaitAsync(WaitLimit));
-        _sent[0].Answer.SetResult(Values(_sent[0].Keys));
+        await AnswerAsync(_sent[0].Answer, Values(_sent[0].Keys));
         Assert.Equal("value of kept", (await kept.WaitAsync(WaitLimit)).Result);
     }
 
@@ -114,7 +124,7 @@ public sealed class ReadCoalescerTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
-        _sent[0].Answer.SetResult(Values(_sent[0].Keys));
+        await AnswerAsync(_sent[0].Answer, Values(_sent[0].Keys));
         Assert.Equal("value of patient", (await patient.WaitAsync(WaitLimit)).Result);
     }
 
@@ -128,7 +138,7 @@ public sealed class ReadCoalescerTests
         coalescer.Exit();
 
         var failure = new CacheClusterUnavailableException("down");
-        _sent[0].Answer.SetException(failure);
+        await AnswerAsync(_sent[0].Answer, failure);
 
         Assert.Same(failure, await Assert.ThrowsAsync<CacheClusterUnavailableException>(() => b.WaitAsync(WaitLimit)));
         Assert.Same(failure, await Assert.ThrowsAsync<CacheClusterUnavailableException>(() => c.WaitAsync(WaitLimit)));
@@ -145,7 +155,7 @@ public sealed class ReadCoalescerTests
         coalescer.Exit();
 
         var error = new CacheWrongTypeException("a list") { Key = "bad", Operation = "Get" };
-        _sent[0].Answer.SetResult([new CacheBatchAnswer<string>(null, error), new CacheBatchAnswer<string>("value of good", null)]);
+        await AnswerAsync(_sent[0].Answer, [new CacheBatchAnswer<string>(null, error), new CacheBatchAnswer<string>("value of good", null)]);
 
         Assert.Same(error, (await bad.WaitAsync(WaitLimit)).Error);
         Assert.Equal("value of good", (await good.WaitAsync(WaitLimit)).Result);
