@@ -76,7 +76,8 @@ internal sealed partial class ClusterCache(
     }
 
     /// <summary>
-    /// A read of the cluster (tracked by <paramref name="near"/> when given), with the read failure mode: a cluster that
+    /// A read of the cluster (tracked by <paramref name="near"/> when given; coalesced with this client's other reads
+    /// under <see cref="CacheClusterClientOptions.ReadCoalescing"/>), with the read failure mode: a cluster that
     /// cannot answer is a miss by default. A key this client removed while the cluster was away reads as missing.
     /// </summary>
     private async Task<CacheReadResult> ReadAsync(string key, NearCache.NearCache? near, CancellationToken cancellationToken)
@@ -94,9 +95,11 @@ internal sealed partial class ClusterCache(
                 throw Refused(key, ClusterOperation.Get, "a write of this client that the cluster has not taken yet waits");
             }
 
-            var read = near is null
-                ? await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false)
-                : await ReadTrackedAsync(key, bound: null, cancellationToken).ConfigureAwait(false);
+            var read = _options.ReadCoalescing
+                ? await ReadCoalescedAsync(key, near, cancellationToken).ConfigureAwait(false)
+                : near is null
+                    ? await CallAsync(key, ClusterOperation.Get, static g => g.GetAsync(), cancellationToken).ConfigureAwait(false)
+                    : await ReadTrackedAsync(key, bound: null, cancellationToken).ConfigureAwait(false);
             read = RemovedHere(key, read) ? CacheReadResult.Missing : read;
             ReadOutcome(activity, read);
             return read;
