@@ -134,12 +134,17 @@ internal sealed partial class SiloInvalidationGrain(
         }
 
         notices.ForgetClient(client);
-        foreach (var context in tracking)
+        await Task.WhenAll(tracking.Select(context =>
         {
             var grain = (CacheEntryGrain)context.GrainInstance!;
-            context.Scheduler.QueueAction(() => grain.ForgetTrackersOf(client));
-        }
-
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            context.Scheduler.QueueAction(() =>
+            {
+                grain.ForgetTrackersOf(client);
+                done.SetResult();
+            });
+            return done.Task;
+        }));
         return tracking.Count;
     }
 

@@ -23,13 +23,13 @@ internal sealed partial class TagGrain(
         var tag = this.GetPrimaryKeyString();
         CacheKey.ValidateTag(tag);
         var members = await index.MembersAsync(tag, clock.GetUtcNow());
-        var batches = new List<Task<long>>();
+        long removed = 0;
         for (var start = 0; start < members.Count; start += FanOut)
         {
-            batches.Add(RemoveBatchAsync(tag, [.. members.Skip(start).Take(FanOut)]));
+            removed += await RemoveBatchAsync(tag, [.. members.Skip(start).Take(FanOut)]);
         }
 
-        return (await Task.WhenAll(batches)).Sum();
+        return removed;
     }
 
     private async Task<long> RemoveBatchAsync(string tag, string[] keys)
