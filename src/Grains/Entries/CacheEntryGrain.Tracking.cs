@@ -50,14 +50,16 @@ internal sealed partial class CacheEntryGrain
     private NearCacheNotices? Notices => _notices ??= ServiceProvider.GetService<NearCacheNotices>();
 
     /// <summary>Forgets the trackers of <paramref name="client"/>, which is gone; runs on the grain's scheduler.</summary>
-    internal void ForgetTrackersOf(GrainId client)
+    /// <returns>How many trackers were forgotten.</returns>
+    internal int ForgetTrackersOf(GrainId client)
     {
         if (_trackers is not { Count: > 0 } trackers)
         {
-            return;
+            return 0;
         }
 
-        foreach (var id in trackers.Keys.Where(id => NearCacheNotices.ClientOf(id) == client).ToList())
+        var gone = trackers.Keys.Where(id => NearCacheNotices.ClientOf(id) == client).ToList();
+        foreach (var id in gone)
         {
             trackers.Remove(id);
         }
@@ -66,6 +68,8 @@ internal sealed partial class CacheEntryGrain
         {
             _trackers = null;
         }
+
+        return gone.Count;
     }
 
     /// <summary>A tracker of <paramref name="client"/>, if it tracks this key; runs on the grain's scheduler.</summary>

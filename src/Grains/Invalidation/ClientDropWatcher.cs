@@ -10,7 +10,7 @@ namespace CacheCluster.Invalidation;
 /// and asks every active silo to forget that client's near-cache trackers (<see cref="ISiloInvalidationGrain.ForgetClientAsync"/>),
 /// so that no silo keeps sending notices to a client that is gone. Nothing is scanned on a change: only on a drop.
 /// </summary>
-internal sealed partial class ClientDropWatcher(IGrainFactory grains, IClusterMembershipService membership, ILogger<ClientDropWatcher> logger)
+internal sealed partial class ClientDropWatcher(IGrainFactory grains, IClusterMembershipService membership, ILocalSiloDetails silo, ILogger<ClientDropWatcher> logger)
     : ILifecycleParticipant<ISiloLifecycle>, IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {
     /// <summary>Orleans' listener and event names (Orleans.Core's internal <c>GatewayEvents</c>).</summary>
@@ -45,8 +45,10 @@ internal sealed partial class ClientDropWatcher(IGrainFactory grains, IClusterMe
             });
 
     /// <summary>The client id of a <c>ClientDropped</c> payload (a public field of an internal Orleans type).</summary>
-    internal static GrainId? ClientOf(object? payload) =>
-        payload?.GetType().GetField("ClientId", BindingFlags.Public | BindingFlags.Instance)?.GetValue(payload) as GrainId?;
+    internal static GrainId? ClientOf(object? payload) => FieldOf(payload, "ClientId") as GrainId?;
+
+    private static object? FieldOf(object? payload, string name) =>
+        payload?.GetType().GetField(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(payload);
 
     /// <summary>Asks every active silo to forget <paramref name="client"/>'s trackers.</summary>
     internal async Task ForgetAsync(GrainId client)
@@ -78,10 +80,18 @@ internal sealed partial class ClientDropWatcher(IGrainFactory grains, IClusterMe
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Key == ClientDroppedEvent && ClientOf(value.Value) is { } client)
+        if (value.Key != ClientDroppedEvent || ClientOf(value.Value) is not { } client)
         {
-            _ = ForgetAsync(client);
+            return;
         }
+
+        // One process may host several silos (tests): each acts on its own gateway's drops.
+        if (FieldOf(value.Value, "SiloAddress") is SiloAddress gateway && !gateway.Equals(silo.SiloAddress))
+        {
+            return;
+        }
+
+        _ = ForgetAsync(client);
     }
 
     void IObserver<DiagnosticListener>.OnCompleted()

@@ -89,9 +89,7 @@ internal sealed partial class SiloInvalidationGrain(
 
                 removed++;
                 var (grain, context, change) = batch[i];
-                var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                context.Scheduler.QueueAction(() => done.SetResult(grain.TryDropRemoved(change.ExpectedVersion, cause)));
-                dropped.Add((i, done.Task));
+                dropped.Add((i, OnSchedulerAsync(context, () => grain.TryDropRemoved(change.ExpectedVersion, cause), failed: false)));
             }
 
             await Task.WhenAll(dropped.Select(d => d.Dropped));
@@ -137,13 +135,7 @@ internal sealed partial class SiloInvalidationGrain(
         await Task.WhenAll(tracking.Select(context =>
         {
             var grain = (CacheEntryGrain)context.GrainInstance!;
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            context.Scheduler.QueueAction(() =>
-            {
-                grain.ForgetTrackersOf(client);
-                done.SetResult();
-            });
-            return done.Task;
+            return OnSchedulerAsync(context, () => grain.ForgetTrackersOf(client), failed: 0);
         }));
         return tracking.Count;
     }
@@ -153,11 +145,28 @@ internal sealed partial class SiloInvalidationGrain(
         var answers = tracking.Select(context =>
         {
             var grain = (CacheEntryGrain)context.GrainInstance!;
-            var found = new TaskCompletionSource<INearCacheObserver?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            context.Scheduler.QueueAction(() => found.SetResult(grain.TrackerOf(client)));
-            return found.Task;
+            return OnSchedulerAsync<INearCacheObserver?>(context, () => grain.TrackerOf(client), failed: null);
         });
         return (await Task.WhenAll(answers)).FirstOrDefault(static o => o is not null);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the activation's scheduler, between its turns' steps, without a grain call.</summary>
+    private static Task<T> OnSchedulerAsync<T>(IGrainContext context, Func<T> work, T failed)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Scheduler.QueueAction(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The caller falls back to a grain call (or leaves the trackers to the next change).
+                done.SetResult(failed);
+            }
+        });
+        return done.Task;
     }
 
     private async Task<bool> RemoveOneAsync(string key, string? tag)
