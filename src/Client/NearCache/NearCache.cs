@@ -215,6 +215,19 @@ internal sealed partial class NearCache : INearCacheObserver, IInvalidationListe
         return Task.CompletedTask;
     }
 
+    Task INearCacheObserver.InvalidateManyAsync(string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            Invalidate(key);
+            Invalidated?.Invoke(key);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task INearCacheObserver.PingAsync() => Task.CompletedTask;
+
     ValueTask IInvalidationListener.OnInvalidatedAsync(InvalidationNotice notice)
     {
         foreach (var key in notice.Keys)

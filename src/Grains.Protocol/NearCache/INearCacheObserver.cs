@@ -15,4 +15,17 @@ public interface INearCacheObserver : IGrainObserver
     /// <returns>A task (one-way: the grain does not wait).</returns>
     [OneWay]
     Task InvalidateAsync(string key);
+
+    /// <summary>
+    /// The entries at <paramref name="keys"/> changed together (a tag's or an event's removal on one silo): drop their near
+    /// copies. One notice for the whole batch instead of one per key.
+    /// </summary>
+    /// <param name="keys">The keys.</param>
+    /// <returns>A task (one-way: the silo does not wait).</returns>
+    [OneWay]
+    Task InvalidateManyAsync([Immutable] string[] keys);
+
+    /// <summary>Answers, so that a silo can tell a client that is still connected from one that is gone.</summary>
+    /// <returns>A task that completes when the client has answered.</returns>
+    Task PingAsync();
 }

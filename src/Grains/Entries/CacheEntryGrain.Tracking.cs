@@ -1,9 +1,14 @@
+using CacheCluster.Invalidation;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CacheCluster.Entries;
 
 /// <summary>
 /// Near-cache tracking: the clients that read this key with tracking and may hold a near copy. Each is told once, at
 /// the next change of the entry (a write, a removal, a reload after a fenced conflict) or when the activation goes away
-/// (idle collection, hard expiry, shutdown), after which it must read again to be tracked again.
+/// (idle collection, hard expiry, shutdown), after which it must read again to be tracked again. The silo's
+/// <see cref="NearCacheNotices"/> sends the notice: at once for a single change, gathered per client during a batch
+/// removal; trackers of clients known to be gone are forgotten (<see cref="ForgetTrackersOf"/>) and told nothing.
 /// </summary>
 internal sealed partial class CacheEntryGrain
 {
@@ -11,6 +16,10 @@ internal sealed partial class CacheEntryGrain
     private const int MaxTrackers = 10_000;
 
     private Dictionary<GrainId, INearCacheObserver>? _trackers;
+    private NearCacheNotices? _notices;
+
+    /// <summary>Whether any client tracks this key now (read off the grain's scheduler: a hint only).</summary>
+    internal bool HasTrackers => Volatile.Read(ref _trackers) is { Count: > 0 };
 
     public Task<CacheTrackedRead> GetTrackedAsync(INearCacheObserver tracker)
     {
@@ -28,14 +37,44 @@ internal sealed partial class CacheEntryGrain
         var state = record.StateAt(now);
         metrics.Hit(state);
         var trackers = _trackers ??= [];
-        var tracked = trackers.Count < MaxTrackers || trackers.ContainsKey(tracker.GetGrainId());
+        var id = tracker.GetGrainId();
+        var tracked = (trackers.Count < MaxTrackers || trackers.ContainsKey(id)) && Notices?.IsGone(id) != true;
         if (tracked)
         {
-            trackers[tracker.GetGrainId()] = tracker;
+            trackers[id] = tracker;
         }
 
         return Task.FromResult(new CacheTrackedRead(ReadResult(record, state), tracked));
     }
+
+    private NearCacheNotices? Notices => _notices ??= ServiceProvider.GetService<NearCacheNotices>();
+
+    /// <summary>Forgets the trackers of <paramref name="client"/>, which is gone; runs on the grain's scheduler.</summary>
+    /// <returns>How many trackers were forgotten.</returns>
+    internal int ForgetTrackersOf(GrainId client)
+    {
+        if (_trackers is not { Count: > 0 } trackers)
+        {
+            return 0;
+        }
+
+        var gone = trackers.Keys.Where(id => NearCacheNotices.ClientOf(id) == client).ToList();
+        foreach (var id in gone)
+        {
+            trackers.Remove(id);
+        }
+
+        if (trackers.Count == 0)
+        {
+            _trackers = null;
+        }
+
+        return gone.Count;
+    }
+
+    /// <summary>A tracker of <paramref name="client"/>, if it tracks this key; runs on the grain's scheduler.</summary>
+    internal INearCacheObserver? TrackerOf(GrainId client) =>
+        _trackers?.FirstOrDefault(t => NearCacheNotices.ClientOf(t.Key) == client).Value;
 
     /// <summary>Tells every tracker, once, that the entry changed, and forgets them.</summary>
     private void NotifyTrackers()
@@ -46,6 +85,12 @@ internal sealed partial class CacheEntryGrain
         }
 
         _trackers = null;
+        if (Notices is { } notices)
+        {
+            notices.Notify(trackers, _key);
+            return;
+        }
+
         foreach (var tracker in trackers.Values)
         {
             try

@@ -1,4 +1,5 @@
 using CacheCluster.Hosting;
+using CacheCluster.Invalidation;
 using CacheCluster.Invalidation.Rules;
 using CacheCluster.Invalidation.Stream;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,11 @@ public static class CacheClusterInvalidationExtensions
             services.TryAddSingleton<IInvalidationFanOut, GrainInvalidationFanOut>();
             services.AddSingleton<InvalidationStreamKeeper>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamKeeper>());
+            services.TryAddSingleton<NearCacheNotices>();
+            services.TryAddSingleton<LocalEntries>();
+            services.AddSingleton<IConfigureGrainContextProvider>(sp => sp.GetRequiredService<LocalEntries>());
+            services.TryAddSingleton<ClientDropWatcher>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClientDropWatcher>());
         }
 
         return builder;

@@ -16,6 +16,7 @@ namespace CacheCluster.Tests.Fixtures;
 public sealed class MultiClientCluster : IAsyncDisposable
 {
     private const string StateKey = "CacheClusterTests:State";
+    private const string DropTimeoutKey = "CacheClusterTests:ClientDropTimeout";
     private static readonly ConcurrentDictionary<string, (FakeTimeProvider Clock, MemoryEntryStore Store, CacheCluster.Invalidation.MemoryTagIndex Tags, CacheCluster.Invalidation.MemoryKeyIndex Keys)> States = new();
 
     private readonly string _stateId;
@@ -32,7 +33,9 @@ public sealed class MultiClientCluster : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
 
-    public static async Task<MultiClientCluster> StartAsync(short silos = 3)
+    /// <param name="silos">How many silos.</param>
+    /// <param name="clientDropTimeout">How long a gateway keeps a disconnected client (Orleans' default: 1 min).</param>
+    public static async Task<MultiClientCluster> StartAsync(short silos = 3, TimeSpan? clientDropTimeout = null)
     {
         var stateId = Guid.NewGuid().ToString("N");
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -42,6 +45,10 @@ public sealed class MultiClientCluster : IAsyncDisposable
 
         var builder = new TestClusterBuilder(silos);
         builder.Properties[StateKey] = stateId;
+        if (clientDropTimeout is { } dropTimeout)
+        {
+            builder.Properties[DropTimeoutKey] = dropTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
@@ -50,7 +57,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a new client host of its own, connected to every silo's gateway, and returns its cache.</summary>
-    public async Task<(IClusterCache Cache, IClusterRateLimiter Limiter, IHost Host)> NewClientAsync()
+    public async Task<(IClusterCache Cache, IClusterRateLimiter Limiter, IHost Host)> NewClientAsync(Action<CacheClusterClientOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCacheClusterClient(options =>
@@ -63,6 +70,7 @@ public sealed class MultiClientCluster : IAsyncDisposable
 
             options.ClusterId = Cluster.Options.ClusterId;
             options.ServiceId = Cluster.Options.ServiceId;
+            configure?.Invoke(options);
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -95,6 +103,11 @@ public sealed class MultiClientCluster : IAsyncDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             var (clock, store, tags, keys) = States[siloBuilder.Configuration[StateKey]!];
+            if (siloBuilder.Configuration[DropTimeoutKey] is { } dropTimeout)
+            {
+                siloBuilder.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ClientDropTimeout = TimeSpan.Parse(dropTimeout, System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             siloBuilder.Services.AddSingleton<CacheCluster.Invalidation.IKeyIndex>(keys);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(CacheClusterClock.ServiceKey, clock);
             siloBuilder.Services.AddSingleton(store);

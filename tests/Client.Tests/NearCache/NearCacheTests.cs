@@ -97,6 +97,60 @@ public sealed class NearCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemoveByTag_TwoNearCaches_EachToldOncePerSiloForTheBatch_AndEveryKeyGone()
+    {
+        const int Keys = 200;
+        var tag = "near:" + Guid.NewGuid().ToString("N");
+        var keys = Enumerable.Range(0, Keys).Select(i => CacheTestCluster.NewKey($"near{i}")).ToArray();
+        var caches = new[] { NewCache(), NewCache() };
+        // In slices, so that a busy machine does not push single calls past the client's timeout.
+        foreach (var slice in keys.Chunk(50))
+        {
+            await Task.WhenAll(slice.Select(key => _cluster.Cache.SetAsync(key, "v", new CacheEntryOptions { Tags = [tag] })));
+            foreach (var cache in caches)
+            {
+                await Task.WhenAll(slice.Select(key => cache.TryGetAsync<string>(key)));
+            }
+        }
+
+        Assert.All(caches, cache => Assert.Equal(Keys, cache.Near.Count));
+
+        // Armed before the removal: the notices are one-way and may arrive before its answer does.
+        var told = caches.Select(cache =>
+        {
+            var left = new HashSet<string>(keys);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cache.Near.Invalidated += key =>
+            {
+                lock (left)
+                {
+                    if (left.Remove(key) && left.Count == 0)
+                    {
+                        done.TrySetResult();
+                    }
+                }
+            };
+            return done.Task;
+        }).ToArray();
+        var notices = _cluster.Cluster.Silos.Select(s => s.SiloHost.Services.GetRequiredService<CacheCluster.Invalidation.NearCacheNotices>()).ToArray();
+        var batchesBefore = notices.Sum(n => n.BatchesSent);
+
+        Assert.Equal(Keys, await _cluster.Cache.RemoveByTagAsync(tag));
+        await Task.WhenAll(told).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // At most one notice per silo and near cache, each carrying that silo's keys.
+        Assert.InRange(notices.Sum(n => n.BatchesSent) - batchesBefore, 1, _cluster.Cluster.Silos.Count * caches.Length);
+        foreach (var cache in caches)
+        {
+            Assert.Equal(0, cache.Near.Count);
+            foreach (var slice in keys.Chunk(50))
+            {
+                Assert.All(await Task.WhenAll(slice.Select(key => cache.TryGetAsync<string>(key))), r => Assert.False(r.Found));
+            }
+        }
+    }
+
+    [Fact]
     public async Task OneShot_ASecondChangeIsNotReported_UntilTheKeyIsReadAgain()
     {
         using var metrics = RecordSiloMetrics();
