@@ -45,6 +45,9 @@ internal sealed class EntryReadView
     /// <summary>Takes <paramref name="entry"/> out of the view, if it is still the activation there for <paramref name="key"/>.</summary>
     public void Remove(string key, CacheEntryGrain entry) => _entries.TryRemove(KeyValuePair.Create(key, entry));
 
+    /// <summary>Gets every activation the view holds now (a snapshot: some may be leaving).</summary>
+    internal IEnumerable<CacheEntryGrain> Entries => _entries.Values;
+
     /// <summary>Gets the view's activation of <paramref name="key"/>, or <see langword="null"/>.</summary>
     internal CacheEntryGrain? EntryOf(string key) => _entries.GetValueOrDefault(key);
 

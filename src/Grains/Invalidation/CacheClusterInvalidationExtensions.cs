@@ -35,7 +35,6 @@ public static class CacheClusterInvalidationExtensions
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamKeeper>());
             services.TryAddSingleton<NearCacheNotices>();
             services.TryAddSingleton<LocalEntries>();
-            services.AddSingleton<IConfigureGrainContextProvider>(sp => sp.GetRequiredService<LocalEntries>());
             services.TryAddSingleton<ClientDropWatcher>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClientDropWatcher>());
         }

@@ -1,30 +1,26 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using CacheCluster.Entries;
-using Orleans.Metadata;
 
 namespace CacheCluster.Invalidation;
 
 /// <summary>
 /// The entry activations of this silo by key, for batch removals (<see cref="SiloInvalidationGrain"/>) and for forgetting
-/// a gone client's trackers. An activation joins once <c>OnActivateAsync</c> has loaded its record and leaves when it is
-/// deactivated (Orleans' grain lifecycle, configured for the entry grain type only: nothing per call).
+/// a gone client's trackers: the silo's <see cref="EntryReadView"/>, so that an active entry costs one map slot, not two.
+/// An activation is in it once <c>OnActivateAsync</c> has loaded its record and until it starts to deactivate; one that
+/// is leaving is not found, and its key takes the ordinary grain call (which waits for, or makes, the next activation).
 /// </summary>
-internal sealed class LocalEntries(GrainClassMap grainClasses) : IConfigureGrainContextProvider, IConfigureGrainContext
+internal sealed class LocalEntries(EntryReadView view)
 {
-    private const string ObserverName = "cachecluster.local-entries";
-
-    private readonly ConcurrentDictionary<string, IGrainContext> _entries = new(StringComparer.Ordinal);
-
     /// <summary>Gets how many activations are known.</summary>
-    public int Count => _entries.Count;
+    public int Count => view.Count;
 
     /// <summary>The activation of <paramref name="key"/> on this silo, if it is active here.</summary>
     public bool TryGet(string key, [NotNullWhen(true)] out IGrainContext? context, [NotNullWhen(true)] out CacheEntryGrain? grain)
     {
-        if (_entries.TryGetValue(key, out context) && !context.Deactivated.IsCompleted && context.GrainInstance is CacheEntryGrain instance)
+        if (view.EntryOf(key) is { } entry && entry.GrainContext is { Deactivated.IsCompleted: false } active)
         {
-            grain = instance;
+            context = active;
+            grain = entry;
             return true;
         }
 
@@ -34,26 +30,5 @@ internal sealed class LocalEntries(GrainClassMap grainClasses) : IConfigureGrain
     }
 
     /// <summary>Every activation known now (a snapshot: some may be leaving).</summary>
-    public IEnumerable<IGrainContext> All => _entries.Values;
-
-    bool IConfigureGrainContextProvider.TryGetConfigurator(GrainType grainType, GrainProperties properties, [NotNullWhen(true)] out IConfigureGrainContext? configurator)
-    {
-        configurator = grainClasses.TryGetGrainClass(grainType, out var grainClass) && grainClass == typeof(CacheEntryGrain) ? this : null;
-        return configurator is not null;
-    }
-
-    void IConfigureGrainContext.Configure(IGrainContext context) =>
-        context.ObservableLifecycle.Subscribe(
-            ObserverName,
-            GrainLifecycleStage.Activate + 1,
-            _ =>
-            {
-                _entries[context.GrainId.Key.ToString()] = context;
-                return Task.CompletedTask;
-            },
-            _ =>
-            {
-                _entries.TryRemove(new KeyValuePair<string, IGrainContext>(context.GrainId.Key.ToString(), context));
-                return Task.CompletedTask;
-            });
+    public IEnumerable<IGrainContext> All => view.Entries.Select(static entry => entry.GrainContext);
 }
