@@ -47,7 +47,7 @@ internal sealed partial class ClusterCache
 
         try
         {
-            return await GetOrSetFromClusterAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
+            return await GetOrSetJoinedAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsCacheFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -57,13 +57,15 @@ internal sealed partial class ClusterCache
         }
     }
 
-    private async Task<T?> GetOrSetFromClusterAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, bool nearWrite, CancellationToken cancellationToken)
+    private async Task<T?> GetOrSetFromClusterAsync<T>(
+        string key,
+        Func<CancellationToken, Task<T?>> factory,
+        GetOrSetOptions options,
+        bool nearWrite,
+        long started,
+        GetOrSetFlight<T>? flight,
+        CancellationToken cancellationToken)
     {
-        if (!options.UsesLease)
-        {
-            return await GetOrSetWithoutLeaseAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
-        }
-
         // With the near cache, the lookup itself is tracked: a hit (at once, or after a wait) is kept near from its
         // answer, with no read before the lookup and none after it.
         var near = nearWrite ? Near : null;
@@ -72,7 +74,7 @@ internal sealed partial class ClusterCache
             _metrics.NearMiss();
         }
 
-        var (value, filled) = await GetOrLeaseLoopAsync(key, factory, options, near, cancellationToken).ConfigureAwait(false);
+        var (value, filled) = await GetOrLeaseLoopAsync(key, factory, options, near, started, flight, cancellationToken).ConfigureAwait(false);
         if (filled && near is not null && !near.TryGetCompleted(key, out _))
         {
             // This caller's own fill: one tracked read keeps the stored value near (its waiters were answered tracked).
@@ -82,9 +84,15 @@ internal sealed partial class ClusterCache
         return value;
     }
 
-    private async Task<(T? Value, bool Filled)> GetOrLeaseLoopAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, NearCache.NearCache? near, CancellationToken cancellationToken)
+    private async Task<(T? Value, bool Filled)> GetOrLeaseLoopAsync<T>(
+        string key,
+        Func<CancellationToken, Task<T?>> factory,
+        GetOrSetOptions options,
+        NearCache.NearCache? near,
+        long started,
+        GetOrSetFlight<T>? flight,
+        CancellationToken cancellationToken)
     {
-        var started = _clock.GetTimestamp();
         var maxWait = _options.ClusterTimeout < MaxWaitPerCall ? _options.ClusterTimeout : MaxWaitPerCall;
         var retry = false;
         while (true)
@@ -136,6 +144,7 @@ internal sealed partial class ClusterCache
 
                 case CacheLookupOutcome.LeaseGranted:
                     GetOrSetOutcome(OutcomeMiss);
+                    flight?.HoldsLease(lookup.Entry);
                     return (await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false), true);
 
                 case CacheLookupOutcome.NoValue:
