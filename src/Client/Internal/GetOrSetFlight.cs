@@ -36,8 +36,26 @@ internal sealed class GetOrSetFlight<T>(GetOrSetOptions options) : IDisposable
     /// <summary>Gets the stale value the lease was granted over, for a joined caller's fail-safe answer at its own timeout.</summary>
     public CacheReadResult? Stale => _stale;
 
-    /// <summary>Whether a caller with <paramref name="options"/> may join: the same options, as a record compares them.</summary>
-    public bool Fits(GetOrSetOptions options) => ReferenceEquals(Options, options) || Options.Equals(options);
+    /// <summary>
+    /// Whether a caller with <paramref name="options"/> may join: equal options, their entries' tags compared as
+    /// sequences (each call may build its own list).
+    /// </summary>
+    public bool Fits(GetOrSetOptions options)
+    {
+        if (ReferenceEquals(Options, options) || Options.Equals(options))
+        {
+            return true;
+        }
+
+        if (Options.Entry is not { } mine || options.Entry is not { } theirs
+            || !(Options with { Entry = null }).Equals(options with { Entry = null }))
+        {
+            return false;
+        }
+
+        return (mine.Tags ?? []).SequenceEqual(theirs.Tags ?? [], StringComparer.Ordinal)
+            && (mine with { Tags = null }).Equals(theirs with { Tags = null });
+    }
 
     /// <summary>Adds a caller, unless every caller has already left (the flight is being abandoned).</summary>
     public bool TryJoin()
