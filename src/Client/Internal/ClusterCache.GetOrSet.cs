@@ -18,17 +18,15 @@ internal sealed partial class ClusterCache
     /// <summary>The pause before a lookup the cluster did not answer is asked again.</summary>
     private static readonly TimeSpan UnavailableRetryDelay = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The options last given to GetOrSet, the defaults they were completed with, and the result.</summary>
+    private Tuple<GetOrSetOptions, CacheEntryOptions?, GetOrSetOptions>? _lastPrepared;
+
     public async Task<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         ArgumentNullException.ThrowIfNull(factory);
         using var activity = CacheClusterTracing.Start(GetOrSetSpan, key);
-        options ??= GetOrSetOptions.Default;
-        options.Validate();
-        if (options.Entry is null && _options.DefaultEntryOptions is { } defaults)
-        {
-            options = options with { Entry = defaults };
-        }
+        options = Prepare(options);
 
         if ((options.NearCacheRead ?? _options.NearCache.Enabled) && Near.TryGetCompleted(key, out var near))
         {
@@ -55,6 +53,27 @@ internal sealed partial class ClusterCache
             activity?.Tag(CacheClusterTracing.Outcome, OutcomeFallback);
             return await FallbackAsync(key, factory, options, nearWrite, ex, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The call's options checked and completed with the client's default entry options. The last options seen are
+    /// remembered: a caller that passes one instance for every call (or none) pays for the check once, and its calls
+    /// share one options instance, which an in-process join compares by reference.
+    /// </summary>
+    private GetOrSetOptions Prepare(GetOrSetOptions? options)
+    {
+        options ??= GetOrSetOptions.Default;
+        var defaults = _options.DefaultEntryOptions;
+        var last = Volatile.Read(ref _lastPrepared);
+        if (last is not null && ReferenceEquals(last.Item1, options) && ReferenceEquals(last.Item2, defaults))
+        {
+            return last.Item3;
+        }
+
+        options.Validate();
+        var prepared = options.Entry is null && defaults is not null ? options with { Entry = defaults } : options;
+        Volatile.Write(ref _lastPrepared, Tuple.Create(options, defaults, prepared));
+        return prepared;
     }
 
     private async Task<T?> GetOrSetFromClusterAsync<T>(
