@@ -30,6 +30,19 @@ public interface IClusterCache
     /// answer (the key's silo died) asks again until the wait timeout; the key's next activation hands the lease to one
     /// waiter.
     /// </summary>
+    /// <remarks>
+    /// Inside one client, concurrent calls of one key share one lookup: the first call asks the cluster (and, granted
+    /// the lease, runs its factory); calls that arrive while it is under way, asking for the same <typeparamref name="T"/>
+    /// with equal <paramref name="options"/>, join it and get its value (each its own copy, unless the type is immutable:
+    /// strings and types without references are shared), so that a stampede costs one grain call per client. A call of
+    /// another type or with other options asks on its own. Each joined call keeps its own cancellation and wait
+    /// timeout (fail-safe: the stale value the lease was granted over); cancelling the first call stops only its own wait.
+    /// When the first call's factory fails, the joined calls do what the grain's waiters do: with
+    /// <see cref="CacheFillFailureMode.NextWaiterRetries"/> one of them retries with its own factory and the others join
+    /// it; with <see cref="CacheFillFailureMode.WaitersFail"/> they get the error. Calls that do not take a lease
+    /// (<see cref="GetOrSetOptions.ClusterRead"/>, <see cref="GetOrSetOptions.ClusterWrite"/> or
+    /// <see cref="GetOrSetOptions.RunFactory"/> off) are not joined.
+    /// </remarks>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>
     /// <param name="factory">Computes the value; <see langword="null"/> means "no value". Its token is cancelled by the hard timeout, never by one caller's cancellation.</param>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CacheCluster.Hosting;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,15 @@ internal sealed class CacheClusterHybridCache : HybridCache
     private readonly HybridCacheOptions _options;
     private readonly CacheEntryOptions? _clientDefaults;
     private readonly HybridSerializers _serializers;
+
+    /// <summary>
+    /// Tagless calls' GetOrSet options, made once per HybridCache options and type: a hit does not rebuild them, and
+    /// concurrent calls of a key share one options instance (the client joins them by reference). Bounded: options
+    /// built per call with ever new values are made per call past <see cref="MaxCachedOptions"/>.
+    /// </summary>
+    private readonly ConcurrentDictionary<HybridOptionsKey, GetOrSetOptions> _taglessOptions = new();
+
+    private const int MaxCachedOptions = 256;
 
     public CacheClusterHybridCache(IClusterCache cache, IOptions<HybridCacheOptions> options, IOptions<CacheClusterClientOptions> clientOptions, IServiceProvider services)
     {
@@ -118,8 +128,25 @@ internal sealed class CacheClusterHybridCache : HybridCache
         await Task.WhenAll(all.Select(tag => RemoveByTagAsync(tag, cancellationToken).AsTask())).ConfigureAwait(false);
     }
 
-    /// <summary>Maps one call's HybridCache options (over the defaults) to GetOrSet's.</summary>
+    /// <summary>Maps one call's HybridCache options (over the defaults) to GetOrSet's; a tagless call's are made once.</summary>
     internal GetOrSetOptions GetOrSetOptionsFor<T>(HybridCacheEntryOptions? options, IEnumerable<string>? tags)
+    {
+        if (tags is not null && !(tags is IReadOnlyCollection<string> { Count: 0 }))
+        {
+            return BuildOptions<T>(options, tags);
+        }
+
+        var key = HybridOptionsKey.For<T>(options);
+        if (_taglessOptions.TryGetValue(key, out var made))
+        {
+            return made;
+        }
+
+        made = BuildOptions<T>(options, tags: null);
+        return _taglessOptions.Count < MaxCachedOptions ? _taglessOptions.GetOrAdd(key, made) : made;
+    }
+
+    private GetOrSetOptions BuildOptions<T>(HybridCacheEntryOptions? options, IEnumerable<string>? tags)
     {
         var defaults = _options.DefaultEntryOptions;
         var expiration = options?.Expiration ?? defaults?.Expiration ?? DefaultExpiration;

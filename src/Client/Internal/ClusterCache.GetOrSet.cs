@@ -18,17 +18,15 @@ internal sealed partial class ClusterCache
     /// <summary>The pause before a lookup the cluster did not answer is asked again.</summary>
     private static readonly TimeSpan UnavailableRetryDelay = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The options last given to GetOrSet, the defaults they were completed with, and the result.</summary>
+    private Tuple<GetOrSetOptions, CacheEntryOptions?, GetOrSetOptions>? _lastPrepared;
+
     public async Task<T?> GetOrSetAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         CacheKey.Validate(key, _options.MaxKeyBytes);
         ArgumentNullException.ThrowIfNull(factory);
         using var activity = CacheClusterTracing.Start(GetOrSetSpan, key);
-        options ??= GetOrSetOptions.Default;
-        options.Validate();
-        if (options.Entry is null && _options.DefaultEntryOptions is { } defaults)
-        {
-            options = options with { Entry = defaults };
-        }
+        options = Prepare(options);
 
         if ((options.NearCacheRead ?? _options.NearCache.Enabled) && Near.TryGetCompleted(key, out var near))
         {
@@ -47,7 +45,7 @@ internal sealed partial class ClusterCache
 
         try
         {
-            return await GetOrSetFromClusterAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
+            return await GetOrSetJoinedAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsCacheFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -57,13 +55,36 @@ internal sealed partial class ClusterCache
         }
     }
 
-    private async Task<T?> GetOrSetFromClusterAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, bool nearWrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// The call's options checked and completed with the client's default entry options. The last options seen are
+    /// remembered: a caller that passes one instance for every call (or none) pays for the check once, and its calls
+    /// share one options instance, which an in-process join compares by reference.
+    /// </summary>
+    private GetOrSetOptions Prepare(GetOrSetOptions? options)
     {
-        if (!options.UsesLease)
+        options ??= GetOrSetOptions.Default;
+        var defaults = _options.DefaultEntryOptions;
+        var last = Volatile.Read(ref _lastPrepared);
+        if (last is not null && ReferenceEquals(last.Item1, options) && ReferenceEquals(last.Item2, defaults))
         {
-            return await GetOrSetWithoutLeaseAsync(key, factory, options, nearWrite, cancellationToken).ConfigureAwait(false);
+            return last.Item3;
         }
 
+        options.Validate();
+        var prepared = options.Entry is null && defaults is not null ? options with { Entry = defaults } : options;
+        Volatile.Write(ref _lastPrepared, Tuple.Create(options, defaults, prepared));
+        return prepared;
+    }
+
+    private async Task<T?> GetOrSetFromClusterAsync<T>(
+        string key,
+        Func<CancellationToken, Task<T?>> factory,
+        GetOrSetOptions options,
+        bool nearWrite,
+        long started,
+        GetOrSetFlight<T>? flight,
+        CancellationToken cancellationToken)
+    {
         // With the near cache, the lookup itself is tracked: a hit (at once, or after a wait) is kept near from its
         // answer, with no read before the lookup and none after it.
         var near = nearWrite ? Near : null;
@@ -72,7 +93,7 @@ internal sealed partial class ClusterCache
             _metrics.NearMiss();
         }
 
-        var (value, filled) = await GetOrLeaseLoopAsync(key, factory, options, near, cancellationToken).ConfigureAwait(false);
+        var (value, filled) = await GetOrLeaseLoopAsync(key, factory, options, near, started, flight, cancellationToken).ConfigureAwait(false);
         if (filled && near is not null && !near.TryGetCompleted(key, out _))
         {
             // This caller's own fill: one tracked read keeps the stored value near (its waiters were answered tracked).
@@ -82,9 +103,15 @@ internal sealed partial class ClusterCache
         return value;
     }
 
-    private async Task<(T? Value, bool Filled)> GetOrLeaseLoopAsync<T>(string key, Func<CancellationToken, Task<T?>> factory, GetOrSetOptions options, NearCache.NearCache? near, CancellationToken cancellationToken)
+    private async Task<(T? Value, bool Filled)> GetOrLeaseLoopAsync<T>(
+        string key,
+        Func<CancellationToken, Task<T?>> factory,
+        GetOrSetOptions options,
+        NearCache.NearCache? near,
+        long started,
+        GetOrSetFlight<T>? flight,
+        CancellationToken cancellationToken)
     {
-        var started = _clock.GetTimestamp();
         var maxWait = _options.ClusterTimeout < MaxWaitPerCall ? _options.ClusterTimeout : MaxWaitPerCall;
         var retry = false;
         while (true)
@@ -136,6 +163,7 @@ internal sealed partial class ClusterCache
 
                 case CacheLookupOutcome.LeaseGranted:
                     GetOrSetOutcome(OutcomeMiss);
+                    flight?.HoldsLease(lookup.Entry);
                     return (await HoldLeaseAsync(key, lookup.Lease!.Value, lookup.Entry, factory, options, cancellationToken).ConfigureAwait(false), true);
 
                 case CacheLookupOutcome.NoValue:

@@ -32,14 +32,16 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
     {
         var key = CacheTestCluster.NewKey();
         var factory = new Factory<string>(run => $"v{run}") { Gated = true };
-        var caches = new[] { Cache, CacheTestCluster.NewCache(_cluster.Client) };
+        // Each waiter is a client of its own: callers in one client would join the holder's lookup in the client and
+        // never reach the grain (GetOrSetJoinTests).
+        var caches = Enumerable.Range(0, 200).Select(_ => CacheTestCluster.NewCache(_cluster.Client)).ToArray();
 
         using var events = GrainEvents.Listen();
         var parked = events.WaitFor(CacheClusterEvents.LeaseWaiting, key, count: 200);
 
         var holder = Cache.GetOrSetAsync(key, factory.RunAsync);
         await factory.Started.WaitAsync(WaitLimit);
-        var waiters = Enumerable.Range(0, 200).Select(i => caches[i % 2].GetOrSetAsync(key, factory.RunAsync)).ToArray();
+        var waiters = caches.Select(cache => cache.GetOrSetAsync(key, factory.RunAsync)).ToArray();
 
         // Every one of the 200 is parked in the grain (the event is written in the turn that parks it) before the
         // value lands: single flight is shown under contention, not after the fact.
@@ -165,7 +167,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
         var parked = events.WaitFor(CacheClusterEvents.LeaseWaiting, key, count: 10);
         var holder = Cache.GetOrSetAsync(key, failing.RunAsync, options);
         await failing.Started.WaitAsync(WaitLimit);
-        var waiters = Enumerable.Range(0, 10).Select(_ => Cache.GetOrSetAsync(key, failing.RunAsync, options)).ToArray();
+        var waiters = Enumerable.Range(0, 10).Select(_ => CacheTestCluster.NewCache(_cluster.Client).GetOrSetAsync(key, failing.RunAsync, options)).ToArray();
         await parked.WaitAsync(WaitLimit);
 
         failing.Open();
@@ -190,7 +192,7 @@ public sealed class GetOrSetTests(MemoryClusterFixture fixture)
         var holder = Cache.GetOrSetAsync(key, failing.RunAsync);
         await failing.Started.WaitAsync(WaitLimit);
         var second = new Factory<string>(run => $"second-{run}");
-        var waiters = Enumerable.Range(0, 10).Select(_ => Cache.GetOrSetAsync(key, second.RunAsync)).ToArray();
+        var waiters = Enumerable.Range(0, 10).Select(_ => CacheTestCluster.NewCache(_cluster.Client).GetOrSetAsync(key, second.RunAsync)).ToArray();
         await parked.WaitAsync(WaitLimit);
 
         failing.Open();

@@ -30,7 +30,10 @@ public sealed class LeaseWaitTimeoutTests(MemoryClusterFixture fixture)
         using var events = GrainEvents.Listen();
         var parked = events.WaitFor(CacheClusterEvents.LeaseWaiting, key);
         var waiting = new Factory<string>(_ => "waiter");
-        var waiter = cache.GetOrSetAsync(key, waiting.RunAsync, options);
+
+        // A client of its own, so that it waits in the grain rather than joining the holder's lookup in its client.
+        var other = new ClusterCache(_cluster.Client, Options.Create(new CacheClusterClientOptions()), _cluster.Clock);
+        var waiter = other.GetOrSetAsync(key, waiting.RunAsync, options);
         await parked.WaitAsync(WaitLimit);
 
         // The event is written as the waiter parks, just before it arms its timer on the fake clock. A call to the same

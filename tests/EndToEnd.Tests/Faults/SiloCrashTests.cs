@@ -1,4 +1,6 @@
+using CacheCluster.Resilience;
 using CacheCluster.Tests.EndToEnd;
+using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
@@ -37,9 +39,17 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         }
 
         await Task.WhenAll(leases.Select(lease => lease.FactoryStarted)).WaitAsync(Patience, TimeProvider.System);
+        // Each waiter is a client of its own (over the test's Orleans client, with its cache's options): waiters in one
+        // client would join the holder's lookup in that client and never wait in the grain.
         foreach (var lease in leases)
         {
-            lease.Wait(cluster.Cache, WaitersPerKey);
+            lease.Wait(
+                () => CacheTestCluster.NewCache(cluster.Orleans, options =>
+                {
+                    options.Resilience.ReadFailureMode = CacheReadFailureMode.Throw;
+                    options.ClusterTimeout = options.ResponseTimeout;
+                }),
+                WaitersPerKey);
         }
 
         // The silo to kill is the one holding the most of these keys' activations: never none of them.
@@ -236,11 +246,11 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
                 return HolderValue;
             }, Options);
 
-        public void Wait(IClusterCache cache, int count)
+        public void Wait(Func<IClusterCache> newCache, int count)
         {
             for (var i = 0; i < count; i++)
             {
-                Waiters.Add(cache.GetOrSetAsync<string>(Key, _ =>
+                Waiters.Add(newCache().GetOrSetAsync<string>(Key, _ =>
                 {
                     Interlocked.Increment(ref _waiterFactoryRuns);
                     return Task.FromResult<string?>(WaiterValue);
