@@ -34,7 +34,7 @@ internal sealed partial class ClusterRateLimiter(
         {
             // Not connected: nothing is sent, and the policy's failure mode decides at once.
             monitor?.ThrowIfNotConnected(key, ClusterOperation.RateLimit);
-            // Concurrent decisions travel together (one message per batch); each is still made by its limiter grain.
+            // Concurrent decisions for one limiter travel together (one call); each is still made by that limiter grain.
             var decision = await _batcher.AcquireAsync(key, permits).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (!_failureModes.TryGetValue(policy, out var learnt) || learnt != decision.FailureMode)
             {

@@ -3,132 +3,121 @@ using CacheCluster.Internal;
 namespace CacheCluster.RateLimiting;
 
 /// <summary>
-/// Sends concurrent decisions of this client together: a decision asked while <see cref="MaxInFlight"/> batches are
-/// already on their way waits for the next one (no timer: an idle client sends at once, alone), and a batch carries at
-/// most <see cref="IRateLimitBatchGrain.MaxDecisions"/>. Each decision is still made by its own limiter grain; batching
-/// only saves messages.
+/// Coalesces this client's concurrent decisions for the same limiter: while one call to a limiter is on its way, later
+/// decisions for it wait, and go together in the next call (<see cref="IRateLimiterGrain.AcquireManyAsync"/>, decided
+/// in one turn, in the order asked). A decision for a limiter with no call on its way goes at once, alone, so
+/// decisions for different limiters never wait for each other and nothing waits on a timer.
 /// </summary>
 internal sealed class RateLimitBatcher(IClusterClient client, TimeProvider clock)
 {
-    /// <summary>How many batches may be on their way at once; more decisions queue for the next one.</summary>
-    internal const int MaxInFlight = 4;
+    /// <summary>The most decisions one call carries; more wait for the next.</summary>
+    internal const int MaxPerCall = 256;
 
     private readonly Lock _lock = new();
-    private List<Request> _queue = [];
-    private int _inFlight;
+
+    // Limiters with a call on its way, each with the decisions waiting for the next call (null: none).
+    private readonly Dictionary<string, List<Request>?> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Asks the limiter <paramref name="key"/> for <paramref name="permits"/>; faults as the call would.</summary>
     public Task<RateLimitDecision> AcquireAsync(string key, int permits)
     {
-        var request = new Request(key, permits, new TaskCompletionSource<RateLimitDecision>(TaskCreationOptions.RunContinuationsAsynchronously));
-        List<Request>? send = null;
-        int lane;
+        var request = new Request(permits, new TaskCompletionSource<RateLimitDecision>(TaskCreationOptions.RunContinuationsAsynchronously));
         lock (_lock)
         {
-            _queue.Add(request);
-            lane = _inFlight;
-            if (_inFlight < MaxInFlight)
+            if (_inFlight.TryGetValue(key, out var waiting))
             {
-                _inFlight++;
-                send = TakeLocked();
+                if (waiting is null)
+                {
+                    _inFlight[key] = waiting = [];
+                }
+
+                waiting.Add(request);
+                return request.Completion.Task;
             }
+
+            _inFlight.Add(key, null);
         }
 
-        if (send is not null)
-        {
-            _ = RunLaneAsync(send, lane);
-        }
-
+        _ = RunAsync(key, [request]);
         return request.Completion.Task;
     }
 
-    private List<Request> TakeLocked()
+    /// <summary>Calls the limiter until no decision waits for it. Never faults: each request gets its answer or its error.</summary>
+    private async Task RunAsync(string key, List<Request> requests)
     {
-        if (_queue.Count <= IRateLimitBatchGrain.MaxDecisions)
-        {
-            var all = _queue;
-            _queue = [];
-            return all;
-        }
-
-        var first = _queue.GetRange(0, IRateLimitBatchGrain.MaxDecisions);
-        _queue.RemoveRange(0, IRateLimitBatchGrain.MaxDecisions);
-        return first;
-    }
-
-    /// <summary>Sends batches until nothing is queued. Never faults: each request gets its answer or its error.</summary>
-    private async Task RunLaneAsync(List<Request> batch, int lane)
-    {
+        var limiter = client.GetGrain<IRateLimiterGrain>(key);
         while (true)
         {
-            await SendAsync(batch, lane).ConfigureAwait(false);
+            await DecideAsync(limiter, requests).ConfigureAwait(false);
             lock (_lock)
             {
-                if (_queue.Count == 0)
+                var waiting = _inFlight[key];
+                if (waiting is null)
                 {
-                    _inFlight--;
+                    _inFlight.Remove(key);
                     return;
                 }
 
-                batch = TakeLocked();
+                if (waiting.Count <= MaxPerCall)
+                {
+                    _inFlight[key] = null;
+                    requests = waiting;
+                }
+                else
+                {
+                    requests = waiting.GetRange(0, MaxPerCall);
+                    waiting.RemoveRange(0, MaxPerCall);
+                }
             }
         }
     }
 
-    private async Task SendAsync(List<Request> batch, int lane)
+    private async Task DecideAsync(IRateLimiterGrain limiter, List<Request> requests)
     {
-        var keys = new string[batch.Count];
-        var permits = new int[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        if (requests.Count == 1)
         {
-            keys[i] = batch[i].Key;
-            permits[i] = batch[i].Permits;
-        }
-
-        RateLimitBatchAnswer answer;
-        try
-        {
-            // The lane picks the batch grain's key, so lanes may use different gateways.
-            var grain = client.GetGrain<IRateLimitBatchGrain>(lane);
-
-            // A refused batch reached no limiter, so sending it again cannot count anything twice.
-            answer = await RejectedCalls.RetryAsync(() => grain.AcquireManyAsync(keys, permits), clock, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            foreach (var request in batch)
-            {
-                request.Completion.TrySetException(ex);
-            }
-
+            await DecideOneAsync(limiter, requests[0]).ConfigureAwait(false);
             return;
         }
 
-        for (var i = 0; i < batch.Count; i++)
+        var permits = new int[requests.Count];
+        for (var i = 0; i < permits.Length; i++)
         {
-            var request = batch[i];
-            switch (answer.Errors?[i])
+            permits[i] = requests[i].Permits;
+        }
+
+        try
+        {
+            // A refused call reached no limiter, so sending it again cannot count anything twice.
+            var decisions = await RejectedCalls.RetryAsync(() => limiter.AcquireManyAsync(permits), clock, CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < decisions.Length; i++)
             {
-                case null:
-                    request.Completion.TrySetResult(answer.Decisions[i]);
-                    break;
-                case OrleansMessageRejectionException:
-                    // This limiter's call was refused (its silo is stopping): it counted nothing; send it again alone.
-                    _ = RetryAloneAsync(request);
-                    break;
-                case var error:
-                    request.Completion.TrySetException(error);
-                    break;
+                requests[i].Completion.TrySetResult(decisions[i]);
+            }
+        }
+        catch (InvalidRateLimitRequestException)
+        {
+            // The limiter counted none of them (one asked for more than the limit): one at a time, in order, so that
+            // only the bad ones fail.
+            foreach (var request in requests)
+            {
+                await DecideOneAsync(limiter, request).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var request in requests)
+            {
+                request.Completion.TrySetException(ex);
             }
         }
     }
 
-    private async Task RetryAloneAsync(Request request)
+    private async Task DecideOneAsync(IRateLimiterGrain limiter, Request request)
     {
         try
         {
-            var limiter = client.GetGrain<IRateLimiterGrain>(request.Key);
-            request.Completion.TrySetResult(await RejectedCalls.RetryAfterRejectionAsync(() => limiter.AcquireAsync(request.Permits), clock, CancellationToken.None).ConfigureAwait(false));
+            request.Completion.TrySetResult(await RejectedCalls.RetryAsync(() => limiter.AcquireAsync(request.Permits), clock, CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
@@ -136,5 +125,5 @@ internal sealed class RateLimitBatcher(IClusterClient client, TimeProvider clock
         }
     }
 
-    private sealed record Request(string Key, int Permits, TaskCompletionSource<RateLimitDecision> Completion);
+    private sealed record Request(int Permits, TaskCompletionSource<RateLimitDecision> Completion);
 }

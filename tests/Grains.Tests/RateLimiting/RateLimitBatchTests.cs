@@ -2,7 +2,7 @@ using CacheCluster.Tests.Fixtures;
 
 namespace CacheCluster.Tests.RateLimiting;
 
-/// <summary>Concurrent decisions travel in batches; each is still decided by its own limiter, exactly and in order.</summary>
+/// <summary>Concurrent decisions for one limiter travel together; each is still decided by that limiter, exactly and in order.</summary>
 [Collection(MemoryClusterCollection.Name)]
 public sealed class RateLimitBatchTests(MemoryClusterFixture fixture)
 {
@@ -41,39 +41,6 @@ public sealed class RateLimitBatchTests(MemoryClusterFixture fixture)
         await Assert.ThrowsAsync<InvalidRateLimitRequestException>(() => tooMany);
         Assert.Equal("no-such-policy", (await Assert.ThrowsAsync<UnknownRateLimitPolicyException>(() => unknown)).Policy);
         Assert.Equal(2, (await limiter.AcquireAsync(TestPolicies.Fixed, id, 0)).Remaining);
-    }
-
-    [Fact]
-    public async Task BatchGrain_AnswersInOrder_EachErrorItsOwn()
-    {
-        var id = NewId();
-        var key = $"{TestPolicies.Fixed}/{id}";
-        AlignToMinute();
-        var batch = _cluster.Client.GetGrain<IRateLimitBatchGrain>(0);
-
-        var answer = await batch.AcquireManyAsync([key, key, $"nope/{id}", key, $"{TestPolicies.Fixed}/{NewId()}"], [2, 11, 1, 3, 10]);
-
-        Assert.Equal(new RateLimitDecision { Allowed = true, Limit = 10, Remaining = 8, ResetAfter = TimeSpan.FromSeconds(60), WindowSeconds = 60 }, answer.Decisions[0]);
-        Assert.IsType<InvalidRateLimitRequestException>(answer.Errors![1]);
-        Assert.IsType<UnknownRateLimitPolicyException>(answer.Errors[2]);
-        Assert.Equal(5, answer.Decisions[3].Remaining);
-        Assert.True(answer.Decisions[3].Allowed);
-        Assert.Equal(0, answer.Decisions[4].Remaining);
-        Assert.Equal([false, true, true, false, false], answer.Errors.Select(e => e is not null));
-        Assert.Equal(5, (await _cluster.NewRateLimiter().AcquireAsync(TestPolicies.Fixed, id, 0)).Remaining);
-    }
-
-    [Fact]
-    public async Task BatchGrain_RefusesAMalformedBatchWhole_CountingNothing()
-    {
-        var id = NewId();
-        var key = $"{TestPolicies.Fixed}/{id}";
-        var batch = _cluster.Client.GetGrain<IRateLimitBatchGrain>(0);
-
-        await Assert.ThrowsAsync<InvalidRateLimitRequestException>(() => batch.AcquireManyAsync([key, key], [1]));
-        await Assert.ThrowsAsync<InvalidRateLimitRequestException>(() =>
-            batch.AcquireManyAsync(Enumerable.Repeat(key, IRateLimitBatchGrain.MaxDecisions + 1).ToArray(), new int[IRateLimitBatchGrain.MaxDecisions + 1]));
-        Assert.Equal(10, (await _cluster.NewRateLimiter().AcquireAsync(TestPolicies.Fixed, id, 0)).Remaining);
     }
 
     [Fact]
