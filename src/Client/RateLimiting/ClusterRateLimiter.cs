@@ -16,7 +16,7 @@ internal sealed partial class ClusterRateLimiter(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null,
     ClusterConnectionMonitor? monitor = null) : IClusterRateLimiter
 {
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly RateLimitBatcher _batcher = new(client, clock ?? TimeProvider.System);
 
     // Each policy's failure mode, learnt from the cluster's answers, for when the cluster cannot answer.
     private readonly ConcurrentDictionary<string, RateLimitFailureMode> _failureModes = new(StringComparer.Ordinal);
@@ -34,9 +34,13 @@ internal sealed partial class ClusterRateLimiter(
         {
             // Not connected: nothing is sent, and the policy's failure mode decides at once.
             monitor?.ThrowIfNotConnected(key, ClusterOperation.RateLimit);
-            var limiter = client.GetGrain<IRateLimiterGrain>(key);
-            var decision = await RejectedCalls.RetryAsync(() => limiter.AcquireAsync(permits).WaitAsync(cancellationToken), _clock, cancellationToken).ConfigureAwait(false);
-            _failureModes[policy] = decision.FailureMode;
+            // Concurrent decisions for one limiter travel together (one call); each is still made by that limiter grain.
+            var decision = await _batcher.AcquireAsync(key, permits).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!_failureModes.TryGetValue(policy, out var learnt) || learnt != decision.FailureMode)
+            {
+                _failureModes[policy] = decision.FailureMode;
+            }
+
             return decision;
         }
         catch (Exception ex) when (ex is CacheClusterUnavailableException || ClusterErrors.IsUnavailable(ex))

@@ -68,12 +68,34 @@ internal sealed partial class RateLimiterGrain(
 
     public async Task<RateLimitDecision> AcquireAsync(int permits)
     {
+        ThrowIfInvalid(permits);
         var decision = await DecideAsync(permits);
         metrics.RateLimitDecided(_policyName ??= RateLimiterKey.Split(_key).Policy, decision.Allowed && !decision.ShadowLimited);
         return decision;
     }
 
-    private async Task<RateLimitDecision> DecideAsync(int permits)
+    public async Task<RateLimitDecision[]> AcquireManyAsync(int[] permits)
+    {
+        ArgumentNullException.ThrowIfNull(permits);
+
+        // Every request is checked before any is counted, so a bad one fails the call with nothing counted.
+        foreach (var p in permits)
+        {
+            ThrowIfInvalid(p);
+        }
+
+        var decisions = new RateLimitDecision[permits.Length];
+        for (var i = 0; i < permits.Length; i++)
+        {
+            var decision = await DecideAsync(permits[i]);
+            metrics.RateLimitDecided(_policyName ??= RateLimiterKey.Split(_key).Policy, decision.Allowed && !decision.ShadowLimited);
+            decisions[i] = decision;
+        }
+
+        return decisions;
+    }
+
+    private void ThrowIfInvalid(int permits)
     {
         if (_error is not null)
         {
@@ -82,13 +104,17 @@ internal sealed partial class RateLimiterGrain(
                 : new InvalidRateLimitRequestException(_error.Message);
         }
 
-        var policy = _policy!;
-        if (permits < 0 || permits > policy.MaxPermits)
+        if (permits < 0 || permits > _policy!.MaxPermits)
         {
             throw new InvalidRateLimitRequestException(
-                $"Permits must be between 0 and {policy.MaxPermits}, the most policy '{RateLimiterKey.Split(_key).Policy}' admits at once (was {permits}); nothing was counted.");
+                $"Permits must be between 0 and {_policy!.MaxPermits}, the most policy '{RateLimiterKey.Split(_key).Policy}' admits at once (was {permits}); nothing was counted.");
         }
+    }
 
+    /// <summary>Decides one request; the caller has checked it with <see cref="ThrowIfInvalid"/>.</summary>
+    private async Task<RateLimitDecision> DecideAsync(int permits)
+    {
+        var policy = _policy!;
         var now = clock.GetUtcNow();
         if (_restorePending)
         {
