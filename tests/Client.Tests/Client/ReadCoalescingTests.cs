@@ -19,7 +19,7 @@ public sealed class ReadCoalescingTests(MemoryClusterFixture fixture)
 
     private ClusterCache NewCache(Action<CacheClusterClientOptions>? configure = null)
     {
-        var options = new CacheClusterClientOptions();
+        var options = new CacheClusterClientOptions { ReadCoalescing = true };
         configure?.Invoke(options);
         return new ClusterCache(_cluster.Client, Options.Create(options), _cluster.Clock);
     }

@@ -5,18 +5,18 @@ using Microsoft.Extensions.Options;
 
 namespace CacheCluster.Tests.Hosting;
 
-/// <summary><see cref="CacheClusterClientOptions.ReadCoalescing"/>: on by default, bound from configuration, valid either way.</summary>
+/// <summary><see cref="CacheClusterClientOptions.ReadCoalescing"/>: off by default, bound from configuration, valid either way.</summary>
 public sealed class ReadCoalescingOptionTests
 {
     [Fact]
-    public void ReadCoalescing_IsBoundFromConfiguration_AndDefaultsToTrue()
+    public void ReadCoalescing_IsBoundFromConfiguration_AndDefaultsToFalse()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CacheCluster:ReadCoalescing"] = "false" }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CacheCluster:ReadCoalescing"] = "true" }).Build();
         using var bound = new ServiceCollection().AddCacheClusterClient(configuration).BuildServiceProvider();
         using var plain = new ServiceCollection().AddCacheClusterClient().BuildServiceProvider();
 
-        Assert.False(bound.GetRequiredService<IOptions<CacheClusterClientOptions>>().Value.ReadCoalescing);
-        Assert.True(plain.GetRequiredService<IOptions<CacheClusterClientOptions>>().Value.ReadCoalescing);
+        Assert.True(bound.GetRequiredService<IOptions<CacheClusterClientOptions>>().Value.ReadCoalescing);
+        Assert.False(plain.GetRequiredService<IOptions<CacheClusterClientOptions>>().Value.ReadCoalescing);
     }
 
     [Theory]
