@@ -162,6 +162,12 @@ internal sealed partial class CacheEntryGrain
                 "Fill",
                 (current, now) =>
                 {
+                    if (_lease?.Token != leaseToken)
+                    {
+                        // Voided between tries (the store changed under the lease): nothing is stored.
+                        return (current, new CacheWriteResult(CacheWriteOutcome.LeaseVoided, current?.Version ?? 0));
+                    }
+
                     computed = NewRecord(current, now, CacheEntryKind.Value, value.Data, list: null, value.ContentType, options, keepExpiry: false);
                     return (computed, new CacheWriteResult(current is null ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced, computed.Version));
                 },

@@ -197,9 +197,18 @@ internal sealed partial class CacheEntryGrain
                 return result;
             }
 
-            // Another activation of this key wrote meanwhile (possible while membership changes): catch up and retry.
+            // Another activation of this key wrote meanwhile (possible while membership changes), or a silo's batch
+            // removal took the record from the store: catch up and retry. A fill's lease dates from before that change,
+            // so it is void now (no stale set), and the fill's decision, made again, stores nothing.
             next?.Release();
             LogInformationFenceConflict(operation, KeyHash, attempt);
+            if (fillToken != 0 && _lease?.Token == fillToken)
+            {
+                _lease = null;
+                metrics.LeaseVoided();
+                SignalChanged();
+            }
+
             SetRecord(await store.ReadAsync(_key));
             if (attempt == MaxStoreAttempts)
             {

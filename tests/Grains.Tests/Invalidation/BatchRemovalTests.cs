@@ -86,6 +86,30 @@ public sealed class BatchRemovalTests(MemoryClusterFixture fixture)
         Assert.Equal(1, (await _cluster.Grain(key).GetDiagnosticsAsync()).Trackers);
     }
 
+    [Fact]
+    public async Task Fill_AfterTheStoreChangedUnderItsLease_IsVoided_AndStoresNothing()
+    {
+        // What a silo's batch removal (or another activation) does: the record leaves the store behind the grain's back,
+        // between a lease's grant and its fill. The fill's fenced write finds out, and its lease is void: no stale set.
+        var tag = "fence:" + Guid.NewGuid().ToString("N");
+        var key = CacheTestCluster.NewKey("fenced");
+        var options = new GetOrSetOptions { Entry = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(5), FreshFor = TimeSpan.FromSeconds(10), Tags = [tag] } };
+        await Cache.GetOrSetAsync(key, _ => Task.FromResult<string?>("v1"), options);
+        _cluster.Clock.Advance(TimeSpan.FromSeconds(11));
+        var lookup = await _cluster.Grain(key).GetOrLeaseAsync(new CacheLeaseRequest());
+        Assert.Equal(CacheLeaseKind.Refresh, lookup.Lease!.Value.Kind);
+        var silo = _cluster.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<LocalEntries>().TryGet(key, out _, out _));
+        var store = silo.ServiceProvider.GetRequiredService<CacheCluster.Storage.IEntryStore>();
+        var stored = await store.ReadAsync(key);
+        Assert.True(await store.DeleteAsync(key, stored!.Version));
+
+        var fill = await _cluster.Grain(key).FillAsync(lookup.Lease.Value.Token, new CacheValue("stale"u8.ToArray()), new CacheEntryOptions { Tags = [tag] });
+
+        Assert.Equal(CacheWriteOutcome.LeaseVoided, fill.Outcome);
+        Assert.Null(await store.ReadAsync(key));
+        Assert.False(await Cache.ExistsAsync(key));
+    }
+
     /// <summary>Writes in slices, so that a busy machine does not push single writes past the client's timeout.</summary>
     private async Task SetAllAsync(string[] keys, string value, string tag)
     {
