@@ -38,7 +38,7 @@ internal sealed partial class CacheEntryGrain
         metrics.Hit(state);
         var trackers = _trackers ??= [];
         var id = tracker.GetGrainId();
-        var tracked = (trackers.Count < MaxTrackers || trackers.ContainsKey(id)) && Notices?.IsGone(id) != true;
+        var tracked = (trackers.Count < MaxTrackers || trackers.ContainsKey(id)) && !Notices.IsGone(id);
         if (tracked)
         {
             trackers[id] = tracker;
@@ -47,7 +47,7 @@ internal sealed partial class CacheEntryGrain
         return Task.FromResult(new CacheTrackedRead(ReadResult(record, state), tracked));
     }
 
-    private NearCacheNotices? Notices => _notices ??= ServiceProvider.GetService<NearCacheNotices>();
+    private NearCacheNotices Notices => _notices ??= ServiceProvider.GetRequiredService<NearCacheNotices>();
 
     /// <summary>Forgets the trackers of <paramref name="client"/>, which is gone; runs on the grain's scheduler.</summary>
     /// <returns>How many trackers were forgotten.</returns>
@@ -85,28 +85,6 @@ internal sealed partial class CacheEntryGrain
         }
 
         _trackers = null;
-        if (Notices is { } notices)
-        {
-            notices.Notify(trackers, _key);
-            return;
-        }
-
-        foreach (var tracker in trackers.Values)
-        {
-            try
-            {
-                // One-way: a client that is gone costs nothing here.
-                _ = tracker.InvalidateAsync(_key);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogDebugTrackerNotifyFailed(ex, KeyHash);
-            }
-        }
-
-        metrics.NearCacheNotices(trackers.Count);
+        Notices.Notify(trackers, _key);
     }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(1040, Microsoft.Extensions.Logging.LogLevel.Debug, "A near-cache tracker of key {KeyHash} could not be told of a change")]
-    private partial void LogDebugTrackerNotifyFailed(Exception exception, string keyHash);
 }

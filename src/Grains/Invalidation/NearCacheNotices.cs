@@ -20,7 +20,11 @@ internal sealed partial class NearCacheNotices(CacheClusterMetrics metrics, ILog
 
     private readonly ConcurrentDictionary<GrainId, byte> _goneClients = new();
     private readonly Lock _lock = new();
-    private Dictionary<GrainId, (INearCacheObserver Observer, List<string> Keys)>? _held;
+    private volatile Dictionary<GrainId, (INearCacheObserver Observer, List<string> Keys)>? _held;
+
+    // Set once a client was ever forgotten: until then a notice asks nothing of _goneClients (whose IsEmpty and Count
+    // take every one of its locks).
+    private volatile bool _anyGone;
     private int _holds;
 
     /// <summary>Gets how many batched notices were sent (for tests).</summary>
@@ -44,28 +48,34 @@ internal sealed partial class NearCacheNotices(CacheClusterMetrics metrics, ILog
     public void Notify(IEnumerable<KeyValuePair<GrainId, INearCacheObserver>> trackers, string key)
     {
         var count = 0;
-        lock (_lock)
+
+        // No batch holds notices (the usual case): send at once, without the lock every writer of a tracked key shares.
+        // A hold that starts meanwhile only misses this notice, which goes out on its own, as outside a batch.
+        if (_held is not null)
         {
-            if (_held is { } held)
+            lock (_lock)
             {
-                foreach (var (id, observer) in trackers)
+                if (_held is { } held)
                 {
-                    if (IsGone(id))
+                    foreach (var (id, observer) in trackers)
                     {
-                        continue;
+                        if (IsGone(id))
+                        {
+                            continue;
+                        }
+
+                        if (!held.TryGetValue(id, out var pending))
+                        {
+                            held[id] = pending = (observer, []);
+                        }
+
+                        pending.Keys.Add(key);
+                        count++;
                     }
 
-                    if (!held.TryGetValue(id, out var pending))
-                    {
-                        held[id] = pending = (observer, []);
-                    }
-
-                    pending.Keys.Add(key);
-                    count++;
+                    metrics.NearCacheNotices(count);
+                    return;
                 }
-
-                metrics.NearCacheNotices(count);
-                return;
             }
         }
 
@@ -92,7 +102,7 @@ internal sealed partial class NearCacheNotices(CacheClusterMetrics metrics, ILog
     }
 
     /// <summary>Whether the tracker <paramref name="tracker"/> (a client's observer) belongs to a client known to be gone.</summary>
-    public bool IsGone(GrainId tracker) => !_goneClients.IsEmpty && ClientOf(tracker) is { } client && _goneClients.ContainsKey(client);
+    public bool IsGone(GrainId tracker) => _anyGone && ClientOf(tracker) is { } client && _goneClients.ContainsKey(client);
 
     /// <summary>Remembers that <paramref name="client"/> is gone: its trackers get no notice.</summary>
     /// <returns><see langword="true"/> if it was not known to be gone.</returns>
@@ -103,6 +113,7 @@ internal sealed partial class NearCacheNotices(CacheClusterMetrics metrics, ILog
             _goneClients.Clear();
         }
 
+        _anyGone = true;
         return _goneClients.TryAdd(client, 0);
     }
 
