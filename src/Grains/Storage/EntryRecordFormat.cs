@@ -112,7 +112,7 @@ internal static class EntryRecordFormat
         }
 
         var bytes = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 2 * KeptBufferBytes)
+        if (ReferenceEquals(buffer, t_buffer) && buffer.Capacity > 2 * KeptBufferBytes)
         {
             // A record with a long tag list outgrew the kept buffer: let it go rather than keep it per thread.
             t_buffer = null;
