@@ -36,9 +36,21 @@ internal static class EntryRecordFormat
         return bytes;
     }
 
+    /// <summary>A writer buffer kept by each thread up to this capacity, so that a write allocates only its record.</summary>
+    internal const int KeptBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    /// <summary>
+    /// Serializes <paramref name="record"/>: one allocation, the returned array (the fields are written into a buffer
+    /// the thread keeps, then copied once).
+    /// </summary>
     public static byte[] Serialize(EntryRecord record)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + (int)Math.Min(record.SizeBytes + (record.List?.Length ?? 0) * 5, int.MaxValue / 2));
+        var size = 64 + Math.Min(record.SizeBytes + ((record.List?.Length ?? 0) * 5), int.MaxValue / 2);
+        var buffer = size <= KeptBufferBytes ? t_buffer ??= new ArrayBufferWriter<byte>(KeptBufferBytes) : new ArrayBufferWriter<byte>((int)size);
+        buffer.ResetWrittenCount();
         WriteInt64(buffer, record.Version);
         var policy = record.HttpPolicy is { IsEmpty: false } p ? p : null;
         var sliding = record.SlidingExpiration;
@@ -72,7 +84,7 @@ internal static class EntryRecordFormat
 
         if (record.ContentType is { } contentType)
         {
-            WriteBytes(buffer, Encoding.UTF8.GetBytes(contentType));
+            WriteString(buffer, contentType);
         }
 
         if (policy is not null)
@@ -83,7 +95,7 @@ internal static class EntryRecordFormat
         WriteVarint(buffer, (ulong)record.Tags.Length);
         foreach (var tag in record.Tags)
         {
-            WriteBytes(buffer, Encoding.UTF8.GetBytes(tag));
+            WriteString(buffer, tag);
         }
 
         if (record.Kind == CacheEntryKind.Value)
@@ -99,7 +111,14 @@ internal static class EntryRecordFormat
             }
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (ReferenceEquals(buffer, t_buffer) && buffer.Capacity > 2 * KeptBufferBytes)
+        {
+            // A record with a long tag list outgrew the kept buffer: let it go rather than keep it per thread.
+            t_buffer = null;
+        }
+
+        return bytes;
     }
 
     public static EntryRecord Deserialize(ReadOnlySpan<byte> data)
@@ -225,6 +244,13 @@ internal static class EntryRecordFormat
     {
         WriteVarint(buffer, (ulong)bytes.Length);
         buffer.Write(bytes);
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteVarint(buffer, (ulong)length);
+        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
     }
 
     private ref struct Reader(ReadOnlySpan<byte> data)

@@ -193,15 +193,27 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
 
     private async Task SendAsync(List<EntryCommand> batch)
     {
-        var keys = new List<RedisKey>(batch.Sum(c => c.Keys.Length));
-        var arguments = new List<RedisValue>(1 + batch.Sum(c => 3 + c.Arguments.Length)) { batch.Count };
+        // Sized exactly and filled in place: no list growth and no copy to the arrays the script call takes.
+        int keyCount = 0, argumentCount = 1;
         foreach (var command in batch)
         {
-            keys.AddRange(command.Keys);
-            arguments.Add(command.Kind);
-            arguments.Add(command.Keys.Length);
-            arguments.Add(command.Arguments.Length);
-            arguments.AddRange(command.Arguments);
+            keyCount += command.Keys.Length;
+            argumentCount += 3 + command.Arguments.Length;
+        }
+
+        var keys = new RedisKey[keyCount];
+        var arguments = new RedisValue[argumentCount];
+        arguments[0] = batch.Count;
+        int k = 0, a = 1;
+        foreach (var command in batch)
+        {
+            command.Keys.CopyTo(keys, k);
+            k += command.Keys.Length;
+            arguments[a++] = command.Kind;
+            arguments[a++] = command.Keys.Length;
+            arguments[a++] = command.Arguments.Length;
+            command.Arguments.CopyTo(arguments, a);
+            a += command.Arguments.Length;
         }
 
         using var activity = StorageTracing.StartCommit(batch);
@@ -209,7 +221,7 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
         try
         {
             var operation = batch.Count == 1 ? batch[0].Operation : $"{batch[0].Operation} (with {batch.Count - 1} other entry commands)";
-            answers = (RedisResult[])(await connection.RunAsync(operation, database => database.ScriptEvaluateAsync(Script, [.. keys], [.. arguments])).ConfigureAwait(false))!;
+            answers = (RedisResult[])(await connection.RunAsync(operation, database => database.ScriptEvaluateAsync(Script, keys, arguments)).ConfigureAwait(false))!;
         }
         catch (CacheStorageException ex)
         {

@@ -34,13 +34,14 @@ internal sealed class WriteBehindEntry(string key)
     }
 
     /// <summary>Gets the change in flight, to wait for; <see langword="null"/> when none is.</summary>
+    /// <remarks>Its signal is made only when someone waits (a drain), not for every flushed change.</remarks>
     public Task? Flight
     {
         get
         {
             lock (_lock)
             {
-                return _inFlight ? _flight!.Task : null;
+                return _inFlight ? (_flight ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : null;
             }
         }
     }
@@ -85,7 +86,6 @@ internal sealed class WriteBehindEntry(string key)
 
             _inFlight = true;
             _sending = _latest;
-            _flight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return EntryChanges.Between(key, _stored, _latest, now);
         }
     }
@@ -94,7 +94,7 @@ internal sealed class WriteBehindEntry(string key)
     /// <returns><see langword="true"/> if the entry must be queued again (a newer state, or a retry, is pending).</returns>
     public bool Complete(WriteBehindOutcome outcome)
     {
-        TaskCompletionSource flight;
+        TaskCompletionSource? flight;
         bool queue;
         lock (_lock)
         {
@@ -116,11 +116,12 @@ internal sealed class WriteBehindEntry(string key)
             }
 
             _sending = null;
-            flight = _flight!;
+            flight = _flight;
+            _flight = null;
             queue = _dirty;
         }
 
-        flight.TrySetResult();
+        flight?.TrySetResult();
         return queue;
     }
 

@@ -138,4 +138,41 @@ public sealed class EntryRecordFormatTests
         Assert.Null(copy.AbsoluteExpiresAt);
         Assert.Equal(Now.AddSeconds(60), copy.ExpiresAt);
     }
+
+    [Fact]
+    public void Serialize_AfterALargerRecordOnTheSameThread_WritesOnlyItsOwnBytes()
+    {
+        var large = new EntryRecord { Version = 9, Kind = CacheEntryKind.Value, Value = new byte[4000], ContentType = "application/octet-stream", LastModified = Now, Tags = ["a", "b"] };
+        var small = new EntryRecord { Version = 10, Kind = CacheEntryKind.Value, Value = [7], LastModified = Now };
+
+        var largeBytes = EntryRecordFormat.Serialize(large);
+        var smallBytes = EntryRecordFormat.Serialize(small);
+
+        Assert.True(smallBytes.Length < 40, $"{smallBytes.Length} bytes");
+        Assert.Equivalent(small, EntryRecordFormat.Deserialize(smallBytes), strict: true);
+        Assert.Equivalent(large, EntryRecordFormat.Deserialize(largeBytes), strict: true);
+    }
+
+    [Fact]
+    public void Serialize_AllocatesLittleMoreThanTheRecordItReturns()
+    {
+        var record = new EntryRecord { Version = 11, Kind = CacheEntryKind.Value, Value = new byte[1024], ContentType = "text/plain", LastModified = Now, Tags = ["user:1"] };
+        EntryRecordFormat.Serialize(record);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var bytes = EntryRecordFormat.Serialize(record);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The returned array (its bytes plus the array header) and nothing of the value's size besides.
+        Assert.InRange(allocated, bytes.Length, bytes.Length + 64);
+    }
+
+    [Fact]
+    public void Serialize_ARecordLargerThanTheKeptBuffer_RoundTrips()
+    {
+        var record = new EntryRecord { Version = 12, Kind = CacheEntryKind.Value, Value = new byte[EntryRecordFormat.KeptBufferBytes + 10], LastModified = Now };
+        record.Value![^1] = 42;
+
+        Assert.Equivalent(record, EntryRecordFormat.Deserialize(EntryRecordFormat.Serialize(record)), strict: true);
+    }
 }
