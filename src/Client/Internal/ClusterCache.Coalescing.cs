@@ -5,8 +5,8 @@ namespace CacheCluster.Internal;
 
 /// <summary>
 /// Single-key reads coalesced (<see cref="Hosting.CacheClusterClientOptions.ReadCoalescing"/>): a read goes alone while
-/// few are out, else it joins the next batch (<see cref="ReadCoalescer{T}"/>), one <see cref="ICacheBatchGrain.GetManyAsync"/>
-/// message for all the reads that queued meanwhile. Each caller keeps a single read's semantics: its own span
+/// few are out, else it joins the next batch (<see cref="ReadCoalescer{T}"/>): one <see cref="ISiloReadGrain.GetManyAsync"/>
+/// message per silo holding the keys of the reads that queued meanwhile (<see cref="SiloReadRoutes"/>). Each caller keeps a single read's semantics: its own span
 /// (<c>ReadAsync</c>), cancellation and <c>ClusterTimeout</c>, its key's circuit, its key's error exactly as the single
 /// call throws it, and near-cache tracking through the batch (the near cache's observer and a marker per caller).
 /// </summary>
