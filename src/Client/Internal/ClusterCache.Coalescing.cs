@@ -1,11 +1,12 @@
 using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Internal;
 
 /// <summary>
 /// Single-key reads coalesced (<see cref="Hosting.CacheClusterClientOptions.ReadCoalescing"/>): a read goes alone while
-/// few are out, else it joins the next batch (<see cref="ReadCoalescer{T}"/>), one <see cref="ICacheBatchGrain.GetManyAsync"/>
-/// message for all the reads that queued meanwhile. Each caller keeps a single read's semantics: its own span
+/// few are out, else it joins the next batch (<see cref="ReadCoalescer{T}"/>): one <see cref="ISiloReadGrain.GetManyAsync"/>
+/// message per silo holding the keys of the reads that queued meanwhile (<see cref="SiloReadRoutes"/>). Each caller keeps a single read's semantics: its own span
 /// (<c>ReadAsync</c>), cancellation and <c>ClusterTimeout</c>, its key's circuit, its key's error exactly as the single
 /// call throws it, and near-cache tracking through the batch (the near cache's observer and a marker per caller).
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed partial class ClusterCache
 
     private ReadCoalescer<CacheTrackedRead>? _reads;
     private ReadCoalescer<CacheTrackedRead>? _trackedReads;
+    private SiloReadRoutes? _routes;
 
     /// <summary>Gets the coalescer of untracked reads, or of reads tracked by <paramref name="near"/> (this client's near cache).</summary>
     internal ReadCoalescer<CacheTrackedRead> Coalescer(NearCache.NearCache? near) =>
@@ -73,12 +75,90 @@ internal sealed partial class ClusterCache
     private ReadCoalescer<CacheTrackedRead> NewCoalescer(NearCache.NearCache? tracker) =>
         new(CoalescedReadsInFlight, ICacheBatchGrain.MaxKeys, keys => SendReadsAsync(keys, tracker));
 
-    /// <summary>One batch of coalesced reads: one message, through the connection check, the breaker and the soft timeout.</summary>
+    /// <summary>Gets or sets (tests) where this client's coalesced reads go (<see cref="SiloReadRoutes"/>).</summary>
+    internal SiloReadRoutes Routes
+    {
+        get => LazyInitializer.EnsureInitialized(ref _routes, NewRoutes);
+        set => _routes = value;
+    }
+
+    private SiloReadRoutes NewRoutes()
+    {
+        // A stand-in client without Orleans' services (tests) has no manifest: its batches go through any gateway.
+        var manifests = client.ServiceProvider?.GetService<IClusterManifestProvider>();
+        return new SiloReadRoutes(manifests is null ? static () => null : () => manifests.Current, client);
+    }
+
+    /// <summary>
+    /// One batch of coalesced reads: one message per silo holding its keys, all through the connection check, the
+    /// breaker and the soft timeout as one call.
+    /// </summary>
     private Task<CacheBatchAnswer<CacheTrackedRead>[]> SendReadsAsync(string[] keys, NearCache.NearCache? tracker)
     {
-        var batch = client.GetGrain<ICacheBatchGrain>(0);
         var target = keys.Length == 1 ? keys[0] : $"{keys[0]} and {keys.Length - 1} more";
-        return SendAsync(target, ClusterOperation.Get, () => batch.GetManyAsync(keys, tracker?.Reference), extraWait: default, CancellationToken.None);
+        return SendAsync(target, ClusterOperation.Get, static s => s.Cache.RoutedReadsAsync(s.Keys, s.Tracker), (Cache: this, Keys: keys, Tracker: tracker), extraWait: default, CancellationToken.None);
+    }
+
+    private Task<CacheBatchAnswer<CacheTrackedRead>[]> RoutedReadsAsync(string[] keys, NearCache.NearCache? tracker)
+    {
+        var routes = Routes;
+        var plan = routes.Plan(keys);
+        return plan switch
+        {
+            null => client.GetGrain<ICacheBatchGrain>(0).GetManyAsync(keys, tracker?.Reference),
+            [var only] => SiloReadsAsync(routes, only, keys, tracker),
+            _ => SplitReadsAsync(routes, plan, keys, tracker),
+        };
+    }
+
+    private async Task<CacheBatchAnswer<CacheTrackedRead>[]> SplitReadsAsync(SiloReadRoutes routes, List<SiloReadRoutes.Route> plan, string[] keys, NearCache.NearCache? tracker)
+    {
+        var answers = new CacheBatchAnswer<CacheTrackedRead>[keys.Length];
+        var sends = new Task[plan.Count];
+        for (var i = 0; i < sends.Length; i++)
+        {
+            sends[i] = IntoAsync(plan[i]);
+        }
+
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        return answers;
+
+        async Task IntoAsync(SiloReadRoutes.Route route)
+        {
+            var positions = route.Positions;
+            var share = new string[positions.Count];
+            for (var i = 0; i < share.Length; i++)
+            {
+                share[i] = keys[positions[i]];
+            }
+
+            var read = await SiloReadsAsync(routes, route, share, tracker).ConfigureAwait(false);
+            for (var i = 0; i < share.Length; i++)
+            {
+                answers[positions[i]] = read[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// One silo's share of a batch, and what its answer says about where the keys are. A silo that cannot take it (gone,
+    /// not yet or no longer a member) loses its hints, and the share goes through any gateway instead.
+    /// </summary>
+    private async Task<CacheBatchAnswer<CacheTrackedRead>[]> SiloReadsAsync(SiloReadRoutes routes, SiloReadRoutes.Route route, string[] keys, NearCache.NearCache? tracker)
+    {
+        SiloReads reads;
+        try
+        {
+            reads = await route.Grain.GetManyAsync(keys, tracker?.Reference).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not TimeoutException and not OperationCanceledException)
+        {
+            routes.Forget(route.Silo);
+            return await client.GetGrain<ICacheBatchGrain>(0).GetManyAsync(keys, tracker?.Reference).ConfigureAwait(false);
+        }
+
+        routes.Learn(keys, route.Silo, reads.Here);
+        return reads.Answers;
     }
 
     /// <summary>Waits for a queued read's answer, and turns it into what the single read would have answered or thrown.</summary>

@@ -19,6 +19,9 @@ internal sealed class ReadCoalescer<T>
     private readonly int _maxBatch;
     private readonly Func<string[], Task<CacheBatchAnswer<T>[]>> _sendMany;
     private readonly Queue<Waiter> _queue = new();
+    private readonly List<Waiter> _scratchWaiters = [];
+    private readonly Dictionary<string, int> _scratchPositions = new(StringComparer.Ordinal);
+    private readonly List<string> _scratchKeys = [];
     private int _inFlight;
 
     /// <param name="maxInFlight">How many coalesced calls may be out before reads queue.</param>
@@ -55,7 +58,7 @@ internal sealed class ReadCoalescer<T>
 
             var waiter = new Waiter(key, cancellationToken);
             _queue.Enqueue(waiter);
-            queued = waiter.Answer.Task;
+            queued = waiter.Task;
             return false;
         }
     }
@@ -63,10 +66,11 @@ internal sealed class ReadCoalescer<T>
     /// <summary>A call in flight completed: its slot goes to the queue as one batch, or is freed when none waits.</summary>
     public void Exit()
     {
-        List<Waiter>? batch;
+        Waiter[]? batch;
+        string[] keys;
         lock (_lock)
         {
-            batch = TakeBatch();
+            batch = TakeBatch(out keys);
             if (batch is null)
             {
                 _inFlight--;
@@ -76,66 +80,70 @@ internal sealed class ReadCoalescer<T>
             BatchesSent++;
         }
 
-        _ = SendAsync(batch);
+        _ = SendAsync(batch, keys);
     }
 
-    /// <summary>Takes the waiters of the next batch (FIFO, up to the key limit), or <see langword="null"/> when none waits.</summary>
-    private List<Waiter>? TakeBatch()
+    /// <summary>
+    /// Takes the waiters of the next batch (FIFO, up to the key limit) and its distinct keys, each waiter told its key's
+    /// position; <see langword="null"/> when none waits. Under the lock: the scratch collections are reused.
+    /// </summary>
+    private Waiter[]? TakeBatch(out string[] keys)
     {
-        List<Waiter>? batch = null;
-        var keys = 0;
-        HashSet<string>? seen = null;
-        while (_queue.TryPeek(out var waiter))
+        var waiters = _scratchWaiters;
+        var positions = _scratchPositions;
+        var distinct = _scratchKeys;
+        try
         {
-            if (waiter.CancellationToken.IsCancellationRequested)
+            while (_queue.TryPeek(out var waiter))
             {
-                _queue.Dequeue();
-                waiter.Answer.TrySetCanceled(waiter.CancellationToken);
-                continue;
-            }
-
-            seen ??= new HashSet<string>(StringComparer.Ordinal);
-            if (!seen.Contains(waiter.Key))
-            {
-                if (keys == _maxBatch)
+                if (waiter.CancellationToken.IsCancellationRequested)
                 {
-                    break;
+                    _queue.Dequeue();
+                    waiter.TrySetCanceled(waiter.CancellationToken);
+                    continue;
                 }
 
-                seen.Add(waiter.Key);
-                keys++;
+                if (!positions.TryGetValue(waiter.Key, out var position))
+                {
+                    if (distinct.Count == _maxBatch)
+                    {
+                        break;
+                    }
+
+                    position = distinct.Count;
+                    positions.Add(waiter.Key, position);
+                    distinct.Add(waiter.Key);
+                }
+
+                waiter.Position = position;
+                waiters.Add(_queue.Dequeue());
             }
 
-            (batch ??= []).Add(_queue.Dequeue());
+            keys = [.. distinct];
+            return waiters.Count == 0 ? null : [.. waiters];
         }
-
-        return batch;
+        finally
+        {
+            waiters.Clear();
+            positions.Clear();
+            distinct.Clear();
+        }
     }
 
-    private async Task SendAsync(List<Waiter> batch)
+    private async Task SendAsync(Waiter[] batch, string[] keys)
     {
         try
         {
-            var positions = new Dictionary<string, int>(batch.Count, StringComparer.Ordinal);
-            var keys = new List<string>(batch.Count);
-            foreach (var waiter in batch)
-            {
-                if (positions.TryAdd(waiter.Key, keys.Count))
-                {
-                    keys.Add(waiter.Key);
-                }
-            }
-
             CacheBatchAnswer<T>[] answers;
             try
             {
-                answers = await _sendMany([.. keys]).ConfigureAwait(false);
+                answers = await _sendMany(keys).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 foreach (var waiter in batch)
                 {
-                    waiter.Answer.TrySetException(ex);
+                    waiter.TrySetException(ex);
                 }
 
                 return;
@@ -143,7 +151,7 @@ internal sealed class ReadCoalescer<T>
 
             foreach (var waiter in batch)
             {
-                waiter.Answer.TrySetResult(answers[positions[waiter.Key]]);
+                waiter.TrySetResult(answers[waiter.Position]);
             }
         }
         finally
@@ -152,12 +160,15 @@ internal sealed class ReadCoalescer<T>
         }
     }
 
+    /// <summary>One queued read: its key, its caller's token, and its answer (the waiter is its own promise: one allocation).</summary>
     private sealed class Waiter(string key, CancellationToken cancellationToken)
+        : TaskCompletionSource<CacheBatchAnswer<T>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public string Key { get; } = key;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public TaskCompletionSource<CacheBatchAnswer<T>> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Gets or sets the position of its key in its batch (set when the batch forms).</summary>
+        public int Position { get; set; }
     }
 }

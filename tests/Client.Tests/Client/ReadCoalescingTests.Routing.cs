@@ -1,0 +1,110 @@
+using CacheCluster.Internal;
+using CacheCluster.Tests.Internal;
+
+namespace CacheCluster.Tests.Client;
+
+/// <summary>
+/// Coalesced reads routed per silo (<see cref="SiloReadRoutes"/>, <see cref="ISiloReadGrain"/>) on the shared 3-silo
+/// cluster: keys learnt from the answers, a wrong hint still answered and corrected, a silo that is gone skipped.
+/// </summary>
+public sealed partial class ReadCoalescingTests
+{
+    /// <summary>One coalesced batch of <paramref name="keys"/> (the test holds the slots so that they all queue).</summary>
+    private static async Task ReadBatchAsync(ClusterCache cache, string[] keys)
+    {
+        var coalescer = cache.Coalescer(near: null);
+        HoldSlots(coalescer);
+        var reads = keys.Select(key => cache.TryGetAsync<string>(key)).ToArray();
+        ReleaseSlots(coalescer);
+        var values = await Task.WhenAll(reads).WaitAsync(WaitLimit);
+        Assert.All(keys.Select((key, i) => (key, i)), pair => Assert.Equal("value of " + pair.key, values[pair.i].Value));
+    }
+
+    /// <summary>Asks each key's routed silo directly whether the key is active there.</summary>
+    private async Task<bool[]> AllHereAsync(ClusterCache cache, string[] keys)
+    {
+        var here = new bool[keys.Length];
+        foreach (var group in keys.Select((key, i) => (key, i)).GroupBy(pair => cache.Routes.SiloOf(pair.key)!))
+        {
+            var asked = group.ToArray();
+            var reads = await _cluster.Client.GetGrain<ISiloReadGrain>(group.Key.ToParsableString()).GetManyAsync([.. asked.Select(p => p.key)], null);
+            for (var j = 0; j < asked.Length; j++)
+            {
+                here[asked[j].i] = reads.Here[j];
+            }
+        }
+
+        return here;
+    }
+
+    [Fact]
+    public async Task Coalescing_KeysLearnt_WithinOneReadPerSilo_ThenEveryBatchKeyIsReadOnTheSiloHoldingIt()
+    {
+        var keys = await NewKeysAsync(24);
+        var cache = NewCache();
+        for (var round = 0; round < _cluster.Cluster.Silos.Count; round++)
+        {
+            await ReadBatchAsync(cache, keys);
+        }
+
+        Assert.All(await AllHereAsync(cache, keys), Assert.True);
+        using var calls = GrainCalls.Record();
+        using (calls.Start())
+        {
+            await ReadBatchAsync(cache, keys);
+        }
+
+        Assert.Equal((0, 0), (calls.Count("ICacheEntryGrain"), calls.Count("ICacheBatchGrain")));
+        Assert.InRange(calls.Count("ISiloReadGrain"), 1, _cluster.Cluster.Silos.Count);
+        Assert.All(await AllHereAsync(cache, keys), Assert.True);
+    }
+
+    [Fact]
+    public async Task Coalescing_HintNamesAnotherSilo_KeysStillAnswered_HintsCorrected()
+    {
+        var keys = await NewKeysAsync(12);
+        var cache = NewCache();
+        var silos = _cluster.Cluster.Silos.Select(s => s.SiloAddress).ToArray();
+        for (var round = 0; round < silos.Length; round++)
+        {
+            await ReadBatchAsync(cache, keys);
+        }
+
+        var learnt = keys.Select(key => cache.Routes.SiloOf(key)!).ToArray();
+
+        // As if every activation had moved: each key's hint names the next silo.
+        for (var i = 0; i < keys.Length; i++)
+        {
+            cache.Routes.Learn([keys[i]], silos[(Array.IndexOf(silos, learnt[i]) + 1) % silos.Length], [true]);
+        }
+
+        // Answered by the silo asked (a grain call there), which says "not here": the keys probe the silos again.
+        await ReadBatchAsync(cache, keys);
+        for (var round = 0; round < silos.Length; round++)
+        {
+            await ReadBatchAsync(cache, keys);
+        }
+
+        Assert.Equal(learnt, keys.Select(key => cache.Routes.SiloOf(key)!).ToArray());
+    }
+
+    [Fact]
+    public async Task Coalescing_HintedSiloGone_BatchAnsweredThroughAGateway_ItsHintsDropped()
+    {
+        var keys = await NewKeysAsync(8);
+        var cache = NewCache();
+        var gone = SiloAddress.New(System.Net.IPAddress.Loopback, 40999, 3);
+        var manifest = SiloReadRoutesTests.Manifest(_cluster.Client, 1, gone);
+        cache.Routes = new SiloReadRoutes(() => manifest, _cluster.Client);
+        cache.Routes.Learn(keys, gone, [.. keys.Select(_ => true)]);
+
+        using var calls = GrainCalls.Record();
+        using (calls.Start())
+        {
+            await ReadBatchAsync(cache, keys);
+        }
+
+        Assert.Equal((1, 1, 0), (calls.Count("ISiloReadGrain"), calls.Count("ICacheBatchGrain"), calls.Count("ICacheEntryGrain")));
+        Assert.Equal(0, cache.Routes.Count);
+    }
+}
