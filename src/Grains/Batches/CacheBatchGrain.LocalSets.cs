@@ -110,11 +110,24 @@ internal sealed partial class CacheBatchGrain
     /// <summary>
     /// Applies a stored set on its activation's scheduler, between its turns' steps. The store has the record either
     /// way, so the answer is the stored version even if the activation has moved on (it holds that version or a newer
-    /// one, or is leaving and the next activation loads it).
+    /// one, or is leaving: then the next activation catches up, in case it loaded the older record first).
     /// </summary>
-    private static async Task ApplyAsync(CacheBatchAnswer<CacheWriteResult>[] answers, LocalSet set)
+    private async Task ApplyAsync(CacheBatchAnswer<CacheWriteResult>[] answers, LocalSet set)
     {
-        await OnSchedulerAsync(set.Context, () => set.Grain.ApplyBatchSet(set.Change), failed: false);
+        if (!await OnSchedulerAsync(set.Context, () => set.Grain.ApplyBatchSet(set.Change), failed: false) && set.Grain.HasLeft)
+        {
+            // The key's next activation may have loaded the older record before the store took this one.
+            try
+            {
+                await GrainFactory.GetGrain<IEntryBatchTarget>(set.Change.Key).CatchUpAsync(set.Change.Record!.Version);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The store has the record: the set stands, and the activation reloads at its next write.
+                LogDebugBatchSetCatchUpFailed(ex);
+            }
+        }
+
         var outcome = set.Created ? CacheWriteOutcome.Created : CacheWriteOutcome.Replaced;
         answers[set.Index] = new CacheBatchAnswer<CacheWriteResult>(new CacheWriteResult(outcome, set.Change.Record!.Version), null);
     }
@@ -144,6 +157,9 @@ internal sealed partial class CacheBatchGrain
 
     [LoggerMessage(1046, LogLevel.Debug, "A batch set's store call failed; its keys are set one by one")]
     private partial void LogDebugBatchSetFailed(Exception exception);
+
+    [LoggerMessage(1047, LogLevel.Debug, "A batch set's key moved to a new activation that could not be asked to catch up")]
+    private partial void LogDebugBatchSetCatchUpFailed(Exception exception);
 
     /// <summary>One prepared set: its place in the batch, its activation and the store change.</summary>
     private sealed record LocalSet(int Index, CacheEntryGrain Grain, IGrainContext Context, EntryChange Change, bool Created);

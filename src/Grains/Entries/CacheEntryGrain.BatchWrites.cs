@@ -12,7 +12,7 @@ namespace CacheCluster.Entries;
 /// reaches the store second reloads (the grain) or takes the ordinary grain call (the batch), so neither is lost, and
 /// the activation never takes a record older than the one it holds (<see cref="ApplyBatchSet"/>).
 /// </summary>
-internal sealed partial class CacheEntryGrain
+internal sealed partial class CacheEntryGrain : IEntryBatchTarget
 {
     /// <summary>
     /// Off the grain's scheduler: the store change that sets <paramref name="value"/>, if this set can go in a batch (no
@@ -74,6 +74,21 @@ internal sealed partial class CacheEntryGrain
         OnEntryWritten(fillToken: 0);
         activity?.Tag(CacheClusterTracing.Outcome, "written");
         CacheClusterEvents.Write(CacheClusterEvents.BatchSetApplied, _key);
+        return true;
+    }
+
+    /// <summary>Gets whether the activation has started to leave: a batch's record it did not take goes to the next one.</summary>
+    internal bool HasLeft => _leftView;
+
+    async Task<bool> IEntryBatchTarget.CatchUpAsync(long version)
+    {
+        ThrowIfKeyInvalid("Set");
+        if ((_record?.Version ?? 0) >= version || _writeBehindEntry is { IsClean: false })
+        {
+            return false;
+        }
+
+        SetRecord(await store.ReadAsync(_key));
         return true;
     }
 

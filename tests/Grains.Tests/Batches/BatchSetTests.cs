@@ -113,6 +113,33 @@ public sealed class BatchSetTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task BatchSet_StoredAfterItsActivationLeft_TheNextActivationThatLoadedTheOlderRecordCatchesUp()
+    {
+        var (silo, keys) = await LocalKeysAsync("bs-left", 1);
+        var key = keys[0];
+        var view = silo.ServiceProvider.GetRequiredService<EntryReadView>();
+        var entry = view.EntryOf(key)!;
+        var grain = _cluster.Grain(key);
+        Assert.True(entry.TryPrepareBatchSet(Value("batch"), null, _cluster.Clock.GetUtcNow(), out var change, out _));
+
+        // The activation leaves, and the next one loads the record before the batch's commit reaches the store.
+        await grain.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (!entry.GrainContext.Deactivated.IsCompleted && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        }
+
+        Assert.Equal("v1", Text((await grain.GetAsync()).Value));
+        Assert.True(await Assert.Single(silo.ServiceProvider.GetRequiredService<IEntryStore>().CommitMany([change])));
+
+        Assert.False(await CacheBatchGrain.OnSchedulerAsync(entry.GrainContext, () => entry.ApplyBatchSet(change), failed: true));
+        Assert.True(entry.HasLeft);
+        Assert.True(await grain.AsReference<IEntryBatchTarget>().CatchUpAsync(change.Record!.Version));
+        Assert.Equal(("batch", change.Record.Version), Read(await grain.GetAsync()));
+    }
+
+    [Fact]
     public async Task SetMany_RacingSingleSets_TheStoreAndEveryActivationHoldTheLastAcknowledgedWrite()
     {
         var (silo, keys) = await LocalKeysAsync("bs-racing", 40);
