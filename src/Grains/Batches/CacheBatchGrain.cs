@@ -1,5 +1,8 @@
 using CacheCluster.Entries;
 using CacheCluster.Hosting;
+using CacheCluster.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -10,11 +13,17 @@ namespace CacheCluster.Batches;
 /// the silo serving HTTP) with no extra hop; reentrant, since it keeps no state. It calls every key's entry grain at
 /// once, so a batch costs the caller one message and one round trip, and each entry grain still applies its own key's
 /// rules (validation, leases, tracking, write-through) exactly as for a single-key call. A plain get of a key whose
-/// activation is on this silo is answered from the silo's <see cref="EntryReadView"/> instead, with no grain call.
+/// activation is on this silo is answered from the silo's <see cref="EntryReadView"/> instead, with no grain call, and
+/// plain sets of such keys are stored in one pipelined store call (<c>.LocalSets</c>).
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options, EntryReadView readView) : Grain, ICacheBatchGrain
+internal sealed partial class CacheBatchGrain(
+    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
+    IEntryStore store,
+    IOptions<CacheClusterOptions> options,
+    EntryReadView readView,
+    ILogger<CacheBatchGrain> logger) : Grain, ICacheBatchGrain
 {
     private readonly int _maxKeyBytes = options.Value.MaxKeyBytes;
 
@@ -22,17 +31,6 @@ internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options, Ent
         tracker is null
             ? GetUntrackedAsync(keys)
             : FanOutAsync(keys, "GetMany", (grain, _) => grain.GetTrackedAsync(tracker));
-
-    public Task<CacheBatchAnswer<CacheWriteResult>[]> SetManyAsync(CacheBatchWrite[] writes)
-    {
-        ArgumentNullException.ThrowIfNull(writes);
-        return FanOutAsync(
-            [.. writes.Select(w => w?.Key!)],
-            "SetMany",
-            (grain, i) => writes[i].LeaseToken == 0
-                ? grain.SetAsync(writes[i].Value, writes[i].Options, CacheWriteCondition.Always)
-                : grain.FillAsync(writes[i].LeaseToken, writes[i].Value, writes[i].Options));
-    }
 
     public Task<CacheBatchAnswer<bool>[]> RemoveManyAsync(string[] keys) =>
         FanOutAsync(keys, "RemoveMany", static (grain, _) => grain.DeleteAsync());
@@ -101,9 +99,14 @@ internal sealed class CacheBatchGrain(IOptions<CacheClusterOptions> options, Ent
     private static void CheckSize(string[] keys, string operation)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Length > ICacheBatchGrain.MaxKeys)
+        CheckSize(keys.Length, operation);
+    }
+
+    private static void CheckSize(int count, string operation)
+    {
+        if (count > ICacheBatchGrain.MaxKeys)
         {
-            throw new InvalidCacheRequestException($"A batch takes at most {ICacheBatchGrain.MaxKeys} keys (was {keys.Length}).") { Operation = operation };
+            throw new InvalidCacheRequestException($"A batch takes at most {ICacheBatchGrain.MaxKeys} keys (was {count}).") { Operation = operation };
         }
     }
 

@@ -16,6 +16,7 @@ internal static class CacheClusterEvents
     public const string FillHandedOff = "FillHandedOff";
     public const string EntryExpired = "EntryExpired";
     public const string InvalidationApplied = "InvalidationApplied";
+    public const string BatchSetApplied = "BatchSetApplied";
 
     private static readonly DiagnosticListener Listener = new(ListenerName);
 
