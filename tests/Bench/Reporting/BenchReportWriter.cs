@@ -22,7 +22,7 @@ internal static class BenchReportWriter
         var text = new StringBuilder();
         Line(text, $"# CacheCluster benchmarks, {report.StartedAt:yyyy-MM-dd HH:mm} UTC ({report.Mode})");
         text.AppendLine();
-        Line(text, $"`{report.Command}`: {report.Silos} silo(s) in Redis mode, one private redis-server (AOF on, appendfsync everysec), this client process; {report.WallSeconds:0} s in all ({string.Join(", ", report.ScenarioSeconds.Select(p => $"{p.Key} {p.Value:0} s"))}).");
+        Line(text, $"`{report.Command}`: {report.Silos} silo(s) in Redis mode, one private redis-server (AOF on, appendfsync everysec, no automatic AOF rewrite), this client process; {report.WallSeconds:0} s in all ({string.Join(", ", report.ScenarioSeconds.Select(p => $"{p.Key} {p.Value:0} s"))}).");
         Line(text, $"Machine: {report.Machine.Describe()}. Packages: {string.Join(", ", report.Machine.Packages.Concat(report.PeerPackages).Select(p => $"{p.Key} {p.Value}"))}.");
         text.AppendLine();
         text.AppendLine("Only same-run ratios mean much here: the machine is shared and absolute figures move by ±50 % between runs.");
