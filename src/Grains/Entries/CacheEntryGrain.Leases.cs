@@ -27,6 +27,9 @@ internal sealed partial class CacheEntryGrain
 
     private EntryWaitState WaitState => _waitState ??= new();
 
+    /// <summary>Gets a value indicating whether this activation has made its <see cref="EntryWaitState"/> (tests).</summary>
+    internal bool HasWaitState => _waitState is not null;
+
     public Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request) =>
         CacheClusterTracing.Source.HasListeners() ? TracedGetOrLeaseAsync(request) : LookUpAsync(request);
 
