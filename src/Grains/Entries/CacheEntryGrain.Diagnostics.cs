@@ -5,21 +5,16 @@ namespace CacheCluster.Entries;
 /// <summary>What <c>cachecluster info</c> shows beyond the record: lease, waiters, trackers, last invalidation (memory only).</summary>
 internal sealed partial class CacheEntryGrain
 {
-    // Readers parked in GetOrLeaseAsync; changed on the grain's scheduler only.
-    private int _waiting;
-    private string? _lastInvalidation;
-    private DateTimeOffset? _lastInvalidatedAt;
-
     public Task<CacheEntryDiagnostics> GetDiagnosticsAsync()
     {
         ThrowIfKeyInvalid("Info");
         return Task.FromResult(new CacheEntryDiagnostics
         {
             Lease = _lease,
-            Waiters = _waiting,
+            Waiters = _waitState?.Waiting ?? 0,
             Trackers = _trackers?.Count ?? 0,
-            LastInvalidation = _lastInvalidation,
-            LastInvalidatedAt = _lastInvalidatedAt,
+            LastInvalidation = _waitState?.LastInvalidation,
+            LastInvalidatedAt = _waitState?.LastInvalidatedAt,
         });
     }
 
@@ -28,8 +23,8 @@ internal sealed partial class CacheEntryGrain
     {
         if (InvalidationCause.Current is { } cause)
         {
-            _lastInvalidation = cause;
-            _lastInvalidatedAt = clock.GetUtcNow();
+            WaitState.LastInvalidation = cause;
+            WaitState.LastInvalidatedAt = clock.GetUtcNow();
         }
     }
 }

@@ -13,27 +13,22 @@ internal sealed partial class CacheEntryGrain
     // The one outstanding lease for this key, fill or refresh; null when none.
     private CacheLease? _lease;
 
-    // Readers parked until the entry or the lease changes, ordered by when each must wake on its own (its wait or
-    // the lease ends). A change completes them all in the turn that made it: with the answer itself when the change
-    // left a fresh value (a fill), or with null to make each look again. One timer serves the earliest of them.
-    private PriorityQueue<TaskCompletionSource<CacheLookup?>, DateTimeOffset>? _parked;
-    private DateTimeOffset _wakeAt = DateTimeOffset.MaxValue;
+    // The rest of single flight's state, made on first use (see EntryWaitState):
+    // - readers parked until the entry or the lease changes, ordered by when each must wake on its own (its wait or
+    //   the lease ends). A change completes them all in the turn that made it: with the answer itself when the change
+    //   left a fresh value (a fill), or with null to make each look again. One timer serves the earliest of them; its
+    //   generation is bumped whenever it is re-armed or no longer needed, and a timer of an older one does nothing;
+    // - after a failed refresh, no refresh lease is granted before RefreshThrottledUntil (fail-safe throttle);
+    // - Failures and NoValues are bumped when a holder fails with no value to fall back on, or finds no value: they
+    //   tell waiters what happened;
+    // - HandOff: a fill whose value could not be stored (the store failed), handed to the callers parked on its lease
+    //   when it failed, never to a later caller, and dropped by the next write. Bumping HandOffs marks its round.
+    private EntryWaitState? _waitState;
 
-    // Bumped whenever the timer is re-armed or no longer needed: a timer of an older generation does nothing when due.
-    private long _wakeGeneration;
+    private EntryWaitState WaitState => _waitState ??= new();
 
-    // After a failed refresh, no refresh lease is granted before this time (fail-safe throttle).
-    private DateTimeOffset _refreshThrottledUntil;
-
-    // Bumped when a holder fails with no value to fall back on, or finds no value: tells waiters what happened.
-    private long _failures;
-    private string? _lastFailure;
-    private long _noValues;
-
-    // A fill whose value could not be stored (the store failed): handed to the callers parked on its lease when it
-    // failed, never to a later caller, and dropped by the next write. Bumping _handOffs marks the round it belongs to.
-    private CacheReadResult? _handOff;
-    private long _handOffs;
+    /// <summary>Gets a value indicating whether this activation has made its <see cref="EntryWaitState"/> (tests).</summary>
+    internal bool HasWaitState => _waitState is not null;
 
     public Task<CacheLookup> GetOrLeaseAsync(CacheLeaseRequest request) =>
         CacheClusterTracing.Source.HasListeners() ? TracedGetOrLeaseAsync(request) : LookUpAsync(request);
@@ -45,9 +40,9 @@ internal sealed partial class CacheEntryGrain
         request.Validate();
 
         var deadline = clock.GetUtcNow() + request.Wait;
-        var failures = _failures;
-        var noValues = _noValues;
-        var handOffs = _handOffs;
+        var failures = _waitState?.Failures ?? 0;
+        var noValues = _waitState?.NoValues ?? 0;
+        var handOffs = _waitState?.HandOffs ?? 0;
         var waited = false;
         while (true)
         {
@@ -59,7 +54,7 @@ internal sealed partial class CacheEntryGrain
             {
                 RequireKind(record, CacheEntryKind.Value, "GetOrLease");
                 var state = record.StateAt(now);
-                var throttled = now < _refreshThrottledUntil;
+                var throttled = _waitState is { } throttle && now < throttle.RefreshThrottledUntil;
                 if (state == CacheEntryState.Fresh || request.AllowStale || throttled)
                 {
                     // Fail-safe: while refreshes are throttled after a failure, the stale value is the answer.
@@ -74,17 +69,17 @@ internal sealed partial class CacheEntryGrain
             }
 
             // This caller waited on a fill that computed a value the store refused: the value, flagged as not stored.
-            if (waited && _handOffs != handOffs && _handOff is { } handedOff)
+            if (waited && _waitState is { } handOffState && handOffState.HandOffs != handOffs && handOffState.HandOff is { } handedOff)
             {
                 return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.Hit, Entry = handedOff, HandedOff = true };
             }
 
-            if (waited && request.FillFailureMode == CacheFillFailureMode.WaitersFail && _failures != failures)
+            if (waited && request.FillFailureMode == CacheFillFailureMode.WaitersFail && _waitState is { } failed && failed.Failures != failures)
             {
-                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.FillFailed, Error = _lastFailure };
+                return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.FillFailed, Error = failed.LastFailure };
             }
 
-            if (waited && _noValues != noValues)
+            if (waited && (_waitState?.NoValues ?? 0) != noValues)
             {
                 return new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.NoValue };
             }
@@ -115,14 +110,14 @@ internal sealed partial class CacheEntryGrain
             // Park until the entry or lease changes, the lease times out, or this call's wait ends.
             var until = _lease.Value.ExpiresAt < deadline ? _lease.Value.ExpiresAt : deadline;
             CacheLookup? answer;
-            _waiting++;
+            WaitState.Waiting++;
             try
             {
                 answer = await Park(until, now);
             }
             finally
             {
-                _waiting--;
+                WaitState.Waiting--;
             }
 
             // A fill (or any write) left a fresh value: its one answer serves every parked reader, no second look.
@@ -184,8 +179,8 @@ internal sealed partial class CacheEntryGrain
     private void HandOff(EntryRecord computed)
     {
         // Version 0: no stored entry has it, so nobody can take the value for one (nor make a conditional write on it).
-        _handOff = ReadResult(computed, CacheEntryState.Fresh) with { Version = 0 };
-        _handOffs++;
+        WaitState.HandOff = ReadResult(computed, CacheEntryState.Fresh) with { Version = 0 };
+        WaitState.HandOffs++;
         _lease = null;
         CacheClusterEvents.Write(CacheClusterEvents.FillHandedOff, _key);
         SignalChanged();
@@ -209,15 +204,15 @@ internal sealed partial class CacheEntryGrain
         switch (release)
         {
             case CacheLeaseRelease.Failed when Live(now) is not null:
-                _refreshThrottledUntil = now + (failSafeThrottle ?? CacheLeaseRequest.DefaultFailSafeThrottle);
+                WaitState.RefreshThrottledUntil = now + (failSafeThrottle ?? CacheLeaseRequest.DefaultFailSafeThrottle);
                 metrics.FailSafeActivated();
                 break;
             case CacheLeaseRelease.Failed:
-                _failures++;
-                _lastFailure = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error ?? "The value source failed.";
+                WaitState.Failures++;
+                WaitState.LastFailure = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error ?? "The value source failed.";
                 break;
             case CacheLeaseRelease.NoValue:
-                _noValues++;
+                WaitState.NoValues++;
                 break;
         }
 
@@ -241,7 +236,7 @@ internal sealed partial class CacheEntryGrain
 
         if (fillToken != 0)
         {
-            _refreshThrottledUntil = default;
+            _waitState?.RefreshThrottledUntil = default;
             CacheClusterEvents.Write(CacheClusterEvents.LeaseFilled, _key);
         }
 
@@ -304,12 +299,12 @@ internal sealed partial class CacheEntryGrain
     /// </summary>
     private void SignalChanged()
     {
-        if (_parked is not { Count: > 0 } parked)
+        if (_waitState?.Parked is not { Count: > 0 } parked)
         {
             return;
         }
 
-        _parked = null;
+        _waitState.Parked = null;
         DisarmWakeUp();
         var now = clock.GetUtcNow();
         var answer = _lease is null && Live(now) is { Kind: CacheEntryKind.Value } record && record.StateAt(now) == CacheEntryState.Fresh
@@ -344,8 +339,8 @@ internal sealed partial class CacheEntryGrain
     {
         // Continuations run inline, in the turn that completes them: the grain answers all its readers at once.
         var reader = new TaskCompletionSource<CacheLookup?>();
-        (_parked ??= new()).Enqueue(reader, until);
-        if (until < _wakeAt)
+        (WaitState.Parked ??= new()).Enqueue(reader, until);
+        if (until < WaitState.WakeAt)
         {
             ArmWakeUp(until, now);
         }
@@ -356,34 +351,38 @@ internal sealed partial class CacheEntryGrain
     private void ArmWakeUp(DateTimeOffset at, DateTimeOffset now)
     {
         DisarmWakeUp();
-        _wakeAt = at;
-        _ = WakeUpAsync(at - now, _wakeGeneration);
+        WaitState.WakeAt = at;
+        _ = WakeUpAsync(at - now, WaitState.WakeGeneration);
     }
 
     private void DisarmWakeUp()
     {
-        _wakeAt = DateTimeOffset.MaxValue;
-        _wakeGeneration++;
+        // No state yet: no timer was ever armed.
+        if (_waitState is { } state)
+        {
+            state.WakeAt = DateTimeOffset.MaxValue;
+            state.WakeGeneration++;
+        }
     }
 
     /// <summary>The one timer of the parked readers: wakes those whose time has come, then waits for the next one's.</summary>
     private async Task WakeUpAsync(TimeSpan delay, long generation)
     {
         await Task.Delay(delay, clock);
-        if (generation != _wakeGeneration)
+        if (_waitState is not { } state || generation != state.WakeGeneration)
         {
             return;
         }
 
         DisarmWakeUp();
         var now = clock.GetUtcNow();
-        while (_parked is { } parked && parked.TryPeek(out var reader, out var until) && until <= now)
+        while (state.Parked is { } parked && parked.TryPeek(out var reader, out var until) && until <= now)
         {
             parked.Dequeue();
             reader.TrySetResult(null);
         }
 
-        if (_parked is { } rest && rest.TryPeek(out _, out var next))
+        if (state.Parked is { } rest && rest.TryPeek(out _, out var next))
         {
             ArmWakeUp(next, now);
         }

@@ -48,13 +48,13 @@ internal sealed partial class CacheEntryGrain : IEntryRemovalTarget
             return false;
         }
 
-        _handOff = null;
+        _waitState?.HandOff = null;
         SetRecord(null);
         metrics.Write("Delete");
         if (cause is not null)
         {
-            _lastInvalidation = cause;
-            _lastInvalidatedAt = clock.GetUtcNow();
+            WaitState.LastInvalidation = cause;
+            WaitState.LastInvalidatedAt = clock.GetUtcNow();
         }
 
         if (_lease is not null)

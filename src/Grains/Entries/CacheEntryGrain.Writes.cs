@@ -121,7 +121,7 @@ internal sealed partial class CacheEntryGrain
         using var activity = StartWriteSpan(operation);
 
         // Any write, stored or not, voids a fill's hand-off: its value may predate the change.
-        _handOff = null;
+        _waitState?.HandOff = null;
         var behind = UsesWriteBehind(durability);
         if (_writeBehindEntry is not null)
         {

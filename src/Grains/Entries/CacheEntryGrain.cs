@@ -5,9 +5,7 @@ using CacheCluster.Hosting;
 using CacheCluster.Invalidation;
 using CacheCluster.Operations;
 using CacheCluster.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CacheCluster.Entries;
 
@@ -20,21 +18,30 @@ namespace CacheCluster.Entries;
 /// fenced write loop), <c>.Lists</c>, <c>.Leases</c>, <c>.Tracking</c> and <c>.Residency</c> (expiry and eviction)
 /// hold the rest.
 /// </remarks>
-internal sealed partial class CacheEntryGrain(
-    [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider clock,
-    IEntryStore store,
-    ITagIndex tagIndex,
-    EntryExpiryScheduler expiryScheduler,
-    ActiveEntryTable activeEntries,
-    CacheClusterMetrics metrics,
-    SiloOperations operations,
-    WriteBehindQueue writeBehind,
-    EntryReadView readView,
-    IOptions<CacheClusterOptions> options,
-    ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
+internal sealed partial class CacheEntryGrain(EntryGrainServices services, ILogger<CacheEntryGrain> logger)
+    : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {
+    // Memory per active entry: the silo-wide services sit behind one reference (EntryGrainServices), not one field
+    // each. These read-only accessors keep the names the partials have always used for them.
+    private TimeProvider clock => services.Clock;
 
-    private readonly CacheClusterOptions _options = options.Value;
+    private IEntryStore store => services.Store;
+
+    private ITagIndex tagIndex => services.TagIndex;
+
+    private EntryExpiryScheduler expiryScheduler => services.ExpiryScheduler;
+
+    private ActiveEntryTable activeEntries => services.ActiveEntries;
+
+    private CacheClusterMetrics metrics => services.Metrics;
+
+    private SiloOperations operations => services.Operations;
+
+    private WriteBehindQueue writeBehind => services.WriteBehind;
+
+    private EntryReadView readView => services.ReadView;
+
+    private CacheClusterOptions _options => services.Options;
 
     // The record as last stored (possibly past its hard expiry): its version is the fence for the next write.
     // Volatile because the expiry scheduler reads it off the grain's scheduler.

@@ -78,6 +78,7 @@ public static class CacheClusterSiloBuilderExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<CacheClusterMetrics>();
         builder.Services.TryAddSingleton<CacheCluster.Entries.EntryReadView>();
+        builder.Services.TryAddSingleton<CacheCluster.Entries.EntryGrainServices>();
         builder.Services.AddCacheClusterStores(redis);
 
         // Orleans carries the caller's trace context with each grain call (its spans: Microsoft.Orleans.Application),

@@ -25,7 +25,7 @@ internal static class MemoryScenario
     private const int Concurrency = 64;
     private const int RedisBatch = 1_000;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan MaxIdleWait = TimeSpan.FromMinutes(12);
+    private static readonly TimeSpan MaxIdleWait = TimeSpan.FromMinutes(25);
     private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
 
