@@ -67,7 +67,7 @@ internal sealed partial class CacheEntryGrain : IEntryBatchTarget
         }
 
         using var activity = StartWriteSpan("Set");
-        _handOff = null;
+        _waitState?.HandOff = null;
         _lastUsed = next.LastUsed;
         SetRecord(next, held: true);
         metrics.Write("Set");
