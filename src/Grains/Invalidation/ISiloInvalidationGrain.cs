@@ -17,4 +17,11 @@ internal interface ISiloInvalidationGrain : IGrainWithStringKey
     /// </summary>
     /// <returns>How many entries forgot a tracker of it.</returns>
     Task<int> ForgetClientAsync(GrainId client);
+
+    /// <summary>
+    /// <paramref name="client"/> says it is stopping (<see cref="INearCacheClientsGrain"/>): its trackers here are
+    /// forgotten at once, and no notice goes to it any more.
+    /// </summary>
+    /// <returns>How many entries forgot a tracker of it.</returns>
+    Task<int> ForgetStoppingClientAsync(GrainId client);
 }
