@@ -34,6 +34,12 @@ internal sealed partial class NearCacheClientsGrain(IClusterMembershipService me
                     .ForgetStoppingClientAsync(client)
                     .WaitAsync(SiloTimeout, runtimeClock);
             }
+            catch (TimeoutException)
+            {
+                // It stopped the notices on arrival; its activations go on forgetting (many take seconds on a busy silo).
+                LogInformationForgetSlow(client.ToString(), silo.ToString(), SiloTimeout.TotalSeconds);
+                return 0;
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 LogWarningForgetFailed(ex, client.ToString(), silo.ToString());
@@ -45,4 +51,7 @@ internal sealed partial class NearCacheClientsGrain(IClusterMembershipService me
 
     [LoggerMessage(1047, LogLevel.Warning, "Silo {Silo} could not be asked to forget the trackers of stopping client {Client}")]
     private partial void LogWarningForgetFailed(Exception exception, string client, string silo);
+
+    [LoggerMessage(1048, LogLevel.Information, "Silo {Silo} did not confirm within {Seconds} s that its entries forgot the trackers of stopping client {Client}")]
+    private partial void LogInformationForgetSlow(string client, string silo, double seconds);
 }

@@ -8,7 +8,8 @@ internal sealed partial class SiloInvalidationGrain
 {
     public async Task<int> ForgetStoppingClientAsync(GrainId client)
     {
-        // First the notices, so that a change meanwhile (or a tracked read still in flight) tells it nothing.
+        // First the notices, so that a change meanwhile (or a tracked read still in flight) tells it nothing, however
+        // long the activations below take (100,000 tracking ones after a large read phase take seconds on a busy silo).
         notices.ForgetClient(client);
         var tracking = entries.All.Where(c => c.GrainInstance is CacheEntryGrain { HasTrackers: true }).ToList();
         if (tracking.Count == 0)

@@ -70,7 +70,7 @@ internal static class HybridInvalidation
             var tag = $"{prefix}{Guid.NewGuid():N}";
             string[] tags = [tag];
             var keys = Enumerable.Range(0, entries).Select(i => $"{tag}:{i}").ToArray();
-            var retries = new LoadRetries();
+            var retries = new LoadRetries(context.Clock);
             await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await retries.SetAsync(c => nodeA.SetAsync(key, "v", tags: tags, cancellationToken: c), ct));
             if (retries.Count > 0)
             {

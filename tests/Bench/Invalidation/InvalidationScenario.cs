@@ -34,7 +34,7 @@ internal static class InvalidationScenario
             var tag = $"s6:cc:{Guid.NewGuid():N}";
             var options = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(10), Tags = [tag] };
             var keys = Enumerable.Range(0, entries).Select(i => $"{tag}:{i}").ToArray();
-            var retries = new LoadRetries();
+            var retries = new LoadRetries(context.Clock);
             await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await retries.SetAsync(async c => await cache.SetAsync(key, "v", options, cancellationToken: c), ct));
             if (retries.Count > 0)
             {

@@ -3,13 +3,17 @@ namespace CacheCluster.Bench.Workload;
 /// <summary>
 /// The writes of a loading phase, never of a measured one: a Set that timed out (the target did not answer in time; its
 /// outcome is unknown) is sent again, at most <see cref="MaxRetries"/> times per key, since writing the same value once
-/// more is idempotent. Every retry is counted, and the load's line prints the count, so that a run that needed them says
-/// so. Any other failure, or a fourth timeout, still stops the run.
+/// more is idempotent. CacheCluster's client then refuses the key for its breaker's duration (5 s by default), so the key
+/// waits <see cref="RetryDelay"/> first; the other loaders go on meanwhile. Every retry is counted, and the load's line
+/// prints the count, so that a run that needed them says so. Any other failure, or a fourth timeout, stops the run.
 /// </summary>
-internal sealed class LoadRetries
+internal sealed class LoadRetries(TimeProvider clock)
 {
     /// <summary>The most times one key's Set is sent again after a timeout.</summary>
     public const int MaxRetries = 3;
+
+    /// <summary>How long a key waits before it is sent again: past the client's key breaker (BreakerDuration, 5 s).</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(6);
 
     private int _count;
 
@@ -33,6 +37,8 @@ internal sealed class LoadRetries
             {
                 Interlocked.Increment(ref _count);
             }
+
+            await Task.Delay(RetryDelay, clock, cancellationToken);
         }
     }
 

@@ -16,7 +16,7 @@ internal static class TimedRun
     public static async Task LoadAsync(BenchContext context, ICacheTarget target, string[] keys, KeySpace space, CancellationToken cancellationToken)
     {
         var started = context.Clock.GetTimestamp();
-        var retries = new LoadRetries();
+        var retries = new LoadRetries(context.Clock);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, keys.Length),
             new ParallelOptions { MaxDegreeOfParallelism = LoadConcurrency, CancellationToken = cancellationToken },
