@@ -3,9 +3,10 @@ namespace CacheCluster.Bench.Workload;
 /// <summary>
 /// The writes of a loading phase, never of a measured one: a Set that timed out (the target did not answer in time; its
 /// outcome is unknown) is sent again, at most <see cref="MaxRetries"/> times per key, since writing the same value once
-/// more is idempotent. CacheCluster's client then refuses the key for its breaker's duration (5 s by default), so the key
-/// waits <see cref="RetryDelay"/> first; the other loaders go on meanwhile. Every retry is counted, and the load's line
-/// prints the count, so that a run that needed them says so. Any other failure, or a fourth timeout, stops the run.
+/// more is idempotent. CacheCluster's client then refuses the key (and, after several timeouts in a row, every key) for
+/// its breaker's duration (5 s by default): such a refusal counts as a retry too, and a key waits <see cref="RetryDelay"/>
+/// before it is sent again. Every retry is counted, and the load's line prints the count, so that a run that needed them
+/// says so. Any other failure, or a fourth timeout for one key, stops the run.
 /// </summary>
 internal sealed class LoadRetries(TimeProvider clock)
 {
@@ -42,7 +43,9 @@ internal sealed class LoadRetries(TimeProvider clock)
         }
     }
 
-    /// <summary>A timeout with an unknown outcome: CacheCluster's (ClusterTimeout), or a peer's own.</summary>
-    private static bool TimedOut(Exception ex) =>
-        ex is TimeoutException || (ex is CacheClusterUnavailableException && ex.InnerException is TimeoutException);
+    /// <summary>
+    /// A timeout with an unknown outcome (CacheCluster's ClusterTimeout, or a peer's own), or CacheCluster's client
+    /// refusing the call after such timeouts (its key or cluster breaker is open: the cluster was not called at all).
+    /// </summary>
+    private static bool TimedOut(Exception ex) => ex is TimeoutException or CacheClusterUnavailableException;
 }
