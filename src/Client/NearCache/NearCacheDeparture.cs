@@ -26,7 +26,7 @@ internal sealed partial class NearCacheDeparture(IServiceProvider services, ILog
     void ILifecycleParticipant<IClusterClientLifecycle>.Participate(IClusterClientLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(NearCacheDeparture), ServiceLifecycleStage.Active, _ => Task.CompletedTask, DepartAsync);
 
-    /// <summary>Asks the cluster to forget this client's trackers; returns how many entries did (0 on failure).</summary>
+    /// <summary>Asks the cluster to forget this client's trackers; returns how many silos took note (0 on failure).</summary>
     internal async Task<int> DepartAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _tracker) is not { } tracker)
@@ -52,8 +52,8 @@ internal sealed partial class NearCacheDeparture(IServiceProvider services, ILog
         }
     }
 
-    [LoggerMessage(50, LogLevel.Debug, "The cluster forgot this client's near-cache trackers on {Entries} entries")]
-    private partial void LogDebugDeparted(int entries);
+    [LoggerMessage(50, LogLevel.Debug, "{Silos} silos forgot this client's near-cache trackers")]
+    private partial void LogDebugDeparted(int silos);
 
     [LoggerMessage(51, LogLevel.Warning, "The cluster could not be told that this client's near cache stops; the silos forget it when the gateway drops the client")]
     private partial void LogWarningDepartureFailed(Exception exception);

@@ -14,6 +14,6 @@ public interface INearCacheClientsGrain : IGrainWithIntegerKey
     /// trackers and tells it nothing more.
     /// </summary>
     /// <param name="tracker">The stopping client's near cache.</param>
-    /// <returns>How many entries forgot a tracker of that client, over all the silos that answered.</returns>
+    /// <returns>How many silos took note (those that knew already, or did not answer, are not counted).</returns>
     Task<int> ForgetStoppingClientAsync(INearCacheObserver tracker);
 }

@@ -17,7 +17,7 @@ internal sealed partial class CacheEntryGrain
         {
             Lease = _lease,
             Waiters = _waiting,
-            Trackers = _trackers?.Count ?? 0,
+            Trackers = TrackerCount,
             LastInvalidation = _lastInvalidation,
             LastInvalidatedAt = _lastInvalidatedAt,
         });

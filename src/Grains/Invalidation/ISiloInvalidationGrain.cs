@@ -19,9 +19,9 @@ internal interface ISiloInvalidationGrain : IGrainWithStringKey
     Task<int> ForgetClientAsync(GrainId client);
 
     /// <summary>
-    /// <paramref name="client"/> says it is stopping (<see cref="INearCacheClientsGrain"/>): its trackers here are
-    /// forgotten at once, and no notice goes to it any more.
+    /// <paramref name="client"/> says it is stopping (<see cref="INearCacheClientsGrain"/>): from now on no notice goes
+    /// to it from this silo, and its trackers here are no longer counted; each entry drops them at its next change.
     /// </summary>
-    /// <returns>How many entries forgot a tracker of it.</returns>
+    /// <returns>1 if this silo did not know it was gone yet, else 0.</returns>
     Task<int> ForgetStoppingClientAsync(GrainId client);
 }

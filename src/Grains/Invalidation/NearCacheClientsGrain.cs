@@ -14,7 +14,7 @@ namespace CacheCluster.Invalidation;
 internal sealed partial class NearCacheClientsGrain(IClusterMembershipService membership, TimeProvider runtimeClock, ILogger<NearCacheClientsGrain> logger)
     : Grain, INearCacheClientsGrain
 {
-    /// <summary>How long one silo may take to forget a client (the client itself waits a little less than this in all).</summary>
+    /// <summary>How long one silo may take to answer (the client waits 3 s in all).</summary>
     internal static readonly TimeSpan SiloTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<int> ForgetStoppingClientAsync(INearCacheObserver tracker)
@@ -36,7 +36,6 @@ internal sealed partial class NearCacheClientsGrain(IClusterMembershipService me
             }
             catch (TimeoutException)
             {
-                // It stopped the notices on arrival; its activations go on forgetting (many take seconds on a busy silo).
                 LogInformationForgetSlow(client.ToString(), silo.ToString(), SiloTimeout.TotalSeconds);
                 return 0;
             }
@@ -52,6 +51,6 @@ internal sealed partial class NearCacheClientsGrain(IClusterMembershipService me
     [LoggerMessage(1047, LogLevel.Warning, "Silo {Silo} could not be asked to forget the trackers of stopping client {Client}")]
     private partial void LogWarningForgetFailed(Exception exception, string client, string silo);
 
-    [LoggerMessage(1048, LogLevel.Information, "Silo {Silo} did not confirm within {Seconds} s that its entries forgot the trackers of stopping client {Client}")]
+    [LoggerMessage(1048, LogLevel.Information, "Silo {Silo} did not confirm within {Seconds} s that it forgot the trackers of stopping client {Client}")]
     private partial void LogInformationForgetSlow(string client, string silo, double seconds);
 }
