@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using CacheCluster.Internal;
+using CacheCluster.NearCache;
 using CacheCluster.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -86,6 +87,10 @@ internal sealed class ClusterClientRegistration
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetService<ILogger<ConnectRetryFilter>>()));
             client.AddGatewayCountChangedHandler(sp => sp.GetRequiredService<ClusterConnectionMonitor>().OnGatewayCountChanged);
+
+            // A stopping client tells the cluster to forget its near cache's trackers (bounded; see NearCacheDeparture).
+            client.Services.AddSingleton<NearCacheDeparture>();
+            client.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(sp => sp.GetRequiredService<NearCacheDeparture>());
 
             // The trace context of the application's span goes with each grain call (a silo takes it up likewise).
             client.AddActivityPropagation();

@@ -17,7 +17,8 @@ internal sealed partial class ClusterCache(
     [FromKeyedServices(CacheClusterClock.ServiceKey)] TimeProvider? clock = null,
     ILogger<ClusterCache>? logger = null,
     IMeterFactory? meterFactory = null,
-    ClusterConnectionMonitor? monitor = null) : IClusterCache
+    ClusterConnectionMonitor? monitor = null,
+    NearCacheDeparture? departure = null) : IClusterCache
 {
     private readonly CacheClusterClientOptions _options = options.Value;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -121,7 +122,7 @@ internal sealed partial class ClusterCache(
     {
         get
         {
-            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache.NearCache(_options.NearCache, _clock, client, monitor, _options.Resilience.FailSafeMaxDuration));
+            var near = LazyInitializer.EnsureInitialized(ref _near, () => new NearCache.NearCache(_options.NearCache, _clock, client, monitor, _options.Resilience.FailSafeMaxDuration, departure));
             if (Volatile.Read(ref _nearSubscribed) == 0 && Interlocked.Exchange(ref _nearSubscribed, 1) == 0)
             {
                 _ = SubscribeNearCacheAsync(near);

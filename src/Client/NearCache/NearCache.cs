@@ -25,6 +25,7 @@ internal sealed partial class NearCache : INearCacheObserver, IInvalidationListe
     private readonly TimeProvider _clock;
     private readonly IClusterClient _client;
     private readonly long _failSafeTicks;
+    private readonly NearCacheDeparture? _departure;
 
     // Readers look entries up without the lock; every change (and the clock ring) is made under it.
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -37,8 +38,9 @@ internal sealed partial class NearCache : INearCacheObserver, IInvalidationListe
     private int _generation;
     private long _bytes;
 
-    public NearCache(NearCacheOptions options, TimeProvider clock, IClusterClient client, ClusterConnectionMonitor? monitor, TimeSpan failSafeMaxDuration = default)
+    public NearCache(NearCacheOptions options, TimeProvider clock, IClusterClient client, ClusterConnectionMonitor? monitor, TimeSpan failSafeMaxDuration = default, NearCacheDeparture? departure = null)
     {
+        _departure = departure;
         _options = options;
         _clock = clock;
         _client = client;
@@ -58,8 +60,13 @@ internal sealed partial class NearCache : INearCacheObserver, IInvalidationListe
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Gets the observer reference the grains are given.</summary>
-    public INearCacheObserver Reference => LazyInitializer.EnsureInitialized(ref _reference, () => _client.CreateObjectReference<INearCacheObserver>(this));
+    /// <summary>Gets the observer reference the grains are given (the client tells the cluster to forget it when it stops).</summary>
+    public INearCacheObserver Reference => LazyInitializer.EnsureInitialized(ref _reference, () =>
+    {
+        var reference = _client.CreateObjectReference<INearCacheObserver>(this);
+        _departure?.Tracking(reference);
+        return reference;
+    });
 
     public bool TryGet(string key, out CacheReadResult result)
     {

@@ -12,7 +12,7 @@ internal sealed partial class CacheEntryGrain
         {
             Lease = _lease,
             Waiters = _waitState?.Waiting ?? 0,
-            Trackers = _trackers?.Count ?? 0,
+            Trackers = TrackerCount,
             LastInvalidation = _waitState?.LastInvalidation,
             LastInvalidatedAt = _waitState?.LastInvalidatedAt,
         });

@@ -49,6 +49,9 @@ internal sealed partial class CacheEntryGrain
 
     private NearCacheNotices Notices => _notices ??= ServiceProvider.GetRequiredService<NearCacheNotices>();
 
+    /// <summary>Gets how many clients track this key, not counting those known to be gone (told nothing, dropped at the next change).</summary>
+    private int TrackerCount => _trackers is { } trackers ? trackers.Keys.Count(id => !Notices.IsGone(id)) : 0;
+
     /// <summary>Forgets the trackers of <paramref name="client"/>, which is gone; runs on the grain's scheduler.</summary>
     /// <returns>How many trackers were forgotten.</returns>
     internal int ForgetTrackersOf(GrainId client)

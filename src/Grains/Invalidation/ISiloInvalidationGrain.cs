@@ -17,4 +17,11 @@ internal interface ISiloInvalidationGrain : IGrainWithStringKey
     /// </summary>
     /// <returns>How many entries forgot a tracker of it.</returns>
     Task<int> ForgetClientAsync(GrainId client);
+
+    /// <summary>
+    /// <paramref name="client"/> says it is stopping (<see cref="INearCacheClientsGrain"/>): from now on no notice goes
+    /// to it from this silo, and its trackers here are no longer counted; each entry drops them at its next change.
+    /// </summary>
+    /// <returns>1 if this silo did not know it was gone yet, else 0.</returns>
+    Task<int> ForgetStoppingClientAsync(GrainId client);
 }

@@ -104,6 +104,9 @@ internal sealed partial class NearCacheNotices(CacheClusterMetrics metrics, ILog
     /// <summary>Whether the tracker <paramref name="tracker"/> (a client's observer) belongs to a client known to be gone.</summary>
     public bool IsGone(GrainId tracker) => _anyGone && ClientOf(tracker) is { } client && _goneClients.ContainsKey(client);
 
+    /// <summary>Whether <paramref name="client"/> is known to be gone (it said it stops, or was found dropped).</summary>
+    public bool IsClientGone(GrainId client) => _anyGone && _goneClients.ContainsKey(client);
+
     /// <summary>Remembers that <paramref name="client"/> is gone: its trackers get no notice.</summary>
     /// <returns><see langword="true"/> if it was not known to be gone.</returns>
     public bool ForgetClient(GrainId client)

@@ -107,6 +107,13 @@ internal sealed partial class SiloInvalidationGrain(
 
     public async Task<int> ForgetClientAsync(GrainId client)
     {
+        // A client that said it was stopping is told nothing already: no ping to it (a dead client's ping only fails
+        // through Orleans' placement retries), no sweep.
+        if (notices.IsClientGone(client))
+        {
+            return 0;
+        }
+
         // A rare event (a client gone for the gateway's drop timeout), so one pass over the silo's activations is fine.
         var tracking = entries.All.Where(c => c.GrainInstance is CacheEntryGrain { HasTrackers: true }).ToList();
         if (tracking.Count == 0)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CacheCluster.Bench.Reporting;
+using CacheCluster.Bench.Workload;
 using CacheCluster.Bench.Targets;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +70,13 @@ internal static class HybridInvalidation
             var tag = $"{prefix}{Guid.NewGuid():N}";
             string[] tags = [tag];
             var keys = Enumerable.Range(0, entries).Select(i => $"{tag}:{i}").ToArray();
-            await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await nodeA.SetAsync(key, "v", tags: tags, cancellationToken: ct));
+            var retries = new LoadRetries(context.Clock);
+            await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await retries.SetAsync(c => nodeA.SetAsync(key, "v", tags: tags, cancellationToken: c), ct));
+            if (retries.Count > 0)
+            {
+                context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  S6 {name} run {run}: loaded {entries:N0} tagged entries{retries.Suffix}"));
+            }
+
 
             // Both nodes read every entry as an application does (a factory that must not run): B's L1 now holds them too.
             await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) =>

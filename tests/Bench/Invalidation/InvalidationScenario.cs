@@ -1,5 +1,6 @@
 using System.Globalization;
 using CacheCluster.Bench.Reporting;
+using CacheCluster.Bench.Workload;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CacheCluster.Bench.Invalidation;
@@ -33,7 +34,13 @@ internal static class InvalidationScenario
             var tag = $"s6:cc:{Guid.NewGuid():N}";
             var options = new CacheEntryOptions { TimeToLive = TimeSpan.FromMinutes(10), Tags = [tag] };
             var keys = Enumerable.Range(0, entries).Select(i => $"{tag}:{i}").ToArray();
-            await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await cache.SetAsync(key, "v", options, cancellationToken: ct));
+            var retries = new LoadRetries(context.Clock);
+            await Parallel.ForEachAsync(keys, Concurrent(cancellationToken), async (key, ct) => await retries.SetAsync(async c => await cache.SetAsync(key, "v", options, cancellationToken: c), ct));
+            if (retries.Count > 0)
+            {
+                context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  S6 CacheCluster run {run}: loaded {entries:N0} tagged entries{retries.Suffix}"));
+            }
+
             var started = context.Clock.GetTimestamp();
             var count = await cache.RemoveByTagAsync(tag, cancellationToken);
             var elapsed = context.Clock.GetElapsedTime(started).TotalMilliseconds;

@@ -16,12 +16,13 @@ internal static class TimedRun
     public static async Task LoadAsync(BenchContext context, ICacheTarget target, string[] keys, KeySpace space, CancellationToken cancellationToken)
     {
         var started = context.Clock.GetTimestamp();
+        var retries = new LoadRetries(context.Clock);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, keys.Length),
             new ParallelOptions { MaxDegreeOfParallelism = LoadConcurrency, CancellationToken = cancellationToken },
-            async (i, ct) => await target.SetAsync(keys[i], space.Value(i), ct));
+            async (i, ct) => await retries.SetAsync(c => target.SetAsync(keys[i], space.Value(i), c), ct));
         await VerifySampleAsync(target, keys, space, seed: 1, cancellationToken);
-        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loaded {keys.Length:N0} keys into {target.Name} in {context.Clock.GetElapsedTime(started).TotalSeconds:0.0} s"));
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loaded {keys.Length:N0} keys into {target.Name} in {context.Clock.GetElapsedTime(started).TotalSeconds:0.0} s{retries.Suffix}"));
     }
 
     /// <summary>
