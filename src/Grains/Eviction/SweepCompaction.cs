@@ -1,12 +1,12 @@
 namespace CacheCluster.Eviction;
 
 /// <summary>
-/// Decides when the silo should compact its heap and give memory back to the OS: once a collection sweep (Orleans'
+/// Decides when the silo should collect its heap and give memory back to the OS: once a collection sweep (Orleans'
 /// idle collection, or an eviction) has released many entry activations and has finished.
 /// </summary>
 /// <remarks>
 /// Without it the freed activations stay in the process's resident memory until a full collection happens to run,
-/// which an idle silo may not do for a long time (measured: about 3.5 KB per released entry). One compacting
+/// which an idle silo may not do for a long time (measured: about 3.5 KB per released entry). One full background
 /// collection after a large sweep, at most once per <see cref="MinInterval"/>, lets RSS follow the heap.
 /// Pure state on the caller's clock; <see cref="SweepCompactionService"/> samples it.
 /// </remarks>

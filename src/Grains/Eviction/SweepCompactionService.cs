@@ -7,7 +7,7 @@ namespace CacheCluster.Eviction;
 
 /// <summary>
 /// Samples the active entry count every <see cref="SampleInterval"/> and, when <see cref="SweepCompaction"/> says a
-/// large sweep just ended, runs one compacting collection that returns the freed memory to the OS. Runs on every silo,
+/// large sweep just ended, starts one full background collection, so that the freed memory goes back to the OS. Runs on every silo,
 /// bounded or not.
 /// </summary>
 internal sealed partial class SweepCompactionService(
@@ -30,9 +30,8 @@ internal sealed partial class SweepCompactionService(
             return false;
         }
 
-        var before = memory.ResidentBytes();
+        LogInformationCollecting(active, memory.ResidentBytes() / (1024 * 1024), memory.ManagedHeapBytes() / (1024 * 1024));
         memory.Collect();
-        LogInformationCompacted(active, before / (1024 * 1024), memory.ResidentBytes() / (1024 * 1024), memory.ManagedHeapBytes() / (1024 * 1024));
         return true;
     }
 
@@ -58,8 +57,8 @@ internal sealed partial class SweepCompactionService(
         }
     }
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Compacted after a collection sweep: {Active} entries active; resident {BeforeMiB} MiB before, {AfterMiB} MiB after (heap {HeapMiB} MiB).")]
-    private partial void LogInformationCompacted(int active, long beforeMiB, long afterMiB, long heapMiB);
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "A collection sweep ended with {Active} entries active (resident {ResidentMiB} MiB, heap {HeapMiB} MiB): full background collection started.")]
+    private partial void LogInformationCollecting(int active, long residentMiB, long heapMiB);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Error, Message = "A compaction after a collection sweep failed; it is tried again at the next sample.")]
     private partial void LogErrorCompactionFailed(Exception exception);
