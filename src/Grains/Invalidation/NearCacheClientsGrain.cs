@@ -48,9 +48,9 @@ internal sealed partial class NearCacheClientsGrain(IClusterMembershipService me
         return counts.Sum();
     }
 
-    [LoggerMessage(1047, LogLevel.Warning, "Silo {Silo} could not be asked to forget the trackers of stopping client {Client}")]
+    [LoggerMessage(1049, LogLevel.Warning, "Silo {Silo} could not be asked to forget the trackers of stopping client {Client}")]
     private partial void LogWarningForgetFailed(Exception exception, string client, string silo);
 
-    [LoggerMessage(1048, LogLevel.Information, "Silo {Silo} did not confirm within {Seconds} s that it forgot the trackers of stopping client {Client}")]
+    [LoggerMessage(1050, LogLevel.Information, "Silo {Silo} did not confirm within {Seconds} s that it forgot the trackers of stopping client {Client}")]
     private partial void LogInformationForgetSlow(string client, string silo, double seconds);
 }
