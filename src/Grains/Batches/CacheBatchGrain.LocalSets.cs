@@ -114,7 +114,7 @@ internal sealed partial class CacheBatchGrain
     /// </summary>
     private async Task ApplyAsync(CacheBatchAnswer<CacheWriteResult>[] answers, LocalSet set)
     {
-        if (!await OnSchedulerAsync(set.Context, () => set.Grain.ApplyBatchSet(set.Change), failed: false) && set.Grain.HasLeft)
+        if (!await ActivationWork.RunAsync(set.Context, () => set.Grain.ApplyBatchSet(set.Change), failed: false) && set.Grain.HasLeft)
         {
             // The key's next activation may have loaded the older record before the store took this one.
             try
@@ -136,24 +136,6 @@ internal sealed partial class CacheBatchGrain
         answers[index] = await AnswerAsync(writes[index]?.Key!, index, (grain, i) => writes[i].LeaseToken == 0
             ? grain.SetAsync(writes[i].Value, writes[i].Options, CacheWriteCondition.Always)
             : grain.FillAsync(writes[i].LeaseToken, writes[i].Value, writes[i].Options));
-
-    /// <summary>Runs <paramref name="work"/> on the activation's scheduler, between its turns' steps, without a grain call.</summary>
-    internal static Task<T> OnSchedulerAsync<T>(IGrainContext context, Func<T> work, T failed)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Scheduler.QueueAction(() =>
-        {
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                done.SetResult(failed);
-            }
-        });
-        return done.Task;
-    }
 
     [LoggerMessage(1046, LogLevel.Debug, "A batch set's store call failed; its keys are set one by one")]
     private partial void LogDebugBatchSetFailed(Exception exception);

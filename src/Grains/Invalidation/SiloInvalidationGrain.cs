@@ -89,7 +89,7 @@ internal sealed partial class SiloInvalidationGrain(
 
                 removed++;
                 var (grain, context, change) = batch[i];
-                dropped.Add((i, OnSchedulerAsync(context, () => grain.TryDropRemoved(change.ExpectedVersion, cause), failed: false)));
+                dropped.Add((i, ActivationWork.RunAsync(context, () => grain.TryDropRemoved(change.ExpectedVersion, cause), failed: false)));
             }
 
             await Task.WhenAll(dropped.Select(d => d.Dropped));
@@ -142,7 +142,7 @@ internal sealed partial class SiloInvalidationGrain(
         await Task.WhenAll(tracking.Select(context =>
         {
             var grain = (CacheEntryGrain)context.GrainInstance!;
-            return OnSchedulerAsync(context, () => grain.ForgetTrackersOf(client), failed: 0);
+            return ActivationWork.RunAsync(context, () => grain.ForgetTrackersOf(client), failed: 0);
         }));
         return tracking.Count;
     }
@@ -152,28 +152,9 @@ internal sealed partial class SiloInvalidationGrain(
         var answers = tracking.Select(context =>
         {
             var grain = (CacheEntryGrain)context.GrainInstance!;
-            return OnSchedulerAsync<INearCacheObserver?>(context, () => grain.TrackerOf(client), failed: null);
+            return ActivationWork.RunAsync<INearCacheObserver?>(context, () => grain.TrackerOf(client), failed: null);
         });
         return (await Task.WhenAll(answers)).FirstOrDefault(static o => o is not null);
-    }
-
-    /// <summary>Runs <paramref name="work"/> on the activation's scheduler, between its turns' steps, without a grain call.</summary>
-    private static Task<T> OnSchedulerAsync<T>(IGrainContext context, Func<T> work, T failed)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Scheduler.QueueAction(() =>
-        {
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The caller falls back to a grain call (or leaves the trackers to the next change).
-                done.SetResult(failed);
-            }
-        });
-        return done.Task;
     }
 
     private async Task<bool> RemoveOneAsync(string key, string? tag)

@@ -52,9 +52,11 @@ public sealed class BatchSetTests(MemoryClusterFixture fixture)
 
         Assert.All(first, a => Assert.Equal(CacheWriteOutcome.Created, a.Result!.Outcome));
         Assert.Equal(0, applied.Count(keys));
-        var local = keys.Where(key => IsActiveOn(silo, key)).ToArray();
+
+        // Orleans placed each new activation on a silo of its choosing: the next batch goes to the silo holding the most.
+        var (home, local) = _cluster.Cluster.Silos.Select(s => (s, keys.Where(key => IsActiveOn(s, key)).ToArray())).MaxBy(p => p.Item2.Length);
         Assert.NotEmpty(local);
-        var second = await BatchOn(silo).SetManyAsync([.. local.Select(key => new CacheBatchWrite(key, Value("v2"), null))]);
+        var second = await BatchOn(home).SetManyAsync([.. local.Select(key => new CacheBatchWrite(key, Value("v2"), null))]);
         Assert.All(second, a => Assert.Equal(CacheWriteOutcome.Replaced, a.Result!.Outcome));
         Assert.Equal(local.Length, applied.Count(local));
         Assert.All(await Task.WhenAll(local.Select(key => _cluster.Grain(key).GetAsync())), r => Assert.Equal("v2", Text(r.Value)));
@@ -107,7 +109,7 @@ public sealed class BatchSetTests(MemoryClusterFixture fixture)
         Assert.True(await Assert.Single(store.CommitMany([stored])));
         var later = await grain.SetAsync(Value("single2"), null, CacheWriteCondition.Always);
         Assert.True(later.Version > stored.Record!.Version);
-        Assert.False(await CacheBatchGrain.OnSchedulerAsync(entry.GrainContext, () => entry.ApplyBatchSet(stored), failed: true));
+        Assert.False(await ActivationWork.RunAsync(entry.GrainContext, () => entry.ApplyBatchSet(stored), failed: true));
         Assert.Equal(("single2", later.Version), Read(await grain.GetAsync()));
         Assert.Equal(later.Version, (await store.ReadAsync(key))!.Version);
     }
@@ -133,7 +135,7 @@ public sealed class BatchSetTests(MemoryClusterFixture fixture)
         Assert.Equal("v1", Text((await grain.GetAsync()).Value));
         Assert.True(await Assert.Single(silo.ServiceProvider.GetRequiredService<IEntryStore>().CommitMany([change])));
 
-        Assert.False(await CacheBatchGrain.OnSchedulerAsync(entry.GrainContext, () => entry.ApplyBatchSet(change), failed: true));
+        Assert.False(await ActivationWork.RunAsync(entry.GrainContext, () => entry.ApplyBatchSet(change), failed: true));
         Assert.True(entry.HasLeft);
         Assert.True(await grain.AsReference<IEntryBatchTarget>().CatchUpAsync(change.Record!.Version));
         Assert.Equal(("batch", change.Record.Version), Read(await grain.GetAsync()));
