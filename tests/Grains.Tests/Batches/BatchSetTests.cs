@@ -126,11 +126,7 @@ public sealed class BatchSetTests(MemoryClusterFixture fixture)
 
         // The activation leaves, and the next one loads the record before the batch's commit reaches the store.
         await grain.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
-        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
-        while (!entry.GrainContext.Deactivated.IsCompleted && TimeProvider.System.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
+        await entry.GrainContext.Deactivated.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
 
         Assert.Equal("v1", Text((await grain.GetAsync()).Value));
         Assert.True(await Assert.Single(silo.ServiceProvider.GetRequiredService<IEntryStore>().CommitMany([change])));

@@ -32,11 +32,7 @@ public sealed class RedisBatchSetTests(RedisFixture fixture)
 
         // New activations load what Redis has.
         await Task.WhenAll(keys.Select(key => cluster.Grain(key).AsReference<IGrainManagementExtension>().DeactivateOnIdle().AsTask()));
-        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
-        while (keys.Any(key => active.Contains(view.EntryOf(key))) && TimeProvider.System.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
+        await Task.WhenAll(active.Select(entry => entry!.GrainContext.Deactivated)).WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
 
         Assert.DoesNotContain(keys, key => active.Contains(view.EntryOf(key)));
         for (var i = 0; i < keys.Length; i++)
