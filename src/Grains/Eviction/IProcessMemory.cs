@@ -10,10 +10,16 @@ internal interface IProcessMemory
     long ManagedHeapBytes();
 
     /// <summary>
-    /// Starts a full collection now, in the background (the silo keeps serving), so that freed memory can go back to
-    /// the OS.
+    /// Collects garbage now, blocking and compacting, and gives freed memory back to the OS: for the memory bound, which
+    /// reads the resident set again right after it to decide what must go.
     /// </summary>
     void Collect();
+
+    /// <summary>
+    /// Starts a full collection in the background (the silo keeps serving), so that freed memory can go back to the OS:
+    /// after an idle sweep, when nothing waits on the figure.
+    /// </summary>
+    void CollectInBackground();
 }
 
 /// <summary>This process's memory.</summary>
@@ -23,8 +29,10 @@ internal sealed class ProcessMemory : IProcessMemory
 
     public long ManagedHeapBytes() => GC.GetGCMemoryInfo().HeapSizeBytes;
 
-    // Not blocking, not compacting: a forced compacting collection of a heap of a few GB stopped the silo for 4-12 s on
-    // a busy 2-core machine (measured by dotnet-counters during S2's sweep of 100,000 entries): every call in that time
-    // timed out. A background collection frees the dead activations' regions while requests run; the GC decommits them.
-    public void Collect() => GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+    public void Collect() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+    // Not blocking, not compacting: a forced compacting collection of a heap of a few GB after an idle sweep stopped the
+    // silo for 4-12 s on a busy 2-core machine (dotnet-counters during S2's sweep of 100,000 entries): every call in that
+    // time timed out. A background collection frees the dead activations' regions while requests run.
+    public void CollectInBackground() => GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
 }

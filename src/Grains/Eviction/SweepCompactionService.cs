@@ -31,7 +31,7 @@ internal sealed partial class SweepCompactionService(
         }
 
         LogInformationCollecting(active, memory.ResidentBytes() / (1024 * 1024), memory.ManagedHeapBytes() / (1024 * 1024));
-        memory.Collect();
+        memory.CollectInBackground();
         return true;
     }
 

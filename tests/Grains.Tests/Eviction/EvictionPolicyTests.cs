@@ -288,5 +288,7 @@ public sealed partial class EvictionPolicyTests : IDisposable
             Collections++;
             OnCollect?.Invoke();
         }
+
+        public void CollectInBackground() => throw new InvalidOperationException("The memory bound reads the resident set right after its collection: it must not run in the background.");
     }
 }

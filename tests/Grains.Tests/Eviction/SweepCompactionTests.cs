@@ -106,6 +106,8 @@ public sealed class SweepCompactionTests
 
         public long ManagedHeapBytes() => 0;
 
-        public void Collect() => Collections++;
+        public void Collect() => throw new InvalidOperationException("An idle sweep must not block the silo on a collection.");
+
+        public void CollectInBackground() => Collections++;
     }
 }
