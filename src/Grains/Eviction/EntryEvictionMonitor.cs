@@ -58,6 +58,9 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     /// </summary>
     public const double ActivationShare = 0.1;
 
+    /// <summary>How often, at most, the monitor warns that the bound leaves the entries no room.</summary>
+    public static readonly TimeSpan TooSmallWarningInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>The least a record is taken to cost when estimating how many must go.</summary>
     private const int MinRecordBytes = 128;
 
@@ -74,6 +77,7 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
     private readonly Lock _passLock = new();
     private bool _evictedSinceCollect;
     private DateTimeOffset _lastCollect = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastTooSmallWarning = DateTimeOffset.MinValue;
 
     public EntryEvictionMonitor(
         ActiveEntryTable activations,
@@ -205,8 +209,10 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
 
         // Much of the excess may be garbage, or what went last time and is not yet collected: collect first (after an
         // eviction, always; otherwise at most once per CollectInterval), and evict only for what remains.
+        var collected = false;
         if (_evictedSinceCollect || now - _lastCollect >= CollectInterval)
         {
+            collected = true;
             _evictedSinceCollect = false;
             _lastCollect = now;
             _memory.Collect();
@@ -220,7 +226,15 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
         // Never more than the entries are estimated to hold: the rest (code, runtime, buffers) does not go with them.
         var activationBytes = (long)(_activations.Count - _activations.Going) * ActivationBytes;
         var recordBytes = _records?.EstimatedBytes ?? 0;
-        var need = Math.Min(used - (long)(maxBytes * LowWater), activationBytes + recordBytes);
+        var excess = used - (long)(maxBytes * LowWater);
+        if (collected && excess > activationBytes + recordBytes && now - _lastTooSmallWarning >= TooSmallWarningInterval)
+        {
+            // Even with every entry gone the silo would stay over the target: the bound leaves the entries no room.
+            _lastTooSmallWarning = now;
+            LogWarningBoundTooSmall(used / (1024 * 1024), maxBytes / (1024 * 1024), (activationBytes + recordBytes) / (1024 * 1024));
+        }
+
+        var need = Math.Min(excess, activationBytes + recordBytes);
         LogDebugOverHighWater(used / (1024 * 1024), _memory.ManagedHeapBytes() / (1024 * 1024), _activations.Count, _records?.Count ?? 0, need / 1024);
         if (need <= 0)
         {
@@ -274,6 +288,9 @@ internal sealed partial class EntryEvictionMonitor : BackgroundService
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Over the high-water mark after collecting: resident {ResidentMiB} MiB, heap {HeapMiB} MiB; {Active} active, {Stored} stored; freeing {NeedKiB} KiB.")]
     private partial void LogDebugOverHighWater(long residentMiB, long heapMiB, int active, int stored, long needKiB);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Resident memory is {ResidentMiB} MiB after a full collection: over 70 % of CacheCluster:MaxMemoryMB ({MaxMiB} MiB) by more than all entries hold (about {EntriesMiB} MiB), so every entry activation (and in embedded mode every record) goes. The silo itself takes more than the bound leaves for entries: raise MaxMemoryMB.")]
+    private partial void LogWarningBoundTooSmall(long residentMiB, long maxMiB, long entriesMiB);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "An eviction pass failed; the monitor tries again at its next tick.")]
     private partial void LogErrorCheckFailed(Exception exception);

@@ -16,6 +16,9 @@ namespace Orleans.Hosting;
 /// <summary>Wires CacheCluster into an Orleans silo.</summary>
 public static class CacheClusterSiloBuilderExtensions
 {
+    /// <summary>The address cache Orleans' locator keeps in a lone embedded silo, where nothing uses it.</summary>
+    internal const int LoneSiloLocatorCacheSize = 1_000;
+
     /// <summary>
     /// Adds CacheCluster to the silo with options bound from the <c>CacheCluster</c> section of
     /// <paramref name="configuration"/>: the host (grains, entry store, clustering and endpoints) and its features
@@ -90,10 +93,19 @@ public static class CacheClusterSiloBuilderExtensions
         }
 
         // A lone embedded silo finds every grain in its own directory, so it needs no directory cache (a bounded silo
-        // with others keeps the cache within its bounds: see AddCacheClusterEviction).
+        // with others keeps the cache within its bounds: see AddCacheClusterEviction). Orleans' locator for grains in
+        // other directories (none here) still makes a cache of CacheSize and allocates its table up front: 9 MB at
+        // the default million, so it is kept small.
         if (options.Clustering == ClusteringMode.Auto && redis is null)
         {
-            builder.Configure<GrainDirectoryOptions>(directory => directory.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
+            builder.Configure<GrainDirectoryOptions>(directory =>
+            {
+                directory.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None;
+                if (directory.CacheSize == GrainDirectoryOptions.DEFAULT_CACHE_SIZE)
+                {
+                    directory.CacheSize = LoneSiloLocatorCacheSize;
+                }
+            });
         }
         else
         {

@@ -2,7 +2,9 @@ using System.Net;
 using CacheCluster.Eviction;
 using CacheCluster.Hosting;
 using CacheCluster.Tests.Fixtures;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Core.Internal;
@@ -48,6 +50,23 @@ public sealed class EntryAddressCacheTests(MemoryClusterFixture fixture)
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaximumCacheTTL);
         Assert.Equal(EntryAddressCache.DefaultCacheSize, options.CacheSize);
         Assert.Same(provider.GetRequiredService<EntryAddressCache>(), provider.GetRequiredService<IGrainDirectoryCache>());
+    }
+
+    [Theory]
+    [InlineData(null, GrainDirectoryOptions.CachingStrategyType.None, CacheClusterSiloBuilderExtensions.LoneSiloLocatorCacheSize)]
+    [InlineData("127.0.0.1:6379", GrainDirectoryOptions.CachingStrategyType.Custom, EntryAddressCache.DefaultCacheSize)]
+    public void AddCacheCluster_DirectoryCache_NoneAndSmallForALoneEmbeddedSilo_EntryAddressCacheWithRedis(
+        string? redis, GrainDirectoryOptions.CachingStrategyType strategy, int size)
+    {
+        // Orleans' locator makes a cache of CacheSize even when the silo's directory keeps none, and allocates its
+        // table up front (9 MB at the default million).
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CacheCluster:Redis"] = redis });
+        builder.UseOrleans(silo => silo.AddCacheCluster(builder.Configuration));
+        using var host = builder.Build();
+
+        var options = host.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value;
+        Assert.Equal((strategy, size), (options.CachingStrategy, options.CacheSize));
     }
 
     [Fact]

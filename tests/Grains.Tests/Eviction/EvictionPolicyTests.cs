@@ -7,7 +7,9 @@ using CacheCluster.Invalidation;
 using CacheCluster.Storage;
 using CacheCluster.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -200,6 +202,53 @@ public sealed partial class EvictionPolicyTests : IDisposable
         Assert.Equal(100, _metrics["cachecluster.evictions"]);
     }
 
+    [Fact]
+    public void Memory_OverTheTargetByMoreThanTheEntriesHold_WarnsToRaiseTheBound_AtMostOncePerInterval()
+    {
+        // 95 MiB of a 100 MiB bound that no collection brings down: 25 MiB over the target, 300 KiB of entries.
+        var memory = new FakeMemory(() => 95L * MiB);
+        var logger = new FakeLogger<EntryEvictionMonitor>();
+        foreach (var _ in Enumerable.Range(0, 100))
+        {
+            Activate(Start);
+        }
+
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store: null, memory, logger);
+
+        Assert.Equal(new EvictionPass(100, 0), monitor.Check(_clock.GetUtcNow()));
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("CacheCluster:MaxMemoryMB (100 MiB)", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("raise MaxMemoryMB", warning.Message, StringComparison.Ordinal);
+
+        // Still over with nothing left: collected again, not warned again within the interval...
+        _clock.Advance(EntryEvictionMonitor.CollectInterval);
+        monitor.Check(_clock.GetUtcNow());
+        Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+
+        // ...but after it.
+        _clock.Advance(EntryEvictionMonitor.TooSmallWarningInterval);
+        monitor.Check(_clock.GetUtcNow());
+        Assert.Equal(2, logger.Collector.GetSnapshot().Count(r => r.Level == LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task Memory_OverTheMarkButWithinWhatTheEntriesHold_DoesNotWarn()
+    {
+        // 85 MiB of a 100 MiB bound: 15 MiB over the target, with 20 MB of embedded records to take it from.
+        var memory = new FakeMemory(() => 85L * MiB);
+        var logger = new FakeLogger<EntryEvictionMonitor>();
+        var store = new MemoryEntryStore(_tags, _keys);
+        for (var i = 0; i < 200; i++)
+        {
+            await WriteAsync(store, $"k{i}", Start.AddSeconds(i), valueBytes: 100_000);
+        }
+
+        var monitor = NewMonitor(new EvictionOptions { MaxMemoryMB = 100 }, store, memory, logger);
+
+        Assert.True(monitor.Check(_clock.GetUtcNow()).Removed > 0);
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+    }
+
     private static EntryRecord Record(long version, DateTimeOffset at, string[]? tags = null, int valueBytes = 100) => new()
     {
         Version = version,
@@ -220,7 +269,7 @@ public sealed partial class EvictionPolicyTests : IDisposable
         return activation;
     }
 
-    private EntryEvictionMonitor NewMonitor(EvictionOptions options, MemoryEntryStore? store, FakeMemory memory)
+    private EntryEvictionMonitor NewMonitor(EvictionOptions options, MemoryEntryStore? store, FakeMemory memory, ILogger<EntryEvictionMonitor>? logger = null)
     {
         var services = new ServiceCollection();
         if (store is not null)
@@ -236,7 +285,7 @@ public sealed partial class EvictionPolicyTests : IDisposable
             new CacheClusterMetrics(_meters.GetRequiredService<IMeterFactory>()),
             _clock,
             Options.Create(options),
-            NullLogger<EntryEvictionMonitor>.Instance);
+            logger ?? NullLogger<EntryEvictionMonitor>.Instance);
     }
 
     private sealed class FakeActivation(ActiveEntryTable table, int lastUsed, bool deactivateAtOnce, Action? onEvict) : IResidentActivation
