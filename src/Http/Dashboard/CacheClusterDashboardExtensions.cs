@@ -37,6 +37,7 @@ public static class CacheClusterDashboardExtensions
             builder.AddDashboard();
             builder.Services.TryAddKeyedSingleton(CacheCluster.CacheClusterClock.ServiceKey, TimeProvider.System);
             builder.Services.AddSingleton<DashboardSessions>();
+            builder.Services.AddHostedService(_ => new DashboardStartupCompaction());
         }
 
         return builder;

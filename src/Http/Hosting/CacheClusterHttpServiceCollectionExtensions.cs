@@ -86,13 +86,10 @@ public static class CacheClusterHttpServiceCollectionExtensions
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: ["ready"], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
 
-        // Orleans records every message's size in two histograms with two or three tags each, on the hot path of every
-        // grain call; they are left off (the gateway counters still count messages). System.Runtime adds the GC heap and
-        // the process's memory (the bench's S7 reads them).
+        // System.Runtime adds the GC heap and the process's memory (the bench's S7 reads them).
         var openTelemetry = services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CacheClusterDiagnostics.MeterName, "Microsoft.Orleans", "System.Runtime")
-            .AddView("orleans-messaging-sent-messages-size", MetricStreamConfiguration.Drop)
-            .AddView("orleans-messaging-received-messages-size", MetricStreamConfiguration.Drop)
+            .AddView(MetricStreams.Configure)
             .AddPrometheusExporter());
         TelemetryTracing.AddOtlp(openTelemetry, telemetry);
         return services;
