@@ -57,8 +57,6 @@ internal sealed partial class CacheBatchGrain(
         });
     }
 
-    private static async Task<CacheTrackedRead> UntrackedAsync(ICacheEntryGrain grain) => new(await grain.GetAsync(), Tracked: false);
-
     /// <summary>
     /// Plain gets: each key whose activation is on this silo is answered from the read view at once; only the others
     /// (and those the view sends back: expired, not a value, due for a grain call) make a grain call.
@@ -66,34 +64,7 @@ internal sealed partial class CacheBatchGrain(
     private Task<CacheBatchAnswer<CacheTrackedRead>[]> GetUntrackedAsync(string[] keys)
     {
         CheckSize(keys, "GetMany");
-        var answers = new CacheBatchAnswer<CacheTrackedRead>[keys.Length];
-        List<Task>? calls = null;
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var key = keys[i];
-
-            // A key in the view passed the entry grain's own validation, with this silo's limits: no need to check it again.
-            if (key is not null && readView.TryGet(key) is { } read)
-            {
-                answers[i] = new CacheBatchAnswer<CacheTrackedRead>(new CacheTrackedRead(read, Tracked: false), null);
-            }
-            else
-            {
-                // The grain call validates the key first (AnswerAsync), as for any batch.
-                (calls ??= []).Add(AnswerIntoAsync(answers, i));
-            }
-        }
-
-        return calls is null ? Task.FromResult(answers) : WhenAllAsync(answers, calls);
-
-        async Task AnswerIntoAsync(CacheBatchAnswer<CacheTrackedRead>[] into, int index) =>
-            into[index] = await AnswerAsync(keys[index], index, static (grain, _) => UntrackedAsync(grain));
-
-        static async Task<CacheBatchAnswer<CacheTrackedRead>[]> WhenAllAsync(CacheBatchAnswer<CacheTrackedRead>[] answers, List<Task> calls)
-        {
-            await Task.WhenAll(calls);
-            return answers;
-        }
+        return BatchViewReads.GetManyAsync(GrainFactory, readView, _maxKeyBytes, keys, tracker: null, here: null);
     }
 
     private static void CheckSize(string[] keys, string operation)

@@ -27,49 +27,11 @@ internal sealed class SiloReadGrain(IOptions<CacheClusterOptions> options, Entry
             throw new InvalidCacheRequestException($"A batch takes at most {ICacheBatchGrain.MaxKeys} keys (was {keys.Length}).") { Operation = "GetMany" };
         }
 
-        var answers = new CacheBatchAnswer<CacheTrackedRead>[keys.Length];
         var here = new bool[keys.Length];
-        List<Task>? calls = null;
-        for (var i = 0; i < keys.Length; i++)
-        {
-            // A key in the view passed the entry grain's own validation, with this silo's limits: no need to check it again.
-            if (tracker is null && keys[i] is { } key && readView.TryGet(key) is { } read)
-            {
-                answers[i] = new CacheBatchAnswer<CacheTrackedRead>(new CacheTrackedRead(read, Tracked: false), null);
-                here[i] = true;
-            }
-            else
-            {
-                (calls ??= []).Add(CallAsync(keys, i, tracker, answers, here));
-            }
-        }
-
-        return calls is null ? Task.FromResult(new SiloReads(answers, here)) : WhenAllAsync(calls, answers, here);
+        return WithHereAsync(BatchViewReads.GetManyAsync(GrainFactory, readView, _maxKeyBytes, keys, tracker, here), here);
     }
 
-    private static async Task<SiloReads> WhenAllAsync(List<Task> calls, CacheBatchAnswer<CacheTrackedRead>[] answers, bool[] here)
-    {
-        await Task.WhenAll(calls);
-        return new SiloReads(answers, here);
-    }
-
-    /// <summary>One key through its entry grain (validated first: a key Orleans cannot address must not reach GetGrain).</summary>
-    private async Task CallAsync(string[] keys, int index, INearCacheObserver? tracker, CacheBatchAnswer<CacheTrackedRead>[] answers, bool[] here)
-    {
-        var key = keys[index];
-        try
-        {
-            CacheKey.Validate(key, _maxKeyBytes);
-            var grain = EntryGrainReferences.Get(GrainFactory, key);
-            var read = tracker is null
-                ? new CacheTrackedRead(await grain.GetAsync(), Tracked: false)
-                : await grain.GetTrackedAsync(tracker);
-            answers[index] = new CacheBatchAnswer<CacheTrackedRead>(read, null);
-            here[index] = readView.EntryOf(key) is not null;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            answers[index] = new CacheBatchAnswer<CacheTrackedRead>(null, ex);
-        }
-    }
+    /// <summary>The answers with where each key is active (at once when the view answered every key: the await then completes synchronously).</summary>
+    private static async Task<SiloReads> WithHereAsync(Task<CacheBatchAnswer<CacheTrackedRead>[]> answers, bool[] here) =>
+        new(await answers, here);
 }
