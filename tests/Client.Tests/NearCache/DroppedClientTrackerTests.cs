@@ -1,5 +1,4 @@
 using CacheCluster.Tests.Fixtures;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CacheCluster.Tests.NearCache;
@@ -12,27 +11,17 @@ namespace CacheCluster.Tests.NearCache;
 public sealed class DroppedClientTrackerTests : IAsyncLifetime
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
-    private MultiClientCluster _cluster = null!;
+    private TrackingClientPair _pair = null!;
 
-    public async Task InitializeAsync() => _cluster = await MultiClientCluster.StartAsync(silos: 2, clientDropTimeout: TimeSpan.FromSeconds(1));
+    public async Task InitializeAsync() => _pair = await TrackingClientPair.StartAsync("gone", clientDropTimeout: TimeSpan.FromSeconds(1));
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async Task DisposeAsync() => await _pair.DisposeAsync();
 
     [Fact]
     public async Task ClientGone_ItsTrackersAreDropped_TheOtherClientsStay()
     {
-        var stays = await _cluster.NewClientAsync(o => o.NearCache.Enabled = true);
-        var goes = await _cluster.NewClientAsync(o => o.NearCache.Enabled = true);
-        var keys = Enumerable.Range(0, 20).Select(i => CacheTestCluster.NewKey($"gone{i}")).ToArray();
-        await Task.WhenAll(keys.Select(key => stays.Cache.SetAsync(key, "v")));
-        foreach (var client in new[] { stays, goes })
-        {
-            await Task.WhenAll(keys.Select(key => client.Cache.TryGetAsync<string>(key)));
-        }
-
-        var grains = stays.Host.Services.GetRequiredService<IClusterClient>();
-        async Task<int[]> TrackersAsync() => await Task.WhenAll(keys.Select(async key => (await grains.GetGrain<ICacheEntryGrain>(key).GetDiagnosticsAsync()).Trackers));
-        Assert.All(await TrackersAsync(), t => Assert.Equal(2, t));
+        var (stays, goes, keys) = (_pair.Stays, _pair.Goes, _pair.Keys);
+        Assert.All(await _pair.TrackersAsync(), t => Assert.Equal(2, t));
 
         await goes.Host.StopAsync();
 
@@ -40,7 +29,7 @@ public sealed class DroppedClientTrackerTests : IAsyncLifetime
         var clock = TimeProvider.System;
         var started = clock.GetTimestamp();
         int[] trackers;
-        while ((trackers = await TrackersAsync()).Any(t => t != 1) && clock.GetElapsedTime(started) < WaitLimit)
+        while ((trackers = await _pair.TrackersAsync()).Any(t => t != 1) && clock.GetElapsedTime(started) < WaitLimit)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), clock);
         }

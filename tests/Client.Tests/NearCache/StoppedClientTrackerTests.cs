@@ -13,30 +13,20 @@ namespace CacheCluster.Tests.NearCache;
 /// </summary>
 public sealed class StoppedClientTrackerTests : IAsyncLifetime
 {
-    private MultiClientCluster _cluster = null!;
+    private TrackingClientPair _pair = null!;
 
-    public async Task InitializeAsync() => _cluster = await MultiClientCluster.StartAsync(silos: 2);
+    public async Task InitializeAsync() => _pair = await TrackingClientPair.StartAsync("stop");
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async Task DisposeAsync() => await _pair.DisposeAsync();
 
     [Fact]
     public async Task ClientStopped_ItsTrackersAreForgottenOnEverySilo_NoNoticeIsSentToIt()
     {
-        var stays = await _cluster.NewClientAsync(o => o.NearCache.Enabled = true);
-        var goes = await _cluster.NewClientAsync(o => o.NearCache.Enabled = true);
-        var keys = Enumerable.Range(0, 20).Select(i => CacheTestCluster.NewKey($"stop{i}")).ToArray();
-        await Task.WhenAll(keys.Select(key => stays.Cache.SetAsync(key, "v")));
-        foreach (var client in new[] { stays, goes })
-        {
-            await Task.WhenAll(keys.Select(key => client.Cache.TryGetAsync<string>(key)));
-        }
-
-        var grains = stays.Host.Services.GetRequiredService<IClusterClient>();
-        async Task<int[]> TrackersAsync() => await Task.WhenAll(keys.Select(async key => (await grains.GetGrain<ICacheEntryGrain>(key).GetDiagnosticsAsync()).Trackers));
-        Assert.All(await TrackersAsync(), t => Assert.Equal(2, t));
+        var (stays, goes, keys) = (_pair.Stays, _pair.Goes, _pair.Keys);
+        Assert.All(await _pair.TrackersAsync(), t => Assert.Equal(2, t));
 
         // The 20 keys' activations are spread over both silos.
-        var silos = _cluster.Cluster.Silos.Cast<InProcessSiloHandle>().ToArray();
+        var silos = _pair.Cluster.Cluster.Silos.Cast<InProcessSiloHandle>().ToArray();
         var perSilo = silos.Select(s => s.SiloHost.Services.GetRequiredService<CacheCluster.Invalidation.LocalEntries>())
             .Select(entries => keys.Count(key => entries.TryGet(key, out _, out _)))
             .ToArray();
@@ -44,7 +34,7 @@ public sealed class StoppedClientTrackerTests : IAsyncLifetime
 
         await goes.Host.StopAsync();
 
-        Assert.All(await TrackersAsync(), t => Assert.Equal(1, t));
+        Assert.All(await _pair.TrackersAsync(), t => Assert.Equal(1, t));
 
         // A change to each key now notifies the client that stayed, and it alone: one notice per key.
         using var metrics = new MetricRecorder(silos.Select(s => (object)s.SiloHost.Services.GetRequiredService<IMeterFactory>()));
