@@ -70,7 +70,7 @@ internal sealed partial class CacheEntryGrain : IEntryBatchTarget
         _waitState?.HandOff = null;
         _lastUsed = next.LastUsed;
         SetRecord(next, held: true);
-        metrics.Write("Set");
+        Metrics.Write("Set");
         OnEntryWritten(fillToken: 0);
         activity?.Tag(CacheClusterTracing.Outcome, "written");
         CacheClusterEvents.Write(CacheClusterEvents.BatchSetApplied, _key);
@@ -88,7 +88,7 @@ internal sealed partial class CacheEntryGrain : IEntryBatchTarget
             return false;
         }
 
-        SetRecord(await store.ReadAsync(_key));
+        SetRecord(await Store.ReadAsync(_key));
         return true;
     }
 

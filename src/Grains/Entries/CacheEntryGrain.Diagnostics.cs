@@ -24,7 +24,7 @@ internal sealed partial class CacheEntryGrain
         if (InvalidationCause.Current is { } cause)
         {
             WaitState.LastInvalidation = cause;
-            WaitState.LastInvalidatedAt = clock.GetUtcNow();
+            WaitState.LastInvalidatedAt = Clock.GetUtcNow();
         }
     }
 }

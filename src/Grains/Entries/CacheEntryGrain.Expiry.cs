@@ -79,12 +79,12 @@ internal sealed partial class CacheEntryGrain
 
         if (record is null)
         {
-            metrics.Miss();
+            Metrics.Miss();
             return CacheReadResult.Missing;
         }
 
         var state = record.StateAt(at);
-        metrics.Hit(state);
+        Metrics.Hit(state);
         return ReadResult(record, state);
     }
 

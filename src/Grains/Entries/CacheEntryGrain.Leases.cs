@@ -39,14 +39,14 @@ internal sealed partial class CacheEntryGrain
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
 
-        var deadline = clock.GetUtcNow() + request.Wait;
+        var deadline = Clock.GetUtcNow() + request.Wait;
         var failures = _waitState?.Failures ?? 0;
         var noValues = _waitState?.NoValues ?? 0;
         var handOffs = _waitState?.HandOffs ?? 0;
         var waited = false;
         while (true)
         {
-            var now = clock.GetUtcNow();
+            var now = Clock.GetUtcNow();
             ExpireLease(now);
             var record = Live(now);
             CacheReadResult? stale = null;
@@ -61,7 +61,7 @@ internal sealed partial class CacheEntryGrain
                     var refresh = _lease is null && !throttled && (state == CacheEntryState.Stale || IsEagerRefreshDue(record, now, request.EagerRefreshThreshold))
                         ? Grant(CacheLeaseKind.Refresh, request, now)
                         : (CacheLease?)null;
-                    metrics.Hit(state);
+                    Metrics.Hit(state);
                     return Track(request, new CacheLookup { Waited = waited, Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, state), Lease = refresh });
                 }
 
@@ -88,7 +88,7 @@ internal sealed partial class CacheEntryGrain
             {
                 if (!waited)
                 {
-                    metrics.Miss();
+                    Metrics.Miss();
                 }
 
                 var kind = record is null ? CacheLeaseKind.Fill : CacheLeaseKind.Refresh;
@@ -102,7 +102,7 @@ internal sealed partial class CacheEntryGrain
 
             if (!waited)
             {
-                metrics.Waited();
+                Metrics.Waited();
                 CacheClusterEvents.Write(CacheClusterEvents.LeaseWaiting, _key);
                 waited = true;
             }
@@ -123,7 +123,7 @@ internal sealed partial class CacheEntryGrain
             // A fill (or any write) left a fresh value: its one answer serves every parked reader, no second look.
             if (answer is not null && request.EagerRefreshThreshold is null)
             {
-                metrics.Hit(CacheEntryState.Fresh);
+                Metrics.Hit(CacheEntryState.Fresh);
                 return Track(request, answer);
             }
         }
@@ -137,7 +137,7 @@ internal sealed partial class CacheEntryGrain
         if (_lease?.Token != leaseToken || leaseToken == 0)
         {
             // Stale-set protection: the key was deleted, overwritten or invalidated since the lease was granted.
-            metrics.LeaseVoided();
+            Metrics.LeaseVoided();
             return Task.FromResult(new CacheWriteResult(CacheWriteOutcome.LeaseVoided, _record?.Version ?? 0));
         }
 
@@ -200,12 +200,12 @@ internal sealed partial class CacheEntryGrain
         }
 
         _lease = null;
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         switch (release)
         {
             case CacheLeaseRelease.Failed when Live(now) is not null:
                 WaitState.RefreshThrottledUntil = now + (failSafeThrottle ?? CacheLeaseRequest.DefaultFailSafeThrottle);
-                metrics.FailSafeActivated();
+                Metrics.FailSafeActivated();
                 break;
             case CacheLeaseRelease.Failed:
                 WaitState.Failures++;
@@ -228,7 +228,7 @@ internal sealed partial class CacheEntryGrain
         {
             if (lease.Token != fillToken)
             {
-                metrics.LeaseVoided();
+                Metrics.LeaseVoided();
             }
 
             _lease = null;
@@ -254,7 +254,7 @@ internal sealed partial class CacheEntryGrain
 
         var lease = new CacheLease { Token = token, Kind = kind, ExpiresAt = now + (request.LeaseTimeout ?? CacheLeaseRequest.DefaultLeaseTimeout) };
         _lease = lease;
-        metrics.LeaseGranted(kind);
+        Metrics.LeaseGranted(kind);
         CacheClusterEvents.Write(CacheClusterEvents.LeaseGranted, _key);
         return lease;
     }
@@ -265,7 +265,7 @@ internal sealed partial class CacheEntryGrain
         {
             // The holder went away or is too slow: the lease passes to the next caller.
             _lease = null;
-            metrics.LeaseExpired();
+            Metrics.LeaseExpired();
         }
     }
 
@@ -306,7 +306,7 @@ internal sealed partial class CacheEntryGrain
 
         _waitState.Parked = null;
         DisarmWakeUp();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var answer = _lease is null && Live(now) is { Kind: CacheEntryKind.Value } record && record.StateAt(now) == CacheEntryState.Fresh
             ? new CacheLookup { Waited = true, Outcome = CacheLookupOutcome.Hit, Entry = ReadResult(record, CacheEntryState.Fresh) }
             : null;
@@ -368,14 +368,14 @@ internal sealed partial class CacheEntryGrain
     /// <summary>The one timer of the parked readers: wakes those whose time has come, then waits for the next one's.</summary>
     private async Task WakeUpAsync(TimeSpan delay, long generation)
     {
-        await Task.Delay(delay, clock);
+        await Task.Delay(delay, Clock);
         if (_waitState is not { } state || generation != state.WakeGeneration)
         {
             return;
         }
 
         DisarmWakeUp();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         while (state.Parked is { } parked && parked.TryPeek(out var reader, out var until) && until <= now)
         {
             parked.Dequeue();

@@ -46,7 +46,7 @@ internal sealed partial class CacheEntryGrain
     public Task<IReadOnlyList<CacheValue>> ListRangeAsync(long start, long stop)
     {
         ThrowIfKeyInvalid("ListRange");
-        var record = Live(clock.GetUtcNow());
+        var record = Live(Clock.GetUtcNow());
         if (record is null)
         {
             return Task.FromResult<IReadOnlyList<CacheValue>>([]);
@@ -66,7 +66,7 @@ internal sealed partial class CacheEntryGrain
     public Task<long> ListLengthAsync()
     {
         ThrowIfKeyInvalid("ListLength");
-        var record = Live(clock.GetUtcNow());
+        var record = Live(Clock.GetUtcNow());
         return Task.FromResult(record is null ? 0L : ListOf(record, "ListLength").Length);
     }
 

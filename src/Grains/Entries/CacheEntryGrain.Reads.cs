@@ -11,18 +11,18 @@ internal sealed partial class CacheEntryGrain
     {
         ThrowIfKeyInvalid("Get");
         using var activity = CacheClusterTracing.Start(GetSpan, _key);
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var record = Live(now);
         if (record is null)
         {
-            metrics.Miss();
+            Metrics.Miss();
             activity?.Tag(CacheClusterTracing.Outcome, "miss");
             return Task.FromResult(CacheReadResult.Missing);
         }
 
         RequireKind(record, CacheEntryKind.Value, "Get");
         var state = record.StateAt(now);
-        metrics.Hit(state);
+        Metrics.Hit(state);
         activity?.Tag(CacheClusterTracing.Outcome, "hit");
         return Task.FromResult(ReadResult(record, state));
     }
@@ -42,13 +42,13 @@ internal sealed partial class CacheEntryGrain
     public Task<bool> ExistsAsync()
     {
         ThrowIfKeyInvalid("Exists");
-        return Task.FromResult(Live(clock.GetUtcNow()) is not null);
+        return Task.FromResult(Live(Clock.GetUtcNow()) is not null);
     }
 
     public Task<CacheTimeToLive> GetTimeToLiveAsync()
     {
         ThrowIfKeyInvalid("TimeToLive");
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var record = Live(now);
         return Task.FromResult(record is null
             ? default
@@ -63,7 +63,7 @@ internal sealed partial class CacheEntryGrain
     public Task<CacheEntryInfo?> GetInfoAsync()
     {
         ThrowIfKeyInvalid("Info");
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var record = Live(now);
         return Task.FromResult(record is null
             ? null

@@ -50,11 +50,11 @@ internal sealed partial class CacheEntryGrain : IEntryRemovalTarget
 
         _waitState?.HandOff = null;
         SetRecord(null);
-        metrics.Write("Delete");
+        Metrics.Write("Delete");
         if (cause is not null)
         {
             WaitState.LastInvalidation = cause;
-            WaitState.LastInvalidatedAt = clock.GetUtcNow();
+            WaitState.LastInvalidatedAt = Clock.GetUtcNow();
         }
 
         if (_lease is not null)

@@ -34,13 +34,13 @@ internal sealed partial class CacheEntryGrain
 
         if (record.IsExpiredAt(now))
         {
-            metrics.Expired();
+            Metrics.Expired();
             CacheClusterEvents.Write(CacheClusterEvents.EntryExpired, _key);
             GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "The entry passed its hard expiry."));
         }
         else if (record.ExpiresAt is { } expiresAt)
         {
-            expiryScheduler.Schedule(_expiryTicket!, expiresAt);
+            ExpiryScheduler.Schedule(_expiryTicket!, expiresAt);
         }
     }
 

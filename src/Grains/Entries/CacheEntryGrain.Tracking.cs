@@ -25,17 +25,17 @@ internal sealed partial class CacheEntryGrain
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ThrowIfKeyInvalid("Get");
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var record = Live(now);
         if (record is null)
         {
-            metrics.Miss();
+            Metrics.Miss();
             return Task.FromResult(new CacheTrackedRead(CacheReadResult.Missing, Tracked: false));
         }
 
         RequireKind(record, CacheEntryKind.Value, "Get");
         var state = record.StateAt(now);
-        metrics.Hit(state);
+        Metrics.Hit(state);
         var trackers = _trackers ??= [];
         var id = tracker.GetGrainId();
         var tracked = (trackers.Count < MaxTrackers || trackers.ContainsKey(id)) && !Notices.IsGone(id);

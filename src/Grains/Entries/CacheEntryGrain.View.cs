@@ -19,12 +19,12 @@ internal sealed partial class CacheEntryGrain
     // answers only if, after reading the record, the activation had not yet left (so no later activation had written).
     private volatile bool _leftView;
 
-    private void JoinView() => readView.Add(_key, this);
+    private void JoinView() => ReadView.Add(_key, this);
 
     private void LeaveView()
     {
         _leftView = true;
-        readView.Remove(_key, this);
+        ReadView.Remove(_key, this);
     }
 
     /// <summary>
@@ -49,12 +49,12 @@ internal sealed partial class CacheEntryGrain
 
         var stamp = Recency.StampOf(now);
         Volatile.Write(ref _lastUsed, stamp);
-        operations.Rate.Record();
-        operations.HotKeys?.Record(GrainContext.GrainId.Key.AsSpan());
+        Operations.Rate.Record();
+        Operations.HotKeys?.Record(GrainContext.GrainId.Key.AsSpan());
         using var activity = CacheClusterTracing.Start(GetSpan, _key);
         if (record is null)
         {
-            metrics.Miss();
+            Metrics.Miss();
             activity?.Tag(CacheClusterTracing.Outcome, "miss");
             return CacheReadResult.Missing;
         }
@@ -65,7 +65,7 @@ internal sealed partial class CacheEntryGrain
         }
 
         var state = record.StateAt(now);
-        metrics.Hit(state);
+        Metrics.Hit(state);
         activity?.Tag(CacheClusterTracing.Outcome, "hit");
         return ReadResult(record, state);
     }

@@ -15,7 +15,7 @@ internal sealed partial class CacheEntryGrain
 
     /// <summary>Whether a write of <paramref name="durability"/> (null: the silo's) is acknowledged before the store has it.</summary>
     private bool UsesWriteBehind(CacheDurability? durability) =>
-        _options.Redis is not null && (durability ?? _options.Durability) == CacheDurability.WriteBehind;
+        Options.Redis is not null && (durability ?? Options.Durability) == CacheDurability.WriteBehind;
 
     /// <summary>Makes <paramref name="next"/> the activation's record and queues it for the store.</summary>
     private void QueueWrite(EntryRecord? stored, EntryRecord? next)
@@ -25,7 +25,7 @@ internal sealed partial class CacheEntryGrain
         var entry = _writeBehindEntry ??= new WriteBehindEntry(_key);
         if (entry.Update(stored, next))
         {
-            writeBehind.Enqueue(entry);
+            WriteBehind.Enqueue(entry);
         }
 
         SetRecord(next, held: true);
@@ -43,7 +43,7 @@ internal sealed partial class CacheEntryGrain
             return;
         }
 
-        if (!entry.IsClean && !await writeBehind.DrainAsync(entry, keepOnFailure: true))
+        if (!entry.IsClean && !await WriteBehind.DrainAsync(entry, keepOnFailure: true))
         {
             throw new CacheStorageException($"The store did not take this entry's write-behind changes, so {operation} was not applied.")
             {
@@ -61,14 +61,14 @@ internal sealed partial class CacheEntryGrain
         if (_writeBehindEntry?.TakeConflict() == true)
         {
             LogWarningWriteBehindFenced(KeyHash);
-            SetRecord(await store.ReadAsync(_key));
+            SetRecord(await Store.ReadAsync(_key));
         }
     }
 
     /// <summary>On deactivation: writes what is queued; what the store will not take is lost, and logged.</summary>
     private async Task DrainWriteBehindAsync()
     {
-        if (_writeBehindEntry is { IsClean: false } entry && !await writeBehind.DrainAsync(entry, keepOnFailure: false))
+        if (_writeBehindEntry is { IsClean: false } entry && !await WriteBehind.DrainAsync(entry, keepOnFailure: false))
         {
             LogWarningWriteBehindLost(KeyHash);
         }

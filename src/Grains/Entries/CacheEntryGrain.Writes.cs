@@ -137,7 +137,7 @@ internal sealed partial class CacheEntryGrain
 
         for (var attempt = 1; ; attempt++)
         {
-            var now = clock.GetUtcNow();
+            var now = Clock.GetUtcNow();
             var stored = _record;
             var current = Live(now);
             var (next, result) = decide(current, now);
@@ -152,7 +152,7 @@ internal sealed partial class CacheEntryGrain
                 if (!EntryChanges.JoinsTag(stored, next))
                 {
                     QueueWrite(stored, next);
-                    metrics.Write(operation);
+                    Metrics.Write(operation);
                     OnEntryWritten(fillToken);
                     activity?.Tag(CacheClusterTracing.Outcome, "queued");
                     return result;
@@ -171,11 +171,11 @@ internal sealed partial class CacheEntryGrain
             {
                 // One atomic step: the record and its registrations together, or nothing.
                 var change = EntryChanges.Between(_key, stored, next, now);
-                var started = clock.GetTimestamp();
+                var started = Clock.GetTimestamp();
                 written = next is null
-                    ? await store.DeleteIndexedAsync(_key, change.ExpectedVersion, change.Tags, change.KeyIndexPartition!)
-                    : await store.WriteIndexedAsync(_key, next, change.ExpectedVersion, change.TimeToLive, change.Tags, change.KeyIndexPartition, change.DroppedTags, now);
-                if (operations.SlowLog is { } slowLog && clock.GetElapsedTime(started) is var took && took >= slowLog.Threshold)
+                    ? await Store.DeleteIndexedAsync(_key, change.ExpectedVersion, change.Tags, change.KeyIndexPartition!)
+                    : await Store.WriteIndexedAsync(_key, next, change.ExpectedVersion, change.TimeToLive, change.Tags, change.KeyIndexPartition, change.DroppedTags, now);
+                if (Operations.SlowLog is { } slowLog && Clock.GetElapsedTime(started) is var took && took >= slowLog.Threshold)
                 {
                     slowLog.Record("store." + operation, _key, took, SlowPhases.Storage);
                 }
@@ -191,7 +191,7 @@ internal sealed partial class CacheEntryGrain
             if (written)
             {
                 SetRecord(next, held: true);
-                metrics.Write(operation);
+                Metrics.Write(operation);
                 OnEntryWritten(fillToken);
                 activity?.Tag(CacheClusterTracing.Outcome, next is null ? "removed" : "written");
                 return result;
@@ -205,11 +205,11 @@ internal sealed partial class CacheEntryGrain
             if (fillToken != 0 && _lease?.Token == fillToken)
             {
                 _lease = null;
-                metrics.LeaseVoided();
+                Metrics.LeaseVoided();
                 SignalChanged();
             }
 
-            SetRecord(await store.ReadAsync(_key));
+            SetRecord(await Store.ReadAsync(_key));
             if (attempt == MaxStoreAttempts)
             {
                 throw new CacheStorageException($"The entry kept changing under concurrent writers; {operation} was not applied after {attempt} attempts.")
@@ -225,13 +225,13 @@ internal sealed partial class CacheEntryGrain
     {
         ThrowIfKeyInvalid("InvalidateTag");
         CacheKey.ValidateTag(tag);
-        if (Live(clock.GetUtcNow()) is { } record && record.Tags.Contains(tag, StringComparer.Ordinal))
+        if (Live(Clock.GetUtcNow()) is { } record && record.Tags.Contains(tag, StringComparer.Ordinal))
         {
             return await DeleteAsync();
         }
 
         // The entry no longer carries the tag (overwritten, removed or expired): drop the stale registration.
-        await tagIndex.RemoveAsync([tag], _key);
+        await TagIndex.RemoveAsync([tag], _key);
         return false;
     }
 

@@ -22,26 +22,26 @@ internal sealed partial class CacheEntryGrain(EntryGrainServices services, ILogg
     : Grain, ICacheEntryGrain, IExpiringActivation, IResidentActivation
 {
     // Memory per active entry: the silo-wide services sit behind one reference (EntryGrainServices), not one field
-    // each. These read-only accessors keep the names the partials have always used for them.
-    private TimeProvider clock => services.Clock;
+    // each. The partials read them through these accessors.
+    private TimeProvider Clock => services.Clock;
 
-    private IEntryStore store => services.Store;
+    private IEntryStore Store => services.Store;
 
-    private ITagIndex tagIndex => services.TagIndex;
+    private ITagIndex TagIndex => services.TagIndex;
 
-    private EntryExpiryScheduler expiryScheduler => services.ExpiryScheduler;
+    private EntryExpiryScheduler ExpiryScheduler => services.ExpiryScheduler;
 
-    private ActiveEntryTable activeEntries => services.ActiveEntries;
+    private ActiveEntryTable ActiveEntries => services.ActiveEntries;
 
-    private CacheClusterMetrics metrics => services.Metrics;
+    private CacheClusterMetrics Metrics => services.Metrics;
 
-    private SiloOperations operations => services.Operations;
+    private SiloOperations Operations => services.Operations;
 
-    private WriteBehindQueue writeBehind => services.WriteBehind;
+    private WriteBehindQueue WriteBehind => services.WriteBehind;
 
-    private EntryReadView readView => services.ReadView;
+    private EntryReadView ReadView => services.ReadView;
 
-    private CacheClusterOptions _options => services.Options;
+    private CacheClusterOptions Options => services.Options;
 
     // The record as last stored (possibly past its hard expiry): its version is the fence for the next write.
     // Volatile because the expiry scheduler reads it off the grain's scheduler.
@@ -53,25 +53,25 @@ internal sealed partial class CacheEntryGrain(EntryGrainServices services, ILogg
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = this.GetPrimaryKeyString();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         _lastUsed = Recency.StampOf(now);
         _lastCallTicks = now.UtcTicks;
         try
         {
-            CacheKey.Validate(_key, _options.MaxKeyBytes);
+            CacheKey.Validate(_key, Options.MaxKeyBytes);
         }
         catch (InvalidCacheKeyException ex)
         {
             // Reject every call instead of failing activation, so callers get the typed error.
             _keyError = ex;
-            activeEntries.Add(this);
+            ActiveEntries.Add(this);
             return;
         }
 
         try
         {
-            SetRecord(await store.ReadAsync(_key, cancellationToken));
-            activeEntries.Add(this);
+            SetRecord(await Store.ReadAsync(_key, cancellationToken));
+            ActiveEntries.Add(this);
 
             // Loaded: plain reads of this key on this silo may now be answered from the record (see EntryReadView).
             JoinView();
@@ -95,7 +95,7 @@ internal sealed partial class CacheEntryGrain(EntryGrainServices services, ILogg
 
         // Trackers are not kept across activations: tell them now, so no near copy outlives what this grain knows.
         NotifyTrackers();
-        activeEntries.Remove(this);
+        ActiveEntries.Remove(this);
         ForgetAddress();
         // The record stays in the embedded store, evictable now.
         _record?.Release();
@@ -103,7 +103,7 @@ internal sealed partial class CacheEntryGrain(EntryGrainServices services, ILogg
         _record = null;
         if (_expiryTicket is not null)
         {
-            expiryScheduler.Release(_expiryTicket);
+            ExpiryScheduler.Release(_expiryTicket);
         }
     }
 
@@ -145,16 +145,16 @@ internal sealed partial class CacheEntryGrain(EntryGrainServices services, ILogg
 
         if (record.ExpiresAt is { } expiresAt)
         {
-            expiryScheduler.Schedule(_expiryTicket ??= new ExpiryTicket(this), expiresAt);
+            ExpiryScheduler.Schedule(_expiryTicket ??= new ExpiryTicket(this), expiresAt);
         }
     }
 
     private void CheckValue(long size, string? contentType)
     {
         ThrowIfKeyInvalid("Set");
-        if (size > _options.MaxValueBytes)
+        if (size > Options.MaxValueBytes)
         {
-            throw new CacheValueTooLargeException(size, _options.MaxValueBytes) { Key = CacheKey.Describe(_key), Operation = "Set" };
+            throw new CacheValueTooLargeException(size, Options.MaxValueBytes) { Key = CacheKey.Describe(_key), Operation = "Set" };
         }
 
         try
