@@ -23,36 +23,61 @@ internal sealed class RedisEntryCommits(RedisConnection connection)
     // ARGV[1] is the number of commands; each command then has: kind ('W' write, 'D' delete), its number of keys, its
     // fence, and its arguments. Its keys are KEYS[k + 1] (the entry), then the index sets: for a write, the sets it joins
     // (its last argument says how many) and then the sets it leaves; for a delete, the sets it leaves.
-    // A write joins each set scored by its hard expiry, prunes the set's expired members and expires the set with its
-    // latest member, then stores the record, then leaves: should Redis refuse a step, what is done by then can only be
-    // an extra registration (which costs a no-op at the next invalidation), never an entry its tags cannot reach. Each
-    // command is answered 1 (applied), 0 (fence failed: nothing done) or Redis' error text.
+    // A write joins each set scored by its hard expiry, then stores the record, then leaves: should Redis refuse a step,
+    // what is done by then can only be an extra registration (which costs a no-op at the next invalidation), never an
+    // entry its tags cannot reach. Each command is answered 1 (applied), 0 (fence failed: nothing done) or Redis' error.
+    // Joining a set keeps two things true without more than a look at its ends: expired members are pruned when the
+    // set's first (earliest) member has expired, and the set expires with its latest member. The TTL is set from the
+    // latest member after a prune, or when the set has none (PTTL -1: a member that never expires, or had one that has
+    // left) and the new member expires; it moves to the new member's expiry when that is later than the TTL, and goes
+    // for a member that never expires.
+    // Otherwise it stays: should the latest member have left, the set outlives its members until then (readers skip
+    // expired members) or until a write prunes it.
     // A write whose last joined set is a key index partition (its 'lex' argument is 1) has that partition's lex set
     // right after the joins: the key joins it at score 0, the members pruned from the score set leave it, and it
-    // expires with the score set (RedisKeyIndex reads prefixes from it).
+    // expires with the score set (RedisKeyIndex reads prefixes from it); a member new to the lex set brings its TTL in
+    // line with the score set's, should the lex set have been created apart from it.
     private const string Script = """
-        local function write(k, nkeys, a)
-          local key, member, now, joins, lex = KEYS[k + 1], ARGV[a + 3], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7])
-          for i = k + 2, k + joins + 1 do
-            local lexKey = (lex == 1 and i == k + joins + 1) and KEYS[i + 1] or nil
-            redis.call('ZADD', KEYS[i], ARGV[a + 4], member)
+        local function join(set, lexKey, score, member, now)
+          local ttl = redis.call('PTTL', set)
+          redis.call('ZADD', set, score, member)
+          local newLex = lexKey and redis.call('ZADD', lexKey, 0, member) == 1
+          local first, pruned = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES'), false
+          if first[2] ~= 'inf' and tonumber(first[2]) < now then
             if lexKey then
-              redis.call('ZADD', lexKey, 0, member)
-              local gone = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
+              local gone = redis.call('ZRANGEBYSCORE', set, '-inf', '(' .. now)
               for j = 1, #gone, 500 do redis.call('ZREM', lexKey, unpack(gone, j, math.min(j + 499, #gone))) end
             end
-            redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. now)
-            local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+            redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. now)
+            pruned = true
+          end
+          local expire
+          if pruned or (ttl == -1 and score ~= '+inf') then
+            local last = redis.call('ZRANGE', set, -1, -1, 'WITHSCORES')
             if last[2] == nil then
               if lexKey then redis.call('DEL', lexKey) end
-            elseif last[2] == 'inf' then
-              redis.call('PERSIST', KEYS[i])
-              if lexKey then redis.call('PERSIST', lexKey) end
-            else
-              local ttl = math.max(1, tonumber(last[2]) - now)
-              redis.call('PEXPIRE', KEYS[i], ttl)
-              if lexKey then redis.call('PEXPIRE', lexKey, ttl) end
+              return
             end
+            if last[2] == 'inf' then expire = -1 else expire = math.max(1, tonumber(last[2]) - now) end
+          elseif score == '+inf' then
+            if ttl >= 0 then expire = -1 end
+          elseif ttl == -2 or tonumber(score) - now > ttl then
+            expire = math.max(1, tonumber(score) - now)
+          end
+          if expire == -1 then
+            redis.call('PERSIST', set)
+            if lexKey then redis.call('PERSIST', lexKey) end
+          elseif expire then
+            redis.call('PEXPIRE', set, expire)
+            if lexKey then redis.call('PEXPIRE', lexKey, expire) end
+          elseif newLex then
+            if ttl >= 0 then redis.call('PEXPIRE', lexKey, math.max(1, ttl)) else redis.call('PERSIST', lexKey) end
+          end
+        end
+        local function write(k, nkeys, a)
+          local key, member, score, now, joins, lex = KEYS[k + 1], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7])
+          for i = k + 2, k + joins + 1 do
+            join(KEYS[i], (lex == 1 and i == k + joins + 1) and KEYS[i + 1] or nil, score, member, now)
           end
           if ARGV[a + 2] == '' then redis.call('SET', key, ARGV[a + 1]) else redis.call('SET', key, ARGV[a + 1], 'PX', ARGV[a + 2]) end
           for i = k + joins + lex + 2, k + nkeys do redis.call('ZREM', KEYS[i], member) end
