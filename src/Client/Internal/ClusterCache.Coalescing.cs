@@ -157,7 +157,7 @@ internal sealed partial class ClusterCache
             return await client.GetGrain<ICacheBatchGrain>(0).GetManyAsync(keys, tracker?.Reference).ConfigureAwait(false);
         }
 
-        routes.Learn(keys, route.Silo, reads.Here);
+        routes.Learn(keys, route.Silo, reads.Here, reads.Elsewhere);
         return reads.Answers;
     }
 

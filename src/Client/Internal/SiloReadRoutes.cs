@@ -5,14 +5,16 @@ namespace CacheCluster.Internal;
 
 /// <summary>
 /// Where a client sends its coalesced reads: to the silo that holds each key's entry activation, learnt from the silos'
-/// answers (<see cref="SiloReads.Here"/>), so that the silo reads the key from its active records with no grain call.
+/// answers (<see cref="SiloReads.Here"/>, <see cref="SiloReads.Elsewhere"/>), so that the silo reads the key from its
+/// active records with no grain call.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A key with no hint goes to a silo chosen by its hash and how many silos already answered that it is not theirs; a
-/// silo that answers "here" becomes its hint, one that answers "not here" drops it. So a key finds its silo in at most
-/// as many reads as there are silos, and a key whose activation moved is still answered (by a grain call on the silo
-/// asked) and routed anew.
+/// silo that answers "here" becomes its hint, and a silo that answers "elsewhere, on silo B" makes B the hint at once
+/// when B is in the manifest, so a key is usually learnt in one read. A silo that answers "not here" without knowing
+/// where drops the hint: the key then finds its silo in at most as many reads as there are silos, and a key whose
+/// activation moved is still answered (by a grain call on the silo asked) and routed anew.
 /// </para>
 /// <para>
 /// The silos are those of the client's cluster manifest. When one leaves it (or a call to it fails), every hint naming
@@ -98,9 +100,13 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
         return routes;
     }
 
-    /// <summary>Learns from <paramref name="silo"/>'s answer which of <paramref name="keys"/> are active there.</summary>
-    public void Learn(string[] keys, SiloAddress silo, bool[] here)
+    /// <summary>
+    /// Learns from <paramref name="silo"/>'s answer which of <paramref name="keys"/> are active there and, for the
+    /// others, on which silo when it said (<paramref name="elsewhere"/>; a silo not in the manifest is ignored).
+    /// </summary>
+    public void Learn(string[] keys, SiloAddress silo, bool[] here, SiloAddress?[]? elsewhere = null)
     {
+        var known = elsewhere is null ? null : Current()?.Index;
         for (var i = 0; i < keys.Length && i < here.Length; i++)
         {
             var key = keys[i];
@@ -115,6 +121,13 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
                 if (!silo.Equals(hint.Silo))
                 {
                     Set(key, new Hint(silo, 0));
+                }
+            }
+            else if (known is not null && i < elsewhere!.Length && elsewhere[i] is { } other && known.ContainsKey(other))
+            {
+                if (!other.Equals(hint.Silo))
+                {
+                    Set(key, new Hint(other, 0));
                 }
             }
             else if (hint.Silo is null || silo.Equals(hint.Silo))

@@ -12,7 +12,8 @@ namespace CacheCluster;
 /// <para>Wire protocol between CacheCluster's client and silos; not for application code.</para>
 /// <para>
 /// A key not active on the silo (never read, moved, collected) is still answered, through its entry grain, and its
-/// <see cref="SiloReads.Here"/> flag tells the client to stop sending it there. One key's error is its own answer.
+/// <see cref="SiloReads.Here"/> flag tells the client to stop sending it there, and <see cref="SiloReads.Elsewhere"/>
+/// names the silo it is active on when the answering silo knows it. One key's error is its own answer.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -21,6 +22,6 @@ public interface ISiloReadGrain : IGrainWithStringKey
     /// <summary>Reads each key, registering <paramref name="tracker"/> (a near cache) with the entries found when given.</summary>
     /// <param name="keys">The keys, at most <see cref="ICacheBatchGrain.MaxKeys"/>.</param>
     /// <param name="tracker">The reader's near cache, or <see langword="null"/> for untracked reads.</param>
-    /// <returns>Each key's read in order, and whether its entry is active on this silo.</returns>
+    /// <returns>Each key's read in order, and whether its entry is active on this silo or, when known, on which other.</returns>
     Task<SiloReads> GetManyAsync([Immutable] string[] keys, INearCacheObserver? tracker);
 }

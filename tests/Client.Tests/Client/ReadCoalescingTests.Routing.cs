@@ -60,6 +60,50 @@ public sealed partial class ReadCoalescingTests
     }
 
     [Fact]
+    public async Task Coalescing_KeysActiveOnOtherSilos_LearntInOneRead_NextBatchIsReadWhereTheyAre()
+    {
+        var keys = await NewKeysAsync(24);
+        var cache = NewCache();
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var active = new SiloAddress?[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            active[i] = await management.GetActivationAddress(EntryGrainReferences.Get(_cluster.Client, keys[i]));
+        }
+
+        var first = keys.Select(key => cache.Routes.SiloOf(key)!).ToArray();
+        Assert.All(active, Assert.NotNull);
+        Assert.Contains(keys.Select((_, i) => i), i => !first[i].Equals(active[i]));
+
+        await ReadBatchAsync(cache, keys);
+
+        Assert.Equal(active, keys.Select(key => cache.Routes.SiloOf(key)).ToArray());
+        using var calls = GrainCalls.Record();
+        using (calls.Start())
+        {
+            await ReadBatchAsync(cache, keys);
+        }
+
+        Assert.Equal((0, 0), (calls.Count("ICacheEntryGrain"), calls.Count("ICacheBatchGrain")));
+        Assert.Equal(active.Distinct().Count(), calls.Count("ISiloReadGrain"));
+    }
+
+    [Fact]
+    public async Task SiloReadGrain_KeyActiveOnAnotherSilo_AnswersThatSilo()
+    {
+        var key = (await NewKeysAsync(1))[0];
+        var active = await _cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(EntryGrainReferences.Get(_cluster.Client, key));
+        var other = _cluster.Cluster.Silos.Select(s => s.SiloAddress).First(s => !s.Equals(active));
+
+        var reads = await _cluster.Client.GetGrain<ISiloReadGrain>(other.ToParsableString()).GetManyAsync([key], null);
+        var there = await _cluster.Client.GetGrain<ISiloReadGrain>(active!.ToParsableString()).GetManyAsync([key], null);
+
+        Assert.Equal((null, CacheEntryState.Fresh), (reads.Answers[0].Error, reads.Answers[0].Result?.Result.State));
+        Assert.Equal((false, active), (reads.Here[0], reads.Elsewhere?[0]));
+        Assert.Equal((true, null), (there.Here[0], there.Elsewhere));
+    }
+
+    [Fact]
     public async Task Coalescing_HintNamesAnotherSilo_KeysStillAnswered_HintsCorrected()
     {
         var keys = await NewKeysAsync(12);

@@ -54,6 +54,37 @@ public sealed class SiloReadRoutesTests(MemoryClusterFixture fixture)
     }
 
     [Fact]
+    public void SiloReadRoutes_SiloAnswersElsewhere_ThatSiloIsTheHintAtOnce()
+    {
+        var manifest = Manifest(1, Silos);
+        var routes = new SiloReadRoutes(() => manifest, _grains);
+        var asked = routes.SiloOf("k")!;
+        var holder = Silos.First(s => !s.Equals(asked));
+
+        routes.Learn(["k", "other"], asked, [false, true], [holder, null]);
+
+        Assert.Equal(holder, routes.SiloOf("k"));
+        Assert.Equal(asked, routes.SiloOf("other"));
+    }
+
+    [Fact]
+    public void SiloReadRoutes_ElsewhereNotInTheManifest_IsIgnored_AsANotHere()
+    {
+        var manifest = Manifest(1, Silos);
+        var routes = new SiloReadRoutes(() => manifest, _grains);
+        var probed = new SiloReadRoutes(() => manifest, _grains);
+        var asked = routes.SiloOf("k")!;
+        var unknown = SiloAddress.New(IPAddress.Loopback, 41999, 7);
+
+        routes.Learn(["k"], asked, [false], [unknown]);
+        probed.Learn(["k"], asked, [false]);
+
+        Assert.NotEqual(unknown, routes.SiloOf("k"));
+        Assert.NotEqual(asked, routes.SiloOf("k"));
+        Assert.Equal(probed.SiloOf("k"), routes.SiloOf("k"));
+    }
+
+    [Fact]
     public void SiloReadRoutes_NotHere_EachNextReadAsksAnotherSilo_UntilEverySiloWasAsked()
     {
         var manifest = Manifest(1, Silos);
