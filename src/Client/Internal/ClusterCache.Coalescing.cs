@@ -141,8 +141,9 @@ internal sealed partial class ClusterCache
     }
 
     /// <summary>
-    /// One silo's share of a batch, and what its answer says about where the keys are. A silo that cannot take it (gone,
-    /// not yet or no longer a member) loses its hints, and the share goes through any gateway instead.
+    /// One silo's share of a batch, sent with a worker key that lands on that silo when one is known, and what its answer
+    /// says about where the worker key lands and where the keys are. A silo that cannot take it (gone, not yet or no
+    /// longer a member) loses its hints, and the share goes through any gateway instead.
     /// </summary>
     private async Task<CacheBatchAnswer<CacheTrackedRead>[]> SiloReadsAsync(SiloReadRoutes routes, SiloReadRoutes.Route route, string[] keys, NearCache.NearCache? tracker)
     {
@@ -154,10 +155,18 @@ internal sealed partial class ClusterCache
         catch (Exception ex) when (ex is not TimeoutException and not OperationCanceledException)
         {
             routes.Forget(route.Silo);
+            if (routes.LandsOn(route.Worker) is { } landed)
+            {
+                routes.Forget(landed);
+            }
+
             return await client.GetGrain<ICacheBatchGrain>(0).GetManyAsync(keys, tracker?.Reference).ConfigureAwait(false);
         }
 
-        routes.Learn(keys, route.Silo, reads.Here, reads.Elsewhere);
+        // The silo that answered (the worker key's gateway), which may not be the one the batch was meant for.
+        var answered = reads.Silo ?? route.Silo;
+        routes.Landed(route.Worker, answered);
+        routes.Learn(keys, answered, reads.Here, reads.Elsewhere);
         return reads.Answers;
     }
 

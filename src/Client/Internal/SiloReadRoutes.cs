@@ -20,6 +20,14 @@ namespace CacheCluster.Internal;
 /// The silos are those of the client's cluster manifest. When one leaves it (or a call to it fails), every hint naming
 /// it is dropped. The map is bounded: past <see cref="MaxHints"/> keys it starts over.
 /// </para>
+/// <para>
+/// A batch reaches its silo with no forwarding hop through a read worker key (<see cref="ISiloReadGrain"/>, a stateless
+/// worker activated where the call arrives) that lands on that silo: Orleans sends a client's calls for one grain id
+/// through one gateway, kept until its connection fails. Each answer names the silo that answered, and so teaches which
+/// silo its worker key lands on; a batch for a silo no key is known to reach goes with a key not yet learnt (a new
+/// grain id, bound to the next gateway), and a key whose answer comes from another silo than learnt is re-learnt. The
+/// keys an answer teaches are learnt for the silo that answered, whichever silo the batch was meant for.
+/// </para>
 /// </remarks>
 internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFactory grains)
 {
@@ -27,6 +35,9 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
     internal const int MaxHints = 1 << 17;
 
     private readonly ConcurrentDictionary<string, Hint> _hints = new(StringComparer.Ordinal);
+    private readonly SiloAddress?[] _landsOn = new SiloAddress?[ISiloReadGrain.WorkerKeys];
+    private readonly ISiloReadGrain[] _workers = [.. Enumerable.Range(0, ISiloReadGrain.WorkerKeys).Select(i => grains.GetGrain<ISiloReadGrain>(i))];
+    private int _nextWorker = -1;
     private Silos? _silos;
     private int _added;
     private GrainType? _readGrainType;
@@ -40,7 +51,7 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
             {
                 try
                 {
-                    _readGrainType = grains.GetGrain<ISiloReadGrain>("type").GetGrainId().Type;
+                    _readGrainType = grains.GetGrain<ISiloReadGrain>(0).GetGrainId().Type;
                 }
                 catch (ArgumentException)
                 {
@@ -90,7 +101,8 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
 
             if (route is null)
             {
-                route = new Route(index, silos.Addresses[index], silos.Grains[index]);
+                var worker = WorkerFor(silos.Addresses[index]);
+                route = new Route(index, silos.Addresses[index], worker, _workers[worker]);
                 routes.Add(route);
             }
 
@@ -138,9 +150,57 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
         }
     }
 
-    /// <summary>Drops every hint naming <paramref name="silo"/> (it left, or a call to it failed).</summary>
+    /// <summary>
+    /// Gets the read worker key a batch for <paramref name="silo"/> goes with: one learnt to land there; else one not yet
+    /// learnt, taken in turn (its answer teaches where it lands); else, when every key lands elsewhere (the silo is no
+    /// gateway of this client), any key, and the silo answering it reads the keys through their entry grains.
+    /// </summary>
+    internal int WorkerFor(SiloAddress silo)
+    {
+        for (var i = 0; i < _landsOn.Length; i++)
+        {
+            if (silo.Equals(Volatile.Read(ref _landsOn[i])))
+            {
+                return i;
+            }
+        }
+
+        var start = (int)((uint)Interlocked.Increment(ref _nextWorker) % (uint)_landsOn.Length);
+        for (var i = 0; i < _landsOn.Length; i++)
+        {
+            var worker = (start + i) % _landsOn.Length;
+            if (Volatile.Read(ref _landsOn[worker]) is null)
+            {
+                return worker;
+            }
+        }
+
+        return start;
+    }
+
+    /// <summary>Gets the silo read worker key <paramref name="worker"/> was last answered from, or <see langword="null"/>.</summary>
+    internal SiloAddress? LandsOn(int worker) => Volatile.Read(ref _landsOn[worker]);
+
+    /// <summary>Learns that read worker key <paramref name="worker"/> was answered by <paramref name="silo"/> (its gateway now).</summary>
+    public void Landed(int worker, SiloAddress silo)
+    {
+        if (!silo.Equals(Volatile.Read(ref _landsOn[worker])))
+        {
+            Volatile.Write(ref _landsOn[worker], silo);
+        }
+    }
+
+    /// <summary>Drops every hint naming <paramref name="silo"/>, and what worker keys landed there (it left, or a call to it failed).</summary>
     public void Forget(SiloAddress silo)
     {
+        for (var i = 0; i < _landsOn.Length; i++)
+        {
+            if (silo.Equals(Volatile.Read(ref _landsOn[i])))
+            {
+                Interlocked.CompareExchange(ref _landsOn[i], null, silo);
+            }
+        }
+
         foreach (var pair in _hints)
         {
             if (silo.Equals(pair.Value.Silo))
@@ -206,9 +266,7 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
         var addresses = type is not { } readType
             ? []
             : current.Silos.Where(s => s.Value.Grains.ContainsKey(readType)).Select(s => s.Key).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
-        ISiloReadGrain[] readers = [.. addresses.Select(s => grains.GetGrain<ISiloReadGrain>(s.ToParsableString()))];
-
-        var next = new Silos(current, addresses, readers, addresses.Select((s, i) => KeyValuePair.Create(s, i)).ToDictionary());
+        var next = new Silos(current, addresses, addresses.Select((s, i) => KeyValuePair.Create(s, i)).ToDictionary());
         if (silos is not null)
         {
             foreach (var gone in silos.Addresses.Where(s => !next.Index.ContainsKey(s)))
@@ -221,18 +279,20 @@ internal sealed class SiloReadRoutes(Func<ClusterManifest?> manifest, IGrainFact
         return addresses.Length == 0 ? null : next;
     }
 
-    /// <summary>The silos of one manifest, in a stable order, with each one's read grain.</summary>
-    private sealed record Silos(ClusterManifest Manifest, SiloAddress[] Addresses, ISiloReadGrain[] Grains, Dictionary<SiloAddress, int> Index);
+    /// <summary>The silos of one manifest, in a stable order.</summary>
+    private sealed record Silos(ClusterManifest Manifest, SiloAddress[] Addresses, Dictionary<SiloAddress, int> Index);
 
     /// <summary>A key's silo when known, else how many silos answered that it is not theirs.</summary>
     private readonly record struct Hint(SiloAddress? Silo, int Probe);
 
-    /// <summary>One silo's share of a batch.</summary>
-    internal sealed class Route(int siloIndex, SiloAddress silo, ISiloReadGrain grain)
+    /// <summary>One silo's share of a batch, and the read worker key (and its grain) it goes with.</summary>
+    internal sealed class Route(int siloIndex, SiloAddress silo, int worker, ISiloReadGrain grain)
     {
         public int SiloIndex { get; } = siloIndex;
 
         public SiloAddress Silo { get; } = silo;
+
+        public int Worker { get; } = worker;
 
         public ISiloReadGrain Grain { get; } = grain;
 

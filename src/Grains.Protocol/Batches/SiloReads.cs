@@ -10,9 +10,13 @@ namespace CacheCluster;
 /// knows (its grain-address cache after the entry-grain call), or <see langword="null"/> when unknown; the array is
 /// <see langword="null"/> when no key is known elsewhere (every key here, or an older silo that does not say).
 /// </param>
+/// <param name="Silo">
+/// The silo that answered (where the client's call arrived), or <see langword="null"/> from an older silo that does not say.
+/// </param>
 [GenerateSerializer, Immutable, Alias("cachecluster.silo-reads")]
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record SiloReads(
     [property: Id(0)] CacheBatchAnswer<CacheTrackedRead>[] Answers,
     [property: Id(1)] bool[] Here,
-    [property: Id(2)] SiloAddress?[]? Elsewhere = null);
+    [property: Id(2)] SiloAddress?[]? Elsewhere = null,
+    [property: Id(3)] SiloAddress? Silo = null);

@@ -1,7 +1,6 @@
 using CacheCluster.Entries;
 using CacheCluster.Eviction;
 using CacheCluster.Hosting;
-using CacheCluster.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -9,15 +8,17 @@ using Orleans.Concurrency;
 namespace CacheCluster.Batches;
 
 /// <summary>
-/// A client's coalesced reads for this silo (<see cref="SiloPinnedPlacementAttribute"/>: one activation per silo, keyed
-/// by its address). A plain get of a key active here is answered from the silo's <see cref="EntryReadView"/> with no
+/// A client's coalesced reads, answered by the silo they arrive at: a stateless worker, which Orleans activates on the
+/// silo that receives the call (for a client's call, the gateway its grain id is bound to), so that the batch is not
+/// forwarded to another silo on the way in or out. The answer names this silo (<see cref="SiloReads.Silo"/>): the client
+/// learns which worker key reaches which silo. A plain get of a key active here is answered from the silo's <see cref="EntryReadView"/> with no
 /// grain call; anything else (a tracked read, a key active elsewhere or nowhere, one the view sends back) is a call to
 /// its entry grain, as <see cref="CacheBatchGrain"/> makes it. Each answer says whether the key's entry is active here
 /// afterwards or, when not, on which silo (the address Orleans used for the call, from the silo's
-/// <see cref="EntryAddressCache"/>), so that the client learns where to send it in one read. Reentrant: it keeps no
-/// state between calls.
+/// <see cref="EntryAddressCache"/>), so that the client learns where to send it in one read. Reentrant, one worker per
+/// key and silo: it keeps no state between calls.
 /// </summary>
-[SiloPinnedPlacement]
+[StatelessWorker(1)]
 [Reentrant]
 internal sealed class SiloReadGrain(IOptions<CacheClusterOptions> options, EntryReadView readView, IServiceProvider services) : Grain, ISiloReadGrain
 {
@@ -45,7 +46,7 @@ internal sealed class SiloReadGrain(IOptions<CacheClusterOptions> options, Entry
     private async Task<SiloReads> AnswerAsync(Task<CacheBatchAnswer<CacheTrackedRead>[]> pending, string[] keys, bool[] here)
     {
         var answers = await pending;
-        return new SiloReads(answers, here, ElsewhereOf(keys, answers, here));
+        return new SiloReads(answers, here, ElsewhereOf(keys, answers, here), GrainContext.Address.SiloAddress);
     }
 
     /// <summary>For each key answered by a call to an entry active on another silo, that silo; <see langword="null"/> when none.</summary>

@@ -20,7 +20,7 @@ public sealed class SiloReadRoutesTests(MemoryClusterFixture fixture)
     /// <summary>A manifest of <paramref name="silos"/>, each with the read grain (as a silo of this build has it).</summary>
     internal static ClusterManifest Manifest(IGrainFactory grains, long version, params SiloAddress[] silos)
     {
-        var readGrain = grains.GetGrain<ISiloReadGrain>("type").GetGrainId().Type;
+        var readGrain = grains.GetGrain<ISiloReadGrain>(0).GetGrainId().Type;
         var manifest = new GrainManifest(
             ImmutableDictionary<GrainType, GrainProperties>.Empty.Add(readGrain, new GrainProperties(ImmutableDictionary.Create<string, string>(StringComparer.Ordinal))),
             ImmutableDictionary<GrainInterfaceType, GrainInterfaceProperties>.Empty);
@@ -130,10 +130,42 @@ public sealed class SiloReadRoutesTests(MemoryClusterFixture fixture)
         routes.Learn(["a", "b"], Silos[0], [true, false]);
         routes.Learn(["c"], Silos[1], [true]);
 
+        routes.Landed(3, Silos[0]);
+        routes.Landed(5, Silos[1]);
+
         routes.Forget(Silos[0]);
 
         Assert.Equal(2, routes.Count);
         Assert.Equal(Silos[1], routes.SiloOf("c"));
+        Assert.Equal((null, Silos[1]), (routes.LandsOn(3), routes.LandsOn(5)));
+    }
+
+    [Fact]
+    public void SiloReadRoutes_WorkerKeys_LearntPerSilo_RelearntWhenAnsweredElsewhere_UnlearntTakenInTurn()
+    {
+        var manifest = Manifest(1, Silos);
+        var routes = new SiloReadRoutes(() => manifest, _grains);
+        var first = routes.WorkerFor(Silos[0]);
+        var second = routes.WorkerFor(Silos[0]);
+        Assert.NotEqual(first, second);
+
+        routes.Landed(second, Silos[0]);
+        routes.Landed(7, Silos[1]);
+        Assert.Equal((second, 7), (routes.WorkerFor(Silos[0]), routes.WorkerFor(Silos[1])));
+        routes.Learn(["a"], Silos[0], [true]);
+        Assert.Equal(second, routes.Plan(["a"])!.Single().Worker);
+
+        // Its gateway changed: answered by another silo, the key is re-learnt there.
+        routes.Landed(second, Silos[2]);
+        Assert.Equal(Silos[2], routes.LandsOn(second));
+        Assert.Equal(second, routes.WorkerFor(Silos[2]));
+        Assert.NotEqual(second, routes.WorkerFor(Silos[0]));
+        Assert.Null(routes.LandsOn(routes.WorkerFor(Silos[0])));
+
+        // A silo that leaves the manifest loses its worker keys too.
+        manifest = Manifest(2, Silos[0], Silos[2]);
+        Assert.NotNull(routes.Plan(["a"]));
+        Assert.Null(routes.LandsOn(7));
     }
 
     [Fact]
