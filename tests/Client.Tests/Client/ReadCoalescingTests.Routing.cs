@@ -5,7 +5,8 @@ namespace CacheCluster.Tests.Client;
 
 /// <summary>
 /// Coalesced reads routed per silo (<see cref="SiloReadRoutes"/>, <see cref="ISiloReadGrain"/>) on the shared 3-silo
-/// cluster: keys learnt from the answers, a wrong hint still answered and corrected, a silo that is gone skipped.
+/// cluster: keys learnt from the answers, a wrong hint still answered and corrected, a silo no worker key reaches
+/// answered by the silo the batch arrives at.
 /// </summary>
 public sealed partial class ReadCoalescingTests
 {
