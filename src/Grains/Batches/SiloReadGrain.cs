@@ -11,9 +11,9 @@ namespace CacheCluster.Batches;
 /// A client's coalesced reads, answered by the silo they arrive at: a stateless worker, which Orleans activates on the
 /// silo that receives the call (for a client's call, the gateway its grain id is bound to), so that the batch is not
 /// forwarded to another silo on the way in or out. The answer names this silo (<see cref="SiloReads.Silo"/>): the client
-/// learns which worker key reaches which silo. A plain get of a key active here is answered from the silo's <see cref="EntryReadView"/> with no
-/// grain call; anything else (a tracked read, a key active elsewhere or nowhere, one the view sends back) is a call to
-/// its entry grain, as <see cref="CacheBatchGrain"/> makes it. Each answer says whether the key's entry is active here
+/// learns which worker key reaches which silo. A plain get of a key active here is answered from the silo's
+/// <see cref="EntryReadView"/> with no grain call; anything else (a tracked read, a key active elsewhere or nowhere, one
+/// the view sends back) is a call to its entry grain, as <see cref="CacheBatchGrain"/> makes it. Each answer says whether the key's entry is active here
 /// afterwards or, when not, on which silo (the address Orleans used for the call, from the silo's
 /// <see cref="EntryAddressCache"/>), so that the client learns where to send it in one read. Reentrant, one worker per
 /// key and silo: it keeps no state between calls.
