@@ -11,13 +11,13 @@ internal interface IProcessMemory
 
     /// <summary>
     /// Collects garbage now, blocking and compacting, and gives freed memory back to the OS: for the memory bound, which
-    /// reads the resident set again right after it to decide what must go.
+    /// reads the resident set again right after it to decide what must go, and after an idle sweep once the silo is quiet.
     /// </summary>
     void Collect();
 
     /// <summary>
-    /// Starts a full collection in the background (the silo keeps serving), so that freed memory can go back to the OS:
-    /// after an idle sweep, when nothing waits on the figure.
+    /// Starts a full collection in the background (the silo keeps serving): after an idle sweep while the silo is busy. It
+    /// sweeps without compacting, so most freed memory stays resident until a compaction.
     /// </summary>
     void CollectInBackground();
 }

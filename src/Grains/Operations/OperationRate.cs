@@ -31,14 +31,19 @@ internal sealed class OperationRate(TimeProvider clock)
     }
 
     /// <summary>Gets the operations of the last <see cref="WindowSeconds"/> whole seconds, the current one excluded.</summary>
-    public long LastMinute()
+    public long LastMinute() => LastSeconds(WindowSeconds);
+
+    /// <summary>Gets the operations of the last <paramref name="seconds"/> whole seconds (at most <see cref="WindowSeconds"/>), the current one excluded.</summary>
+    public long LastSeconds(int seconds)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seconds);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, WindowSeconds);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         long total = 0;
         for (var slot = 0; slot < WindowSeconds; slot++)
         {
             var second = Volatile.Read(ref _seconds[slot]);
-            if (second < now && second >= now - WindowSeconds)
+            if (second < now && second >= now - seconds)
             {
                 total += Volatile.Read(ref _counts[slot]);
             }

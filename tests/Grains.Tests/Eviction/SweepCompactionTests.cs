@@ -1,4 +1,8 @@
 using CacheCluster.Eviction;
+using CacheCluster.Hosting;
+using CacheCluster.Operations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -57,32 +61,88 @@ public sealed class SweepCompactionTests
     }
 
     [Fact]
-    public void SweepCompactionService_ActivationsLeaveInBulk_CollectsOnceWhenTheSweepEnds()
+    public void SweepCompactionService_SweepEndsWhileBusy_CollectsInBackground_ThenCompactsOnceQuiet()
+    {
+        var (clock, table, memory, operations, service) = NewService();
+        var activations = Fill(table, 12_000);
+
+        // 100 operations a second: busy.
+        Assert.False(service.Check());
+        Release(table, activations[..11_000]);
+        Busy(clock, operations, SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());   // the first sample after the drop: the sweep may go on
+        Busy(clock, operations, SweepCompactionService.SampleInterval);
+        Assert.True(service.Check());
+        Assert.Equal((1, 0), (memory.Background, memory.Compactions));
+
+        // Still busy: no compaction; then quiet for the rate's window: one compaction, and no more.
+        Busy(clock, operations, SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.True(service.Check());
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());
+        Assert.Equal((1, 1), (memory.Background, memory.Compactions));
+    }
+
+    [Fact]
+    public void SweepCompactionService_SweepEndsInQuiet_CompactsAtOnce_NoBackgroundCollection()
+    {
+        var (clock, table, memory, _, service) = NewService();
+        var activations = Fill(table, 12_000);
+
+        Assert.False(service.Check());
+        Release(table, activations[..11_000]);
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.True(service.Check());
+        clock.Advance(SweepCompactionService.SampleInterval);
+        Assert.False(service.Check());
+        Assert.Equal((0, 1), (memory.Background, memory.Compactions));
+    }
+
+    private static (FakeTimeProvider Clock, ActiveEntryTable Table, CountingMemory Memory, SiloOperations Operations, SweepCompactionService Service) NewService()
     {
         var clock = new FakeTimeProvider(Start);
-        using var trigger = new EvictionTrigger();
-        var table = new ActiveEntryTable(trigger);
+        var table = new ActiveEntryTable(new EvictionTrigger());
         var memory = new CountingMemory();
-        var service = new SweepCompactionService(table, memory, clock, NullLogger<SweepCompactionService>.Instance);
-        var activations = Enumerable.Range(0, 12_000).Select(_ => new Resident()).ToArray();
+        var operations = new SiloOperations(clock, Options.Create(new OperationsOptions()));
+        var services = new ServiceCollection().AddSingleton(operations).BuildServiceProvider();
+        return (clock, table, memory, operations, new SweepCompactionService(table, memory, services, clock, NullLogger<SweepCompactionService>.Instance));
+    }
+
+    private static Resident[] Fill(ActiveEntryTable table, int count)
+    {
+        var activations = Enumerable.Range(0, count).Select(_ => new Resident()).ToArray();
         foreach (var activation in activations)
         {
             table.Add(activation);
         }
 
-        Assert.False(service.Check());
-        foreach (var activation in activations[..11_000])
+        return activations;
+    }
+
+    private static void Release(ActiveEntryTable table, IEnumerable<Resident> activations)
+    {
+        foreach (var activation in activations)
         {
             table.Remove(activation);
         }
+    }
 
-        clock.Advance(SweepCompactionService.SampleInterval);
-        Assert.False(service.Check());   // the first sample after the drop: the sweep may go on
-        clock.Advance(SweepCompactionService.SampleInterval);
-        Assert.True(service.Check());
-        clock.Advance(SweepCompactionService.SampleInterval);
-        Assert.False(service.Check());
-        Assert.Equal(1, memory.Collections);
+    /// <summary>Advances <paramref name="clock"/> by <paramref name="duration"/>, 100 entry operations in each second.</summary>
+    private static void Busy(FakeTimeProvider clock, SiloOperations operations, TimeSpan duration)
+    {
+        for (var second = 0; second < duration.TotalSeconds; second++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                operations.Rate.Record();
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
     }
 
     private sealed class Resident : IResidentActivation
@@ -100,14 +160,16 @@ public sealed class SweepCompactionTests
 
     private sealed class CountingMemory : IProcessMemory
     {
-        public int Collections { get; private set; }
+        public int Background { get; private set; }
+
+        public int Compactions { get; private set; }
 
         public long ResidentBytes() => 0;
 
         public long ManagedHeapBytes() => 0;
 
-        public void Collect() => throw new InvalidOperationException("An idle sweep must not block the silo on a collection.");
+        public void Collect() => Compactions++;
 
-        public void CollectInBackground() => Collections++;
+        public void CollectInBackground() => Background++;
     }
 }

@@ -44,4 +44,23 @@ public sealed class OperationRateTests
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, rate.LastMinute());
     }
+
+    [Fact]
+    public void OperationRate_LastSeconds_CountsOnlyThoseWholeSeconds_AndRefusesOutOfRange()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var rate = new OperationRate(clock);
+        for (var second = 0; second < 10; second++)
+        {
+            rate.Record();
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(5, rate.LastSeconds(5));
+        Assert.Equal(10, rate.LastSeconds(OperationRate.WindowSeconds));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, rate.LastSeconds(5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => rate.LastSeconds(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => rate.LastSeconds(OperationRate.WindowSeconds + 1));
+    }
 }
