@@ -99,11 +99,13 @@ internal sealed partial class ClusterClientStarter(
         {
             await client.StartAsync(stopping).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OutOfMemoryException && stopping.IsCancellationRequested)
         {
+            // Stopping: a start cancelled, or one whose attempt failed as the stop came (Orleans then throws its
+            // ConnectionFailedException, not a cancellation), is moot; the stop must not fail for it.
             return;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException && !stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Only a start that waits gives up (the retry filter); anything else is logged, and calls keep failing with
             // CacheClusterUnavailableException, which is what the application's fallbacks expect.
