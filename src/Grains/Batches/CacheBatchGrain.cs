@@ -67,7 +67,8 @@ internal sealed partial class CacheBatchGrain(
         return BatchViewReads.GetManyAsync(GrainFactory, readView, _maxKeyBytes, keys, tracker: null, here: null);
     }
 
-    private static void CheckSize(string[] keys, string operation)
+    /// <summary>Refuses a null batch, or one over <see cref="ICacheBatchGrain.MaxKeys"/>, with the typed error (also for <see cref="SiloReadGrain"/>).</summary>
+    internal static void CheckSize(string[] keys, string operation)
     {
         ArgumentNullException.ThrowIfNull(keys);
         CheckSize(keys.Length, operation);

@@ -29,12 +29,7 @@ internal sealed class SiloReadGrain(IOptions<CacheClusterOptions> options, Entry
 
     public Task<SiloReads> GetManyAsync(string[] keys, INearCacheObserver? tracker)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Length > ICacheBatchGrain.MaxKeys)
-        {
-            throw new InvalidCacheRequestException($"A batch takes at most {ICacheBatchGrain.MaxKeys} keys (was {keys.Length}).") { Operation = "GetMany" };
-        }
-
+        CacheBatchGrain.CheckSize(keys, "GetMany");
         var here = new bool[keys.Length];
         return AnswerAsync(BatchViewReads.GetManyAsync(GrainFactory, readView, _maxKeyBytes, keys, tracker, here), keys, here);
     }
